@@ -1,0 +1,146 @@
+"""Configuration from the environment or a `.env` file (prefix ``MDTBOT_``).
+
+Invalid values stop start-up with one line naming the variable (see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_URL = "https://api.telegram.org"
+SUPPORTED_LANGUAGES = ("cs", "en")
+
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_DURATION_PART_RE = re.compile(r"(\d+)\s*([smhd])")
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class ConfigError(Exception):
+    """A configuration value is invalid; the message names the variable."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``90s``, ``15m``, ``24h``, ``7d`` or combinations such as ``1h30m``."""
+    compact = text.strip().lower()
+    if not compact or _DURATION_PART_RE.sub("", compact).strip():
+        raise ValueError(f"'{text}' is not a duration (use e.g. 30s, 15m, 24h, 7d)")
+    total = timedelta()
+    for amount, unit in _DURATION_PART_RE.findall(compact):
+        total += timedelta(**{_DURATION_UNITS[unit]: int(amount)})
+    if total <= timedelta():
+        raise ValueError(f"'{text}' must be longer than zero")
+    return total
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MDTBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    db: Path = Path("mdtbot.db")
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Europe/Prague"
+    language: str = "cs"
+    reminders: Annotated[list[timedelta], NoDecode] = Field(
+        default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)]
+    )
+    agenda_lead: timedelta = timedelta(hours=48)
+    invite_ttl: timedelta = timedelta(days=7)
+    #: how long the bot waits in a group that nobody linked before it leaves
+    unlinked_group_grace: timedelta = timedelta(hours=1)
+
+    @field_validator("token")
+    @classmethod
+    def _token_format(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not _TOKEN_RE.match(value.strip()):
+            raise ValueError("does not look like a bot token (expected digits:letters from BotFather)")
+        return value.strip()
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not an http(s) URL")
+        return value.removesuffix("/bot")
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> Any:
+        items = _split_csv(value)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, str) and not item.isdigit():
+                    raise ValueError(f"'{item}' is not a Telegram user id (a positive number)")
+        return items
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"'{value}' is not one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _reminders(cls, value: Any) -> Any:
+        items = _split_csv(value)
+        if isinstance(items, list):
+            return [parse_duration(v) if isinstance(v, str) else v for v in items]
+        return items
+
+    @field_validator("agenda_lead", "invite_ttl", "unlinked_group_grace", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_base_url(self) -> str:
+        return f"{self.api_url}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning pydantic's report into one readable line per bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"MDTBOT_{field.upper()}: {message}")
+        raise ConfigError("; ".join(lines)) from None

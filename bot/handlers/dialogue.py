@@ -1,0 +1,85 @@
+"""Routing of typed answers and Back/Cancel presses to the running dialogue's current step.
+
+Each dialogue registers a :class:`DialogueSteps`; the draft in the database says which step is
+next, so a restart between two answers changes nothing for the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.domain.models import Draft
+from bot.handlers.common import (
+    BACK_DATA,
+    CANCEL_DATA,
+    guarded,
+    require_actor,
+    show,
+)
+from bot.handlers.context import BotContext
+
+Step = Callable[[Update, BotContext, Draft], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DialogueSteps:
+    on_text: Step
+    on_back: Step
+
+
+_DIALOGUES: dict[str, DialogueSteps] = {}
+
+
+def register_dialogue(kind: str, steps: DialogueSteps) -> None:
+    _DIALOGUES[kind] = steps
+
+
+async def current_draft(update: Update, ctx: BotContext) -> Draft | None:
+    """The sender's running dialogue, re-authorised (raises if they may no longer go on)."""
+    return await ctx.services.dialogues.resume(require_actor(update, ctx))
+
+
+@guarded
+async def on_text(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft else None
+    if draft is None or steps is None:
+        await show(update, t._("I did not understand that. /help lists what I can do."))
+        return
+    await steps.on_text(update, ctx, draft)
+
+
+@guarded
+async def on_back(update: Update, ctx: BotContext) -> None:
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft else None
+    if draft is None or steps is None:
+        t = await ctx.tr(update)
+        await show(update, t._("This dialogue has already ended."))
+        return
+    await steps.on_back(update, ctx, draft)
+
+
+@guarded
+async def on_cancel(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    actor = require_actor(update, ctx)
+    if await ctx.services.dialogues.finish(actor.user_id):
+        await show(update, t._("Cancelled. Nothing was saved."))
+    elif update.callback_query is not None:
+        await show(update, t._("This dialogue has already ended."))
+    else:
+        await show(update, t._("There is nothing to cancel."))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
+    app.add_handler(CallbackQueryHandler(on_cancel, pattern=f"^{CANCEL_DATA}$"))
+    app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}$"))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))

@@ -1,0 +1,54 @@
+"""Last in line: unknown commands, stale buttons, and the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.handlers.common import BadButton, guarded, show
+from bot.handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+FALLBACK_GROUP = 10
+
+
+@guarded
+async def on_unknown_command(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    await show(update, t._("I do not know that command. /help lists what I can do."))
+
+
+@guarded
+async def on_unknown_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    raise BadButton(query.data if query else None)
+
+
+async def on_error(update: object, ctx: BotContext) -> None:
+    """Log with the update id (never the token) and tell the person something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=ctx.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != update.effective_chat.PRIVATE:
+        return
+    try:
+        t = await ctx.tr(update)
+        text = t._("Something went wrong. Nothing was lost; please try again.")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        else:
+            await update.effective_chat.send_message(text)
+    except (TelegramError, Exception) as error:  # the error handler must never raise
+        log.warning("could not report an error to the user: %s", error)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command), FALLBACK_GROUP)
+    app.add_handler(CallbackQueryHandler(on_unknown_button), FALLBACK_GROUP)
+    app.add_error_handler(on_error)

@@ -1,0 +1,167 @@
+"""Joining a team: ``/start <code>`` → name → organisation type → organisation name."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.domain.models import Draft, OrgType
+from bot.handlers.common import (
+    Rows,
+    BadButton,
+    button,
+    callback_args,
+    escape,
+    guarded,
+    keyboard,
+    nav_row,
+    require_actor,
+    show,
+)
+from bot.handlers.context import BotContext
+from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.i18n import Translator
+from bot.rendering.labels import org_type_name, role_name
+from bot.services.dialogues import JOIN
+from bot.services.members import Joined, Profile, clean_display_name, clean_org_name
+
+log = logging.getLogger(__name__)
+
+NAME, ORG_TYPE, ORG_NAME = "name", "org_type", "org_name"
+
+
+async def start_with_code(update: Update, ctx: BotContext, code: str) -> None:
+    """Open an invite; known people join at once, new people are asked who they are."""
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    opened = await ctx.services.invites.open(code, actor.user_id)
+    user = await ctx.services.members.profile(actor.user_id)
+    if user is not None and user.has_profile:
+        joined = await ctx.services.members.join(
+            actor.user_id, opened.team.id, opened.invite.id, None
+        )
+        await _welcome(update, ctx, t, joined)
+        return
+    await ctx.services.dialogues.start(
+        actor.user_id, JOIN, NAME, team_id=opened.team.id, data={"invite_id": opened.invite.id}
+    )
+    intro = t._(
+        "Welcome! You have been invited to the MDT team <b>{team}</b> as {role}.",
+        team=escape(opened.team.name),
+        role=role_name(t, opened.invite.role),
+    )
+    await show(update, intro + "\n\n" + _ask_name(t), keyboard([nav_row(t, back=False)]))
+
+
+def _ask_name(t: Translator) -> str:
+    return t._(
+        "What is your name? Write it as your colleagues know you, e.g. <i>Jana Nováková</i>."
+    )
+
+
+def _ask_org_type(t: Translator) -> tuple[str, Rows]:
+    buttons = [button(org_type_name(t, org), f"join:org:{org.value}") for org in OrgType]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return t._("Which type of organisation do you represent?"), [*rows, nav_row(t)]
+
+
+def _ask_org_name(t: Translator, org: OrgType) -> str:
+    return t._(
+        "{type}: what is the name of your organisation or unit? "
+        "E.g. <i>OO PČR Poruba</i> or <i>Charita Ostrava</i>.",
+        type=escape(org_type_name(t, org)),
+    )
+
+
+async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    message = update.effective_message
+    text = message.text if message else None
+    if draft.step == NAME:
+        name = clean_display_name(text)
+        await ctx.services.dialogues.advance(draft, ORG_TYPE, name=name)
+        prompt, rows = _ask_org_type(t)
+        await show(update, prompt, keyboard(rows))
+    elif draft.step == ORG_NAME:
+        org_name = clean_org_name(text)
+        profile = Profile(
+            display_name=str(draft.data["name"]),
+            org_type=OrgType(draft.data["org_type"]),
+            org_name=org_name,
+        )
+        assert draft.team_id is not None
+        joined = await ctx.services.members.join(
+            draft.user_id, draft.team_id, int(draft.data["invite_id"]), profile
+        )
+        await ctx.services.dialogues.finish(draft.user_id)
+        await _welcome(update, ctx, t, joined)
+    else:  # ORG_TYPE expects a button
+        prompt, rows = _ask_org_type(t)
+        await show(update, t._("Please choose one of the buttons.") + "\n\n" + prompt, keyboard(rows))
+
+
+@guarded
+async def on_org_type(update: Update, ctx: BotContext) -> None:
+    (_, value) = callback_args(update, "join", 2)
+    draft = await current_draft(update, ctx)
+    if draft is None or draft.kind != JOIN or draft.step != ORG_TYPE:
+        raise BadButton(value)
+    try:
+        org = OrgType(value)
+    except ValueError:
+        raise BadButton(value) from None
+    t = await ctx.tr(update)
+    await ctx.services.dialogues.advance(draft, ORG_NAME, org_type=org.value)
+    await show(update, _ask_org_name(t, org), keyboard([nav_row(t)]))
+
+
+async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    if draft.step == ORG_NAME:
+        await ctx.services.dialogues.advance(draft, ORG_TYPE)
+        prompt, rows = _ask_org_type(t)
+        await show(update, prompt, keyboard(rows))
+    else:
+        await ctx.services.dialogues.advance(draft, NAME)
+        current = draft.data.get("name")
+        hint = "\n" + t._("So far: {name}", name=escape(str(current))) if current else ""
+        await show(update, _ask_name(t) + hint, keyboard([nav_row(t, back=False)]))
+
+
+async def _welcome(update: Update, ctx: BotContext, t: Translator, joined: Joined) -> None:
+    await show(
+        update,
+        t._(
+            "Done: you are now a {role} of the team <b>{team}</b>.\n/help shows what you can do.",
+            role=role_name(t, joined.role),
+            team=escape(joined.team.name),
+        ),
+    )
+    await _tell_inviter(ctx, joined)
+
+
+async def _tell_inviter(ctx: BotContext, joined: Joined) -> None:
+    inviter_language = await ctx.services.users.language(joined.invited_by)
+    t = ctx.translator_for(inviter_language or ctx.settings.language)
+    user = joined.user
+    assert user.display_name and user.org_type and user.org_name
+    text = t._(
+        "{name} ({org_type}, {org}) joined the team {team} as {role}.",
+        name=escape(user.display_name),
+        org_type=escape(org_type_name(t, user.org_type)),
+        org=escape(user.org_name),
+        team=escape(joined.team.name),
+        role=role_name(t, joined.role),
+    )
+    try:
+        await ctx.bot.send_message(joined.invited_by, text)
+    except TelegramError as error:  # the inviter may never have opened a private chat
+        log.info("could not tell inviter %s about a new member: %s", joined.invited_by, error)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    register_dialogue(JOIN, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    app.add_handler(CallbackQueryHandler(on_org_type, pattern=r"^join:org:"))

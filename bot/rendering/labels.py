@@ -1,0 +1,30 @@
+"""Names of enum values as people read them."""
+
+from __future__ import annotations
+
+from bot.domain.models import OrgType, Role
+from bot.i18n import N_, Translator
+
+ORG_TYPE_NAMES: dict[OrgType, str] = {
+    OrgType.NNO: N_("NGO"),
+    OrgType.PCR: N_("State police (PČR)"),
+    OrgType.MPO: N_("Municipal police (MPO)"),
+    OrgType.UMOB: N_("District office"),
+    OrgType.ZS: N_("Primary school"),
+    OrgType.MMO: N_("City hall (MMO)"),
+    OrgType.APK: N_("Crime-prevention assistant"),
+    OrgType.JINE: N_("Other"),
+}
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.MEMBER: N_("member"),
+    Role.COORDINATOR: N_("coordinator"),
+}
+
+
+def org_type_name(t: Translator, org_type: OrgType) -> str:
+    return t._(ORG_TYPE_NAMES[org_type])
+
+
+def role_name(t: Translator, role: Role) -> str:
+    return t._(ROLE_NAMES[role])

@@ -1,0 +1,85 @@
+"""The one place that answers "may this user do this to this team?".
+
+Called inside the same transaction as the change it guards, on every command, button press
+and dialogue step; nothing a client sends (callback data included) is trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.models import Role, Team
+from bot.services.errors import NotAllowed, NotMember
+from bot.storage.repos import Repos
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    is_admin: bool = False
+
+
+class Action(StrEnum):
+    CREATE_TEAM = "create_team"
+    LIST_ALL_TEAMS = "list_all_teams"
+    VIEW_TEAM = "view_team"  # see the team's members and (later) its problems
+    INVITE = "invite"
+    MANAGE_MEMBERS = "manage_members"
+    LINK_GROUP = "link_group"
+
+
+_ADMIN_ONLY = {Action.CREATE_TEAM, Action.LIST_ALL_TEAMS}
+_COORDINATOR = {Action.INVITE, Action.MANAGE_MEMBERS, Action.LINK_GROUP}
+
+
+def role_allows(role: Role | None, action: Action) -> bool:
+    if role is None or action in _ADMIN_ONLY:
+        return False
+    if action in _COORDINATOR:
+        return role is Role.COORDINATOR
+    return True
+
+
+async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> Team:
+    """Return the team if ``actor`` may do the team-scoped ``action`` to it; raise otherwise.
+
+    For a team the actor may not see, the answer is the same as for a team that does not exist.
+    """
+    if action in _ADMIN_ONLY:
+        raise ValueError(f"{action} is not team-scoped; use require_admin")
+    team = await repos.teams.get(team_id)
+    if team is None:
+        raise NotAllowed(action.value)
+    if actor.is_admin:
+        return team
+    membership = await repos.memberships.get(team_id, actor.user_id)
+    if membership is None:
+        raise NotMember(action.value)
+    if not role_allows(membership.role, action):
+        raise NotAllowed(action.value)
+    return team
+
+
+def require_admin(actor: Actor, action: Action) -> None:
+    if not actor.is_admin:
+        raise NotAllowed(action.value)
+
+
+async def teams_for(repos: Repos, actor: Actor, action: Action) -> list[Team]:
+    """Teams on which ``actor`` may do ``action``, by name. Raises NotMember if none at all."""
+    if actor.is_admin:
+        return await repos.teams.list_all()
+    roles = await repos.memberships.roles_of(actor.user_id)
+    if not roles:
+        raise NotMember(action.value)
+    teams = []
+    for team_id, role in roles.items():
+        if role_allows(role, action):
+            team = await repos.teams.get(team_id)
+            if team is not None:
+                teams.append(team)
+    if not teams:
+        raise NotAllowed(action.value)
+    return sorted(teams, key=lambda t: t.name.casefold())
+

@@ -1,0 +1,87 @@
+"""Half-finished dialogues, stored at every step so that a restart loses nothing.
+
+Each dialogue kind names the permission it needs; :meth:`DialogueService.resume` re-checks it
+before every step, so a member removed mid-dialogue is stopped at their next step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.models import Draft
+from bot.services import authz
+from bot.services.authz import Action, Actor
+from bot.services.base import Service
+from bot.services.errors import InviteProblem, InviteUnusable, NotAllowed
+from bot.storage.repos import Repos
+
+#: what the owner of a team-bound dialogue must still be allowed to do at each step
+TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {}
+#: dialogues of the city administrator
+ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}
+JOIN = "join"
+
+
+class DialogueService(Service):
+    async def start(
+        self, user_id: int, kind: str, step: str, *, team_id: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Draft:
+        draft = Draft(
+            user_id=user_id, kind=kind, step=step, team_id=team_id, data=data or {},
+            updated_at=self.clock.now(),
+        )
+        async with self.db.transaction() as repos:
+            await repos.users.ensure(user_id, draft.updated_at)
+            await repos.drafts.save(draft)
+        return draft
+
+    async def resume(self, actor: Actor) -> Draft | None:
+        """The actor's running dialogue, if they may still continue it; else it is dropped."""
+        async with self.db.transaction() as repos:
+            draft = await repos.drafts.get(actor.user_id)
+            if draft is None:
+                return None
+            try:
+                await _recheck(repos, actor, draft)
+            except (NotAllowed, InviteUnusable):
+                await repos.drafts.delete(actor.user_id)
+                raise
+        return draft
+
+    async def advance(self, draft: Draft, step: str, **data: Any) -> Draft:
+        updated = draft.model_copy(
+            update={"step": step, "data": {**draft.data, **data}, "updated_at": self.clock.now()}
+        )
+        async with self.db.transaction() as repos:
+            await repos.drafts.save(updated)
+        return updated
+
+    async def finish(self, user_id: int) -> bool:
+        """Drop the dialogue; True if there was one."""
+        async with self.db.transaction() as repos:
+            existed = await repos.drafts.get(user_id) is not None
+            await repos.drafts.delete(user_id)
+        return existed
+
+
+async def _recheck(repos: Repos, actor: Actor, draft: Draft) -> None:
+    if draft.kind in ADMIN_DIALOGUE_ACTIONS:
+        authz.require_admin(actor, ADMIN_DIALOGUE_ACTIONS[draft.kind])
+    elif draft.kind in TEAM_DIALOGUE_ACTIONS:
+        if draft.team_id is None:
+            raise NotAllowed(draft.kind)
+        await authz.require(repos, actor, TEAM_DIALOGUE_ACTIONS[draft.kind], draft.team_id)
+    elif draft.kind == JOIN:
+        invite_id = draft.data.get("invite_id")
+        invite = (
+            await repos.invites.get(draft.team_id, int(invite_id))
+            if draft.team_id is not None and invite_id is not None
+            else None
+        )
+        if invite is None or invite.used_by != actor.user_id:
+            raise InviteUnusable(InviteProblem.UNKNOWN)
+        if invite.revoked_at is not None:
+            raise InviteUnusable(InviteProblem.REVOKED)
+    else:
+        raise NotAllowed(draft.kind)

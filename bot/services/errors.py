@@ -1,0 +1,52 @@
+"""Errors services raise; handlers turn them into polite messages in the user's language."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ServiceError(Exception):
+    pass
+
+
+class NotAllowed(ServiceError):
+    """The actor may not do this (also used for objects they may not know exist)."""
+
+
+class NotMember(NotAllowed):
+    """The actor belongs to no team (or no longer to the team in question)."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class InputProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    DUPLICATE = "duplicate"
+    LAST_COORDINATOR = "last_coordinator"
+    SELF = "self"
+
+
+class InvalidInput(ServiceError):
+    def __init__(self, problem: InputProblem, *, limit: int = 0) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.limit = limit
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    ALREADY_MEMBER = "already_member"
+
+
+class InviteUnusable(ServiceError):
+    def __init__(self, problem: InviteProblem, team_name: str | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.team_name = team_name

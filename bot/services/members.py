@@ -1,0 +1,150 @@
+"""Joining a team through a claimed invite, listing members, roles and removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.models import MemberView, OrgType, Role, Team, User
+from bot.services import authz
+from bot.services.authz import Action, Actor
+from bot.services.base import Service
+from bot.services.errors import (
+    InputProblem,
+    InvalidInput,
+    InviteProblem,
+    InviteUnusable,
+    NotAllowed,
+)
+from bot.services.text import clean_line
+from bot.storage.repos import Repos
+
+NAME_MIN, NAME_MAX = 2, 60
+ORG_NAME_MIN, ORG_NAME_MAX = 2, 100
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str
+    org_type: OrgType
+    org_name: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    team: Team
+    role: Role
+    user: User
+    invited_by: int
+
+
+@dataclass(frozen=True)
+class Roster:
+    team: Team
+    members: list[MemberView]
+    may_manage: bool
+
+
+def clean_display_name(text: str | None) -> str:
+    return clean_line(text, min_len=NAME_MIN, max_len=NAME_MAX)
+
+
+def clean_org_name(text: str | None) -> str:
+    return clean_line(text, min_len=ORG_NAME_MIN, max_len=ORG_NAME_MAX)
+
+
+class MemberService(Service):
+    async def profile(self, user_id: int) -> User | None:
+        async with self.db.read() as repos:
+            return await repos.users.get(user_id)
+
+    async def join(self, user_id: int, team_id: int, invite_id: int, profile: Profile | None) -> Joined:
+        """Make the holder of a claimed invite a member; ``profile`` None keeps the stored one."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            invite = await repos.invites.get(team_id, invite_id)
+            team = await repos.teams.get(team_id)
+            if invite is None or team is None or invite.used_by != user_id:
+                raise InviteUnusable(InviteProblem.UNKNOWN)
+            if invite.revoked_at is not None:
+                raise InviteUnusable(InviteProblem.REVOKED, team.name)
+            if await repos.memberships.get(team_id, user_id) is not None:
+                raise InviteUnusable(InviteProblem.ALREADY_MEMBER, team.name)
+            await repos.users.ensure(user_id, now)
+            if profile is not None:
+                await repos.users.set_profile(
+                    user_id, profile.display_name, profile.org_type, profile.org_name
+                )
+            user = await repos.users.get(user_id)
+            assert user is not None
+            if not user.has_profile:
+                raise InvalidInput(InputProblem.EMPTY)
+            await repos.memberships.activate(team_id, user_id, invite.role, now)
+            await repos.audit.add(
+                now, user_id, "member.join", team_id=team_id, object_type="invite",
+                object_id=invite_id, details={"role": invite.role.value},
+            )
+        return Joined(team=team, role=invite.role, user=user, invited_by=invite.created_by)
+
+    async def roster(self, actor: Actor, team_id: int) -> Roster:
+        async with self.db.read() as repos:
+            team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            try:
+                await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
+                may_manage = True
+            except NotAllowed:
+                may_manage = False
+            members = await repos.memberships.list_members(team_id)
+        return Roster(team=team, members=members, may_manage=may_manage)
+
+    async def member(self, actor: Actor, team_id: int, user_id: int) -> tuple[Team, MemberView]:
+        """One member's card, for someone who may manage the team's members."""
+        async with self.db.read() as repos:
+            team = await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
+            return team, await _member_of(repos, team_id, user_id)
+
+    async def change_role(self, actor: Actor, team_id: int, user_id: int, role: Role) -> MemberView:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
+            member = await _member_of(repos, team_id, user_id)
+            await _check_may_change(repos, actor, member, team_id)
+            if member.role is role:
+                return member
+            await repos.memberships.set_role(team_id, user_id, role)
+            await repos.audit.add(
+                now, actor.user_id, "member.role", team_id=team_id, object_type="user",
+                object_id=user_id, details={"from": member.role.value, "to": role.value},
+            )
+            return await _member_of(repos, team_id, user_id)
+
+    async def remove(self, actor: Actor, team_id: int, user_id: int) -> tuple[Team, MemberView]:
+        """Remove at once; a dialogue the member had running for this team ends too."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            team = await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
+            member = await _member_of(repos, team_id, user_id)
+            await _check_may_change(repos, actor, member, team_id)
+            await repos.memberships.remove(team_id, user_id, now)
+            draft = await repos.drafts.get(user_id)
+            if draft is not None and draft.team_id == team_id:
+                await repos.drafts.delete(user_id)
+            await repos.audit.add(
+                now, actor.user_id, "member.remove", team_id=team_id, object_type="user",
+                object_id=user_id,
+            )
+        return team, member
+
+
+async def _member_of(repos: Repos, team_id: int, user_id: int) -> MemberView:
+    member = await repos.memberships.member(team_id, user_id)
+    if member is None:
+        raise NotAllowed("member")
+    return member
+
+
+async def _check_may_change(repos: Repos, actor: Actor, member: MemberView, team_id: int) -> None:
+    """Nobody changes their own role here, and a team always keeps a coordinator."""
+    if member.user_id == actor.user_id and not actor.is_admin:
+        raise InvalidInput(InputProblem.SELF)
+    if member.role is Role.COORDINATOR and await repos.memberships.count_coordinators(team_id) <= 1:
+        raise InvalidInput(InputProblem.LAST_COORDINATOR)

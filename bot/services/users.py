@@ -1,0 +1,20 @@
+"""Per-user preferences (language) and reachability."""
+
+from __future__ import annotations
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.services.base import Service
+
+
+class UserService(Service):
+    async def language(self, user_id: int) -> str | None:
+        async with self.db.read() as repos:
+            user = await repos.users.get(user_id)
+        return user.language if user else None
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        if language not in SUPPORTED_LANGUAGES:
+            raise ValueError(language)
+        async with self.db.transaction() as repos:
+            await repos.users.ensure(user_id, self.clock.now())
+            await repos.users.set_language(user_id, language)

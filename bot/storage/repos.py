@@ -1,0 +1,455 @@
+"""Repositories: the only place with SQL. Each returns domain models.
+
+Team-owned rows are always read through a ``team_id`` so one team can never see another's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.models import (
+    AuditEvent,
+    Draft,
+    GroupChat,
+    Invite,
+    MemberView,
+    Membership,
+    OrgType,
+    Role,
+    Team,
+    User,
+)
+
+
+def to_db(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return moment.astimezone(UTC).isoformat()
+
+
+def from_db(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _req(text: str) -> datetime:
+    moment = from_db(text)
+    assert moment is not None
+    return moment
+
+
+class _Repo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def _exec(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run a statement; returns the number of rows changed."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return cur.rowcount
+
+    async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+
+def _team(row: aiosqlite.Row) -> Team:
+    return Team(
+        id=row["id"],
+        name=row["name"],
+        area=row["area"],
+        group_chat_id=row["group_chat_id"],
+        group_notices=bool(row["group_notices"]),
+        created_at=_req(row["created_at"]),
+    )
+
+
+class TeamRepo(_Repo):
+    async def create(self, name: str, name_key: str, created_by: int, now: datetime) -> Team:
+        team_id = await self._insert(
+            "INSERT INTO teams (name, name_key, created_at, created_by) VALUES (?, ?, ?, ?)",
+            (name, name_key, to_db(now), created_by),
+        )
+        team = await self.get(team_id)
+        assert team is not None
+        return team
+
+    async def get(self, team_id: int) -> Team | None:
+        row = await self._one("SELECT * FROM teams WHERE id = ?", (team_id,))
+        return _team(row) if row else None
+
+    async def exists_name(self, name_key: str) -> bool:
+        return await self._one("SELECT 1 FROM teams WHERE name_key = ?", (name_key,)) is not None
+
+    async def list_all(self) -> list[Team]:
+        return [_team(r) for r in await self._all("SELECT * FROM teams ORDER BY name_key")]
+
+    async def by_group(self, chat_id: int) -> Team | None:
+        row = await self._one("SELECT * FROM teams WHERE group_chat_id = ?", (chat_id,))
+        return _team(row) if row else None
+
+    async def set_group(self, team_id: int, chat_id: int | None) -> None:
+        await self._exec("UPDATE teams SET group_chat_id = ? WHERE id = ?", (chat_id, team_id))
+
+    async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._exec(
+            "UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id)
+        )
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        id=row["id"],
+        display_name=row["display_name"],
+        org_type=OrgType(row["org_type"]) if row["org_type"] else None,
+        org_name=row["org_name"],
+        language=row["language"],
+        unreachable=bool(row["unreachable"]),
+        created_at=_req(row["created_at"]),
+    )
+
+
+class UserRepo(_Repo):
+    async def get(self, user_id: int) -> User | None:
+        row = await self._one("SELECT * FROM users WHERE id = ?", (user_id,))
+        return _user(row) if row else None
+
+    async def ensure(self, user_id: int, now: datetime) -> User:
+        await self._exec(
+            "INSERT OR IGNORE INTO users (id, created_at) VALUES (?, ?)", (user_id, to_db(now))
+        )
+        user = await self.get(user_id)
+        assert user is not None
+        return user
+
+    async def set_profile(
+        self, user_id: int, display_name: str, org_type: OrgType, org_name: str
+    ) -> None:
+        await self._exec(
+            "UPDATE users SET display_name = ?, org_type = ?, org_name = ? WHERE id = ?",
+            (display_name, org_type.value, org_name, user_id),
+        )
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._exec("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
+    async def set_unreachable(self, user_id: int, unreachable: bool) -> None:
+        await self._exec(
+            "UPDATE users SET unreachable = ? WHERE id = ?", (int(unreachable), user_id)
+        )
+
+
+class MembershipRepo(_Repo):
+    async def get(self, team_id: int, user_id: int) -> Membership | None:
+        """The active membership, or None (also for a removed member)."""
+        row = await self._one(
+            "SELECT * FROM memberships WHERE team_id = ? AND user_id = ? AND removed_at IS NULL",
+            (team_id, user_id),
+        )
+        if row is None:
+            return None
+        return Membership(
+            team_id=row["team_id"],
+            user_id=row["user_id"],
+            role=Role(row["role"]),
+            joined_at=_req(row["joined_at"]),
+        )
+
+    async def roles_of(self, user_id: int) -> dict[int, Role]:
+        rows = await self._all(
+            "SELECT team_id, role FROM memberships WHERE user_id = ? AND removed_at IS NULL",
+            (user_id,),
+        )
+        return {r["team_id"]: Role(r["role"]) for r in rows}
+
+    async def activate(self, team_id: int, user_id: int, role: Role, now: datetime) -> None:
+        """Add a member, or bring a removed one back with the new role."""
+        await self._exec(
+            """
+            INSERT INTO memberships (team_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (team_id, user_id) DO UPDATE SET
+                role = excluded.role, joined_at = excluded.joined_at, removed_at = NULL
+            """,
+            (team_id, user_id, role.value, to_db(now)),
+        )
+
+    async def set_role(self, team_id: int, user_id: int, role: Role) -> bool:
+        changed = await self._exec(
+            "UPDATE memberships SET role = ? "
+            "WHERE team_id = ? AND user_id = ? AND removed_at IS NULL",
+            (role.value, team_id, user_id),
+        )
+        return changed > 0
+
+    async def remove(self, team_id: int, user_id: int, now: datetime) -> bool:
+        changed = await self._exec(
+            "UPDATE memberships SET removed_at = ? "
+            "WHERE team_id = ? AND user_id = ? AND removed_at IS NULL",
+            (to_db(now), team_id, user_id),
+        )
+        return changed > 0
+
+    async def list_members(self, team_id: int) -> list[MemberView]:
+        return await self._members(team_id)
+
+    async def member(self, team_id: int, user_id: int) -> MemberView | None:
+        found = await self._members(team_id, user_id)
+        return found[0] if found else None
+
+    async def _members(self, team_id: int, user_id: int | None = None) -> list[MemberView]:
+        rows = await self._all(
+            """
+            SELECT m.user_id, m.role, m.joined_at, u.display_name, u.org_type, u.org_name
+            FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.team_id = ? AND m.removed_at IS NULL AND (? IS NULL OR m.user_id = ?)
+            ORDER BY m.role = 'member', u.display_name COLLATE NOCASE
+            """,
+            (team_id, user_id, user_id),
+        )
+        return [
+            MemberView(
+                user_id=r["user_id"],
+                display_name=r["display_name"] or "?",
+                org_type=OrgType(r["org_type"] or OrgType.JINE.value),
+                org_name=r["org_name"] or "",
+                role=Role(r["role"]),
+                joined_at=_req(r["joined_at"]),
+            )
+            for r in rows
+        ]
+
+    async def count_coordinators(self, team_id: int) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM memberships "
+            "WHERE team_id = ? AND role = 'coordinator' AND removed_at IS NULL",
+            (team_id,),
+        )
+        return int(row[0]) if row else 0
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        id=row["id"],
+        team_id=row["team_id"],
+        role=Role(row["role"]),
+        created_by=row["created_by"],
+        created_at=_req(row["created_at"]),
+        expires_at=_req(row["expires_at"]),
+        used_by=row["used_by"],
+        used_at=from_db(row["used_at"]),
+        revoked_at=from_db(row["revoked_at"]),
+    )
+
+
+class InviteRepo(_Repo):
+    async def create(
+        self,
+        team_id: int,
+        role: Role,
+        code_hash: str,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Invite:
+        invite_id = await self._insert(
+            "INSERT INTO invites (team_id, role, code_hash, created_by, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (team_id, role.value, code_hash, created_by, to_db(now), to_db(expires_at)),
+        )
+        invite = await self.get(team_id, invite_id)
+        assert invite is not None
+        return invite
+
+    async def get(self, team_id: int, invite_id: int) -> Invite | None:
+        row = await self._one(
+            "SELECT * FROM invites WHERE id = ? AND team_id = ?", (invite_id, team_id)
+        )
+        return _invite(row) if row else None
+
+    async def by_hash(self, code_hash: str) -> Invite | None:
+        """Look an invite up by the hash of its code (the one lookup that has no team yet)."""
+        row = await self._one("SELECT * FROM invites WHERE code_hash = ?", (code_hash,))
+        return _invite(row) if row else None
+
+    async def claim(self, invite_id: int, user_id: int, now: datetime) -> bool:
+        """Mark the invite used by ``user_id``; False if someone else used it first."""
+        changed = await self._exec(
+            "UPDATE invites SET used_by = ?, used_at = ? "
+            "WHERE id = ? AND revoked_at IS NULL AND (used_by IS NULL OR used_by = ?)",
+            (user_id, to_db(now), invite_id, user_id),
+        )
+        return changed > 0
+
+    async def revoke(self, team_id: int, invite_id: int, by: int, now: datetime) -> bool:
+        changed = await self._exec(
+            "UPDATE invites SET revoked_at = ?, revoked_by = ? "
+            "WHERE id = ? AND team_id = ? AND revoked_at IS NULL AND used_by IS NULL",
+            (to_db(now), by, invite_id, team_id),
+        )
+        return changed > 0
+
+    async def pending(self, team_id: int, now: datetime) -> list[Invite]:
+        rows = await self._all(
+            "SELECT * FROM invites WHERE team_id = ? AND used_by IS NULL "
+            "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
+            (team_id, to_db(now)),
+        )
+        return [_invite(r) for r in rows]
+
+
+def _group(row: aiosqlite.Row) -> GroupChat:
+    return GroupChat(
+        chat_id=row["chat_id"],
+        title=row["title"],
+        team_id=row["team_id"],
+        added_by=row["added_by"],
+        added_at=_req(row["added_at"]),
+    )
+
+
+class GroupRepo(_Repo):
+    async def get(self, chat_id: int) -> GroupChat | None:
+        row = await self._one("SELECT * FROM group_chats WHERE chat_id = ?", (chat_id,))
+        return _group(row) if row else None
+
+    async def added(self, chat_id: int, title: str, added_by: int | None, now: datetime) -> None:
+        await self._exec(
+            """
+            INSERT INTO group_chats (chat_id, title, added_by, added_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title
+            """,
+            (chat_id, title, added_by, to_db(now)),
+        )
+
+    async def link(self, chat_id: int, team_id: int | None) -> None:
+        await self._exec(
+            "UPDATE group_chats SET team_id = ? WHERE chat_id = ?", (team_id, chat_id)
+        )
+
+    async def forget(self, chat_id: int) -> None:
+        await self._exec("DELETE FROM group_chats WHERE chat_id = ?", (chat_id,))
+
+    async def unlinked_since(self, cutoff: datetime) -> list[GroupChat]:
+        rows = await self._all(
+            "SELECT * FROM group_chats WHERE team_id IS NULL AND added_at <= ?", (to_db(cutoff),)
+        )
+        return [_group(r) for r in rows]
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._exec(
+            "UPDATE OR REPLACE group_chats SET chat_id = ? WHERE chat_id = ?",
+            (new_chat_id, old_chat_id),
+        )
+
+
+class DraftRepo(_Repo):
+    async def get(self, user_id: int) -> Draft | None:
+        row = await self._one("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        return Draft(
+            user_id=row["user_id"],
+            kind=row["kind"],
+            step=row["step"],
+            team_id=row["team_id"],
+            data=json.loads(row["data"]),
+            updated_at=_req(row["updated_at"]),
+        )
+
+    async def save(self, draft: Draft) -> None:
+        await self._exec(
+            """
+            INSERT INTO drafts (user_id, kind, step, team_id, data, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET kind = excluded.kind, step = excluded.step,
+                team_id = excluded.team_id, data = excluded.data, updated_at = excluded.updated_at
+            """,
+            (
+                draft.user_id,
+                draft.kind,
+                draft.step,
+                draft.team_id,
+                json.dumps(draft.data, ensure_ascii=False),
+                to_db(draft.updated_at),
+            ),
+        )
+
+    async def delete(self, user_id: int) -> None:
+        await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+
+
+class AuditRepo(_Repo):
+    async def add(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        *,
+        team_id: int | None = None,
+        object_type: str | None = None,
+        object_id: str | int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await self._exec(
+            "INSERT INTO audit_events (at, actor_id, action, team_id, object_type, object_id,"
+            " details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                to_db(at),
+                actor_id,
+                action,
+                team_id,
+                object_type,
+                None if object_id is None else str(object_id),
+                json.dumps(details or {}, ensure_ascii=False),
+            ),
+        )
+
+    async def for_team(self, team_id: int) -> list[AuditEvent]:
+        rows = await self._all(
+            "SELECT * FROM audit_events WHERE team_id = ? ORDER BY id", (team_id,)
+        )
+        return [_audit(r) for r in rows]
+
+    async def by_action(self, action: str) -> list[AuditEvent]:
+        rows = await self._all("SELECT * FROM audit_events WHERE action = ? ORDER BY id", (action,))
+        return [_audit(r) for r in rows]
+
+
+def _audit(row: aiosqlite.Row) -> AuditEvent:
+    return AuditEvent(
+        id=row["id"],
+        at=_req(row["at"]),
+        actor_id=row["actor_id"],
+        action=row["action"],
+        team_id=row["team_id"],
+        object_type=row["object_type"],
+        object_id=row["object_id"],
+        details=json.loads(row["details"]),
+    )
+
+
+class Repos:
+    """All repositories bound to one connection inside one transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.teams = TeamRepo(conn)
+        self.users = UserRepo(conn)
+        self.memberships = MembershipRepo(conn)
+        self.invites = InviteRepo(conn)
+        self.groups = GroupRepo(conn)
+        self.drafts = DraftRepo(conn)
+        self.audit = AuditRepo(conn)
