@@ -28,7 +28,7 @@ _ROLE_CODES = {"m": Role.MEMBER, "c": Role.COORDINATOR}
 
 
 def _role_screen(t: Translator, team: Team) -> tuple[str, Rows]:
-    text = t._("Invite to <b>{team}</b> as:", team=escape(team.name))
+    text = t._("Invite to <b>{team}</b> with the role:", team=escape(team.name))
     rows = [
         [button(role_name(t, role).capitalize(), f"inv:r:{team.id}:{code}")]
         for code, role in _ROLE_CODES.items()
@@ -73,7 +73,7 @@ async def on_pick_role(update: Update, ctx: BotContext) -> None:
     team = await ctx.services.teams.get_for(actor, Action.INVITE, as_int(team_id))
     link = f"https://t.me/{ctx.bot.username}?start={created.code}"
     text = t._(
-        "Invite to <b>{team}</b> as {role}, valid until {expires}. It works once.\n"
+        "Invite to <b>{team}</b> (role: {role}), valid until {expires}. It works once.\n"
         "Forward this link to the person (only to them):\n{link}",
         team=escape(team.name),
         role=role_name(t, role),
@@ -95,7 +95,7 @@ async def on_revoke(update: Update, ctx: BotContext) -> None:
 
 def _invite_line(t: Translator, invite: Invite) -> str:
     return t._(
-        "#{id} {role}, valid until {expires}",
+        "#{id} role: {role}, valid until {expires}",
         id=invite.id,
         role=role_name(t, invite.role),
         expires=t.datetime(invite.expires_at),

@@ -49,7 +49,7 @@ async def start_with_code(update: Update, ctx: BotContext, code: str) -> None:
         actor.user_id, JOIN, NAME, team_id=opened.team.id, data={"invite_id": opened.invite.id}
     )
     intro = t._(
-        "Welcome! You have been invited to the MDT team <b>{team}</b> as {role}.",
+        "Welcome! You have been invited to the MDT team <b>{team}</b> (role: {role}).",
         team=escape(opened.team.name),
         role=role_name(t, opened.invite.role),
     )
@@ -135,7 +135,7 @@ async def _welcome(update: Update, ctx: BotContext, t: Translator, joined: Joine
     await show(
         update,
         t._(
-            "Done: you are now a {role} of the team <b>{team}</b>.\n/help shows what you can do.",
+            "Done: you are a member of the team <b>{team}</b> (role: {role}).\n/help shows what you can do.",
             role=role_name(t, joined.role),
             team=escape(joined.team.name),
         ),
@@ -149,7 +149,7 @@ async def _tell_inviter(ctx: BotContext, joined: Joined) -> None:
     user = joined.user
     assert user.display_name and user.org_type and user.org_name
     text = t._(
-        "{name} ({org_type}, {org}) joined the team {team} as {role}.",
+        "New in the team {team}: {name} ({org_type}, {org}), role: {role}.",
         name=escape(user.display_name),
         org_type=escape(org_type_name(t, user.org_type)),
         org=escape(user.org_name),
