@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         if value is None or value == "":
             return None
         if not _TOKEN_RE.match(value.strip()):
-            raise ValueError("does not look like a bot token (expected digits:letters from BotFather)")
+            raise ValueError("does not look like a bot token (digits:letters from BotFather)")
         return value.strip()
 
     @field_validator("api_url")

@@ -28,10 +28,7 @@ def test_every_source_string_is_translated_into_czech():
             continue
         entry = czech.get(message.id)
         strings = entry.string if entry is not None else None
-        if isinstance(strings, tuple):
-            ok = len(strings) == 3 and all(strings)
-        else:
-            ok = bool(strings)
+        ok = len(strings) == 3 and all(strings) if isinstance(strings, tuple) else bool(strings)
         if not ok:
             missing.append(message.id)
     assert not missing, "untranslated (run python -m bot.i18n.update and translate):\n" + "\n".join(
@@ -85,7 +82,8 @@ def test_czech_dates_in_prague_time():
 
 def test_english_dates():
     t = Translator("en", PRAGUE)
-    assert t.datetime(datetime(2026, 12, 15, 13, 0, tzinfo=UTC)) == "Tuesday 15 December 2026, 14:00"
+    expected = "Tuesday 15 December 2026, 14:00"
+    assert t.datetime(datetime(2026, 12, 15, 13, 0, tzinfo=UTC)) == expected
 
 
 @pytest.mark.parametrize(

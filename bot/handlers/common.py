@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -70,7 +70,9 @@ def _explain_invite(t: Translator, error: InviteUnusable) -> str:
     team = error.team_name or "?"
     match error.problem:
         case InviteProblem.USED:
-            return t._("This invite link has already been used. Ask your coordinator for a new one.")
+            return t._(
+                "This invite link has already been used. Ask your coordinator for a new one."
+            )
         case InviteProblem.EXPIRED:
             return t._("This invite link has expired. Ask your coordinator for a new one.")
         case InviteProblem.REVOKED:
@@ -104,6 +106,12 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
         case InputProblem.SELF:
             return t._("You cannot change your own membership here.")
     return t._("Please check what you wrote.")
+
+
+async def no_teams_yet(update: Update, t: Translator) -> None:
+    await show(
+        update, t._("There are no teams yet. Create one with /newteam followed by its name.")
+    )
 
 
 def escape(text: str) -> str:
@@ -204,7 +212,9 @@ async def show(
     return await chat.send_message(text, reply_markup=markup)
 
 
-async def send_long(update: Update, lines: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
+async def send_long(
+    update: Update, lines: list[str], markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Send a list that may exceed one message; the buttons go with the last part."""
     chat = update.effective_chat
     if chat is None:

@@ -101,7 +101,8 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
 
 
 def _was_added(change: ChatMemberUpdated) -> bool:
-    return change.old_chat_member.status not in _PRESENT and change.new_chat_member.status in _PRESENT
+    was_present = change.old_chat_member.status in _PRESENT
+    return not was_present and change.new_chat_member.status in _PRESENT
 
 
 def _was_removed(change: ChatMemberUpdated) -> bool:

@@ -7,14 +7,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.domain.models import Invite, Role, Team
 from bot.handlers.common import (
-    Rows,
     BadButton,
+    Rows,
     as_int,
     button,
     callback_args,
     escape,
     guarded,
     keyboard,
+    no_teams_yet,
     require_actor,
     send_long,
     show,
@@ -42,7 +43,7 @@ async def on_invite(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
     teams = await ctx.services.teams.teams_for(actor, Action.INVITE)
     if not teams:
-        await show(update, t._("There are no teams yet. Create one with /newteam followed by its name."))
+        await no_teams_yet(update, t)
         return
     if len(teams) == 1:
         text, rows = _role_screen(t, teams[0])

@@ -10,14 +10,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.domain.models import MemberView, Role, Team
 from bot.handlers.common import (
-    Rows,
     BadButton,
+    Rows,
     as_int,
     button,
     callback_args,
     escape,
     guarded,
     keyboard,
+    no_teams_yet,
     require_actor,
     send_long,
     show,
@@ -72,7 +73,7 @@ async def on_members(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
     teams = await ctx.services.teams.teams_for(actor, Action.VIEW_TEAM)
     if not teams:
-        await show(update, t._("There are no teams yet. Create one with /newteam followed by its name."))
+        await no_teams_yet(update, t)
     elif len(teams) == 1:
         await _show_roster(update, ctx, teams[0].id)
     else:

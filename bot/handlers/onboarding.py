@@ -1,4 +1,5 @@
-"""Joining a team: ``/start <code>`` → name → organisation type → organisation name."""
+"""Who a person is: joining a team (``/start <code>`` → name → organisation type →
+organisation name) and correcting it later (``/profile``). Both dialogues share the steps."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Draft, OrgType
 from bot.handlers.common import (
-    Rows,
     BadButton,
+    Rows,
     button,
     callback_args,
     escape,
@@ -25,7 +26,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.labels import org_type_name, role_name
-from bot.services.dialogues import JOIN
+from bot.services.dialogues import JOIN, PROFILE
 from bot.services.members import Joined, Profile, clean_display_name, clean_org_name
 
 log = logging.getLogger(__name__)
@@ -62,10 +63,15 @@ def _ask_name(t: Translator) -> str:
     )
 
 
-def _ask_org_type(t: Translator) -> tuple[str, Rows]:
-    buttons = [button(org_type_name(t, org), f"join:org:{org.value}") for org in OrgType]
+def _ask_org_type(t: Translator, draft: Draft) -> tuple[str, Rows]:
+    buttons = [button(org_type_name(t, org), f"org:{org.value}") for org in OrgType]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return t._("Which type of organisation do you represent?"), [*rows, nav_row(t)]
+    prompt = t._("Which type of organisation do you represent?")
+    return prompt, [*rows, nav_row(t, back=_asks_name(draft))]
+
+
+def _asks_name(draft: Draft) -> bool:
+    return draft.kind == JOIN or draft.data.get("mode") in ("full", "name")
 
 
 def _ask_org_name(t: Translator, org: OrgType) -> str:
@@ -82,32 +88,51 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     text = message.text if message else None
     if draft.step == NAME:
         name = clean_display_name(text)
-        await ctx.services.dialogues.advance(draft, ORG_TYPE, name=name)
-        prompt, rows = _ask_org_type(t)
+        if draft.kind == PROFILE and draft.data.get("mode") == "name":
+            await ctx.services.members.update_profile(require_actor(update, ctx), display_name=name)
+            await ctx.services.dialogues.finish(draft.user_id)
+            await show(update, t._("Saved. Your name is now {name}.", name=escape(name)))
+            return
+        draft = await ctx.services.dialogues.advance(draft, ORG_TYPE, name=name)
+        prompt, rows = _ask_org_type(t, draft)
         await show(update, prompt, keyboard(rows))
     elif draft.step == ORG_NAME:
         org_name = clean_org_name(text)
-        profile = Profile(
-            display_name=str(draft.data["name"]),
-            org_type=OrgType(draft.data["org_type"]),
-            org_name=org_name,
-        )
-        assert draft.team_id is not None
-        joined = await ctx.services.members.join(
-            draft.user_id, draft.team_id, int(draft.data["invite_id"]), profile
+        await _finish(update, ctx, t, draft, org_name)
+    else:  # ORG_TYPE expects a button
+        prompt, rows = _ask_org_type(t, draft)
+        again = t._("Please choose one of the buttons.")
+        await show(update, again + "\n\n" + prompt, keyboard(rows))
+
+
+async def _finish(
+    update: Update, ctx: BotContext, t: Translator, draft: Draft, org_name: str
+) -> None:
+    org_type = OrgType(draft.data["org_type"])
+    if draft.kind == PROFILE:
+        name = draft.data.get("name")
+        await ctx.services.members.update_profile(
+            require_actor(update, ctx), display_name=str(name) if name else None,
+            org_type=org_type, org_name=org_name,
         )
         await ctx.services.dialogues.finish(draft.user_id)
-        await _welcome(update, ctx, t, joined)
-    else:  # ORG_TYPE expects a button
-        prompt, rows = _ask_org_type(t)
-        await show(update, t._("Please choose one of the buttons.") + "\n\n" + prompt, keyboard(rows))
+        await show(update, t._("Saved. Your organisation is now: {type}, {org}.",
+                               type=escape(org_type_name(t, org_type)), org=escape(org_name)))
+        return
+    profile = Profile(display_name=str(draft.data["name"]), org_type=org_type, org_name=org_name)
+    assert draft.team_id is not None
+    joined = await ctx.services.members.join(
+        draft.user_id, draft.team_id, int(draft.data["invite_id"]), profile
+    )
+    await ctx.services.dialogues.finish(draft.user_id)
+    await _welcome(update, ctx, t, joined)
 
 
 @guarded
 async def on_org_type(update: Update, ctx: BotContext) -> None:
-    (_, value) = callback_args(update, "join", 2)
+    (value,) = callback_args(update, "org", 1)
     draft = await current_draft(update, ctx)
-    if draft is None or draft.kind != JOIN or draft.step != ORG_TYPE:
+    if draft is None or draft.kind not in (JOIN, PROFILE) or draft.step != ORG_TYPE:
         raise BadButton(value)
     try:
         org = OrgType(value)
@@ -121,21 +146,25 @@ async def on_org_type(update: Update, ctx: BotContext) -> None:
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     if draft.step == ORG_NAME:
-        await ctx.services.dialogues.advance(draft, ORG_TYPE)
-        prompt, rows = _ask_org_type(t)
+        draft = await ctx.services.dialogues.advance(draft, ORG_TYPE)
+        prompt, rows = _ask_org_type(t, draft)
         await show(update, prompt, keyboard(rows))
-    else:
+    elif _asks_name(draft):
         await ctx.services.dialogues.advance(draft, NAME)
         current = draft.data.get("name")
         hint = "\n" + t._("So far: {name}", name=escape(str(current))) if current else ""
         await show(update, _ask_name(t) + hint, keyboard([nav_row(t, back=False)]))
+    else:  # nothing before the first step of a partial profile change
+        prompt, rows = _ask_org_type(t, draft)
+        await show(update, prompt, keyboard(rows))
 
 
 async def _welcome(update: Update, ctx: BotContext, t: Translator, joined: Joined) -> None:
     await show(
         update,
         t._(
-            "Done: you are a member of the team <b>{team}</b> (role: {role}).\n/help shows what you can do.",
+            "Done: you are a member of the team <b>{team}</b> (role: {role}).\n"
+            "/help shows what you can do.",
             role=role_name(t, joined.role),
             team=escape(joined.team.name),
         ),
@@ -162,6 +191,49 @@ async def _tell_inviter(ctx: BotContext, joined: Joined) -> None:
         log.info("could not tell inviter %s about a new member: %s", joined.invited_by, error)
 
 
+@guarded
+async def on_profile(update: Update, ctx: BotContext) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    await ctx.services.members.require_member(actor)
+    user = await ctx.services.members.profile(actor.user_id)
+    if user is None or not user.has_profile:
+        await ctx.services.dialogues.start(actor.user_id, PROFILE, NAME, data={"mode": "full"})
+        await show(update, _ask_name(t), keyboard([nav_row(t, back=False)]))
+        return
+    assert user.display_name and user.org_type and user.org_name
+    text = "\n".join([
+        t._("Your profile, as your teams see it:"),
+        f"<b>{escape(user.display_name)}</b>",
+        f"{escape(org_type_name(t, user.org_type))}, {escape(user.org_name)}",
+    ])
+    rows = [[button(t._("Change name"), "prof:name")],
+            [button(t._("Change organisation"), "prof:org")]]
+    await show(update, text, keyboard(rows))
+
+
+@guarded
+async def on_profile_change(update: Update, ctx: BotContext) -> None:
+    (mode,) = callback_args(update, "prof", 1)
+    if mode not in ("name", "org"):
+        raise BadButton(mode)
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    await ctx.services.members.require_member(actor)
+    draft = await ctx.services.dialogues.start(
+        actor.user_id, PROFILE, NAME if mode == "name" else ORG_TYPE, data={"mode": mode}
+    )
+    if mode == "name":
+        await show(update, _ask_name(t), keyboard([nav_row(t, back=False)]))
+    else:
+        prompt, rows = _ask_org_type(t, draft)
+        await show(update, prompt, keyboard(rows))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(JOIN, DialogueSteps(on_text=_on_text, on_back=_on_back))
-    app.add_handler(CallbackQueryHandler(on_org_type, pattern=r"^join:org:"))
+    steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
+    register_dialogue(JOIN, steps)
+    register_dialogue(PROFILE, steps)
+    app.add_handler(CommandHandler("profile", on_profile, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_profile_change, pattern=r"^prof:"))
+    app.add_handler(CallbackQueryHandler(on_org_type, pattern=r"^org:"))

@@ -29,7 +29,10 @@ EVERYONE_COMMANDS = [
     ("lang", N_("Language: Czech / English")),
     ("cancel", N_("Cancel the current step")),
 ]
-MEMBER_COMMANDS = [("members", N_("Members of my team"))]
+MEMBER_COMMANDS = [
+    ("members", N_("Members of my team")),
+    ("profile", N_("My name and organisation")),
+]
 COORDINATOR_COMMANDS = [
     ("invite", N_("Invite a new member (coordinator)")),
     ("invites", N_("Open invites, cancel one (coordinator)")),

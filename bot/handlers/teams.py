@@ -6,7 +6,16 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.models import Draft, Team
-from bot.handlers.common import escape, guarded, keyboard, nav_row, require_actor, send_long, show
+from bot.handlers.common import (
+    escape,
+    guarded,
+    keyboard,
+    nav_row,
+    no_teams_yet,
+    require_actor,
+    send_long,
+    show,
+)
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
 from bot.i18n import Translator
@@ -61,7 +70,7 @@ async def on_teams(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
     overview = await ctx.services.teams.overview(actor)
     if not overview:
-        await show(update, t._("There are no teams yet. Create one with /newteam followed by its name."))
+        await no_teams_yet(update, t)
         return
     lines = [t.n_("<b>{n} team</b>", "<b>{n} teams</b>", len(overview))]
     for item in overview:

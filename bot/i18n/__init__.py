@@ -6,8 +6,8 @@ compiled at first use, so no build step or binary file is needed.
 
 from __future__ import annotations
 
-import gettext
 import datetime as dt
+import gettext
 from functools import cache
 from importlib import resources
 from io import BytesIO
@@ -27,7 +27,7 @@ _DATETIME_PATTERN = {"cs": "EEEE d. MMMM y HH:mm", "en": "EEEE d MMMM y, HH:mm"}
 _DATE_PATTERN = {"cs": "d. M. y", "en": "d MMM y"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later, where it is shown."""
     return message
 

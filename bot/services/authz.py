@@ -61,6 +61,12 @@ async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> T
     return team
 
 
+async def require_member(repos: Repos, actor: Actor) -> None:
+    """The actor belongs to at least one team (or is a city administrator)."""
+    if not actor.is_admin and not await repos.memberships.roles_of(actor.user_id):
+        raise NotMember("member")
+
+
 def require_admin(actor: Actor, action: Action) -> None:
     if not actor.is_admin:
         raise NotAllowed(action.value)

@@ -20,6 +20,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {}
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}
 JOIN = "join"
+PROFILE = "profile"
 
 
 class DialogueService(Service):
@@ -72,6 +73,8 @@ async def _recheck(repos: Repos, actor: Actor, draft: Draft) -> None:
         if draft.team_id is None:
             raise NotAllowed(draft.kind)
         await authz.require(repos, actor, TEAM_DIALOGUE_ACTIONS[draft.kind], draft.team_id)
+    elif draft.kind == PROFILE:
+        await authz.require_member(repos, actor)
     elif draft.kind == JOIN:
         invite_id = draft.data.get("invite_id")
         invite = (

@@ -57,7 +57,9 @@ class MemberService(Service):
         async with self.db.read() as repos:
             return await repos.users.get(user_id)
 
-    async def join(self, user_id: int, team_id: int, invite_id: int, profile: Profile | None) -> Joined:
+    async def join(
+        self, user_id: int, team_id: int, invite_id: int, profile: Profile | None
+    ) -> Joined:
         """Make the holder of a claimed invite a member; ``profile`` None keeps the stored one."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
@@ -84,6 +86,32 @@ class MemberService(Service):
                 object_id=invite_id, details={"role": invite.role.value},
             )
         return Joined(team=team, role=invite.role, user=user, invited_by=invite.created_by)
+
+    async def require_member(self, actor: Actor) -> None:
+        async with self.db.read() as repos:
+            await authz.require_member(repos, actor)
+
+    async def update_profile(
+        self, actor: Actor, *, display_name: str | None = None,
+        org_type: OrgType | None = None, org_name: str | None = None,
+    ) -> User:
+        """A member corrects their name or organisation (visible to their teams)."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            await authz.require_member(repos, actor)
+            user = await repos.users.ensure(actor.user_id, now)
+            name = user.display_name if display_name is None else clean_display_name(display_name)
+            org = clean_org_name(org_name) if org_name is not None else user.org_name
+            kind = org_type or user.org_type
+            if not (name and org and kind):
+                raise InvalidInput(InputProblem.EMPTY)
+            await repos.users.set_profile(actor.user_id, name, kind, org)
+            await repos.audit.add(
+                now, actor.user_id, "profile.update", object_type="user", object_id=actor.user_id,
+            )
+            updated = await repos.users.get(actor.user_id)
+        assert updated is not None
+        return updated
 
     async def roster(self, actor: Actor, team_id: int) -> Roster:
         async with self.db.read() as repos:
