@@ -100,3 +100,19 @@ async def test_anonymous_admin_cannot_link(bot):
     await bot.emu.anonymous_admin_message(group, "/linkgroup")
     assert "svým jménem" in group.messages[-1].text
     assert await group_chat_of(bot) is None
+
+
+async def test_private_commands_are_not_answered_in_groups(bot):
+    petra, _ = await team_with_coordinator(bot)
+    group = bot.emu.group("MDT Poruba")
+    await petra.add_bot_to(group)
+    await petra.send_to(group, "/members")
+    assert "do soukromého chatu" in group.messages[-1].text
+    assert "Petra Svobodová" not in group.messages[-1].text
+
+
+async def test_blocking_the_bot_marks_the_person_unreachable(bot):
+    petra, _ = await team_with_coordinator(bot)
+    await petra.block_bot()
+    async with bot.db.read() as repos:
+        assert (await repos.users.get(petra.id)).unreachable

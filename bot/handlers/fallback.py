@@ -6,7 +6,13 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers.common import BadButton, guarded, show
 from bot.handlers.context import BotContext
@@ -14,12 +20,22 @@ from bot.handlers.context import BotContext
 log = logging.getLogger(__name__)
 
 FALLBACK_GROUP = 10
+#: commands that show personal or team details, answered only in private chats
+PRIVATE_ONLY_COMMANDS = [
+    "start", "members", "invite", "invites", "profile", "newteam", "teams", "lang", "cancel"
+]
 
 
 @guarded
 async def on_unknown_command(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
     await show(update, t._("I do not know that command. /help lists what I can do."))
+
+
+@guarded
+async def on_private_only(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    await show(update, t._("Please write this command to me in a private chat."))
 
 
 @guarded
@@ -50,5 +66,9 @@ async def on_error(update: object, ctx: BotContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command), FALLBACK_GROUP)
+    app.add_handler(
+        CommandHandler(PRIVATE_ONLY_COMMANDS, on_private_only, filters=filters.ChatType.GROUPS),
+        FALLBACK_GROUP,
+    )
     app.add_handler(CallbackQueryHandler(on_unknown_button), FALLBACK_GROUP)
     app.add_error_handler(on_error)

@@ -76,7 +76,13 @@ async def _link(update: Update, ctx: BotContext, team_id: int) -> None:
 
 async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
     change = update.my_chat_member
-    if change is None or change.chat.type not in GROUP_TYPES:
+    if change is None:
+        return
+    if change.chat.type == ChatType.PRIVATE:  # the person blocked or unblocked the bot
+        blocked = change.new_chat_member.status == ChatMember.BANNED
+        await ctx.services.users.set_reachable(change.chat.id, not blocked)
+        return
+    if change.chat.type not in GROUP_TYPES:
         return
     chat = change.chat
     if _was_removed(change):

@@ -12,6 +12,12 @@ class UserService(Service):
             user = await repos.users.get(user_id)
         return user.language if user else None
 
+    async def set_reachable(self, user_id: int, reachable: bool) -> None:
+        """Remember that a person blocked the bot (so nobody waits for their answers)."""
+        async with self.db.transaction() as repos:
+            await repos.users.ensure(user_id, self.clock.now())
+            await repos.users.set_unreachable(user_id, not reachable)
+
     async def set_language(self, user_id: int, language: str) -> None:
         if language not in SUPPORTED_LANGUAGES:
             raise ValueError(language)
