@@ -34,16 +34,21 @@ def _run(args: argparse.Namespace) -> int:
         print(f"mdtbot: invalid configuration: {error}", file=sys.stderr)
         return 2
     if settings.token is None:
-        print("mdtbot: invalid configuration: MDTBOT_TOKEN is not set "
-              "(get one from @BotFather, or try `mdtbot sandbox`)", file=sys.stderr)
+        print(
+            "mdtbot: invalid configuration: MDTBOT_TOKEN is not set "
+            "(get one from @BotFather, or try `mdtbot sandbox`)",
+            file=sys.stderr,
+        )
         return 2
     _configure_logging(args.verbose)
     app = build_application(settings)
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except InvalidToken:
-        print("mdtbot: the Bot API refused MDTBOT_TOKEN (or MDTBOT_API_URL is not a Bot API "
-              "server)", file=sys.stderr)
+        print(
+            "mdtbot: the Bot API refused MDTBOT_TOKEN (or MDTBOT_API_URL is not a Bot API server)",
+            file=sys.stderr,
+        )
         return 2
     except NetworkError as error:
         print(f"mdtbot: cannot reach the Bot API at {settings.api_url}: {error}", file=sys.stderr)

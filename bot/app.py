@@ -78,7 +78,9 @@ def build_application(
         module.register(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            groups.leave_unlinked_groups, interval=GROUP_SWEEP_INTERVAL, first=5,
+            groups.leave_unlinked_groups,
+            interval=GROUP_SWEEP_INTERVAL,
+            first=5,
             name="leave-unlinked-groups",
         )
     return app
@@ -112,7 +114,10 @@ async def set_command_menus(app: MDTApplication) -> None:
 
 
 async def _set_menu(
-    app: MDTApplication, t: Translator, commands: list[tuple[str, str]], scope: Any,
+    app: MDTApplication,
+    t: Translator,
+    commands: list[tuple[str, str]],
+    scope: Any,
     language: str | None,
 ) -> None:
     menu = [BotCommand(name, t._(description)) for name, description in commands]

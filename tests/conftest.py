@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.people import Person
-from bot.sandbox.request import EmulatorRequest
 from telegram import Update
 
 from bot.app import MDTApplication, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.handlers.context import BotContext
+from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.people import Person
+from bot.sandbox.request import EmulatorRequest
 from bot.scheduling.clock import FakeClock
 from bot.storage.db import Database
 
@@ -35,8 +35,16 @@ START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 class BotHarness:
     """One bot on one database file, restartable, with a fake clock."""
 
-    def __init__(self, emulator: TelegramEmulator, clock: FakeClock, db_path: Path,
-                 admin: Person, *, live: bool = False, **settings: Any) -> None:
+    def __init__(
+        self,
+        emulator: TelegramEmulator,
+        clock: FakeClock,
+        db_path: Path,
+        admin: Person,
+        *,
+        live: bool = False,
+        **settings: Any,
+    ) -> None:
         self.emu = emulator
         self.clock = clock
         self.admin = admin
@@ -47,8 +55,11 @@ class BotHarness:
 
     def settings(self, base_url: str = "http://emulator.invalid") -> Settings:
         values: dict[str, Any] = {
-            "token": self.emu.token, "db": self.db_path, "admins": [self.admin.id],
-            "api_url": base_url, "language": "cs",
+            "token": self.emu.token,
+            "db": self.db_path,
+            "admins": [self.admin.id],
+            "api_url": base_url,
+            "language": "cs",
         }
         values.update(self.settings_overrides)
         return Settings(**values)
@@ -64,8 +75,11 @@ class BotHarness:
             await app.start()
         else:
             app = build_application(
-                self.settings(), clock=self.clock, request=EmulatorRequest(self.emu),
-                get_updates_request=EmulatorRequest(self.emu), rate_limit=False,
+                self.settings(),
+                clock=self.clock,
+                request=EmulatorRequest(self.emu),
+                get_updates_request=EmulatorRequest(self.emu),
+                rate_limit=False,
             )
             await app.initialize()
             await on_startup(app)
@@ -123,8 +137,9 @@ def emulator(clock: FakeClock) -> TelegramEmulator:
     return TelegramEmulator(clock=clock.now)
 
 
-async def _harness(emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path,
-                   live: bool) -> AsyncIterator[BotHarness]:
+async def _harness(
+    emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path, live: bool
+) -> AsyncIterator[BotHarness]:
     admin = emulator.user("Správce", last_name="Města")
     harness = BotHarness(emulator, clock, tmp_path / "mdt.db", admin, live=live)
     await harness.start()
@@ -135,14 +150,16 @@ async def _harness(emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path,
 
 
 @pytest.fixture
-async def bot(emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path
-              ) -> AsyncIterator[BotHarness]:
+async def bot(
+    emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path
+) -> AsyncIterator[BotHarness]:
     async for harness in _harness(emulator, clock, tmp_path, live=False):
         yield harness
 
 
 @pytest.fixture
-async def live_bot(emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path
-                   ) -> AsyncIterator[BotHarness]:
+async def live_bot(
+    emulator: TelegramEmulator, clock: FakeClock, tmp_path: Path
+) -> AsyncIterator[BotHarness]:
     async for harness in _harness(emulator, clock, tmp_path, live=True):
         yield harness

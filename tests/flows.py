@@ -25,8 +25,14 @@ async def invite_code(inviter: Person, *, role: str = "Člen", team: str | None 
     return match.group(1)
 
 
-async def join(person: Person, code: str, *, name: str, org_type: str = "Policie ČR (PČR)",
-               org: str = "OO PČR Poruba") -> None:
+async def join(
+    person: Person,
+    code: str,
+    *,
+    name: str,
+    org_type: str = "Policie ČR (PČR)",
+    org: str = "OO PČR Poruba",
+) -> None:
     await person.send(f"/start {code}")
     if "Jak se jmenujete" not in person.last().text:
         return  # already known: joined at once, or refused

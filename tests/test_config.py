@@ -71,8 +71,14 @@ def test_invalid_values_name_the_variable(monkeypatch, variable, value, expected
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("30s", timedelta(seconds=30)), ("15m", timedelta(minutes=15)), ("24h", timedelta(days=1)),
-     ("7d", timedelta(days=7)), ("1h30m", timedelta(minutes=90)), (" 2 h ", timedelta(hours=2))],
+    [
+        ("30s", timedelta(seconds=30)),
+        ("15m", timedelta(minutes=15)),
+        ("24h", timedelta(days=1)),
+        ("7d", timedelta(days=7)),
+        ("1h30m", timedelta(minutes=90)),
+        (" 2 h ", timedelta(hours=2)),
+    ],
 )
 def test_durations(text, expected):
     assert parse_duration(text) == expected
@@ -96,8 +102,12 @@ def test_run_refuses_bad_configuration_in_one_line(tmp_path, env, expected):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MDTBOT_")}
     environment.update(env)
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env=environment, cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", "run"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert expected in result.stderr

@@ -75,12 +75,21 @@ async def test_mdtbot_run_process_against_the_emulator(tmp_path):
     base = await emulator.start_server()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MDTBOT_")}
     env.update(
-        MDTBOT_TOKEN=emulator.token, MDTBOT_API_URL=base, MDTBOT_DB=str(tmp_path / "run.db"),
-        MDTBOT_ADMINS=str(admin.id), PYTHONUNBUFFERED="1",
+        MDTBOT_TOKEN=emulator.token,
+        MDTBOT_API_URL=base,
+        MDTBOT_DB=str(tmp_path / "run.db"),
+        MDTBOT_ADMINS=str(admin.id),
+        PYTHONUNBUFFERED="1",
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     try:
         await admin.send("/newteam Kunčičky")

@@ -58,8 +58,14 @@ def test_translations_keep_placeholders_and_html_tags():
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(1, "1 člen"), (2, "2 členové"), (4, "4 členové"), (5, "5 členů"), (0, "0 členů"),
-     (22, "22 členů")],
+    [
+        (1, "1 člen"),
+        (2, "2 členové"),
+        (4, "4 členové"),
+        (5, "5 členů"),
+        (0, "0 členů"),
+        (22, "22 členů"),
+    ],
 )
 def test_czech_plural_forms(n, expected):
     t = Translator("cs", PRAGUE)
@@ -88,8 +94,14 @@ def test_english_dates():
 
 @pytest.mark.parametrize(
     ("stored", "telegram", "default", "expected"),
-    [("en", "cs", "cs", "en"), (None, "en-US", "cs", "en"), (None, "sk", "en", "cs"),
-     (None, "de", "cs", "cs"), (None, None, "en", "en"), ("xx", None, "cs", "cs")],
+    [
+        ("en", "cs", "cs", "en"),
+        (None, "en-US", "cs", "en"),
+        (None, "sk", "en", "cs"),
+        (None, "de", "cs", "cs"),
+        (None, None, "en", "en"),
+        ("xx", None, "cs", "cs"),
+    ],
 )
 def test_language_choice(stored, telegram, default, expected):
     assert pick_language(stored, telegram, default) == expected

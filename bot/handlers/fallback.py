@@ -19,10 +19,17 @@ from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
-FALLBACK_GROUP = 10
 #: commands that show personal or team details, answered only in private chats
 PRIVATE_ONLY_COMMANDS = [
-    "start", "members", "invite", "invites", "profile", "newteam", "teams", "lang", "cancel"
+    "start",
+    "members",
+    "invite",
+    "invites",
+    "profile",
+    "newteam",
+    "teams",
+    "lang",
+    "cancel",
 ]
 
 
@@ -64,11 +71,11 @@ async def on_error(update: object, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Register after every other module: within a group only the first matching handler runs."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command), FALLBACK_GROUP)
+    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     app.add_handler(
-        CommandHandler(PRIVATE_ONLY_COMMANDS, on_private_only, filters=filters.ChatType.GROUPS),
-        FALLBACK_GROUP,
+        CommandHandler(PRIVATE_ONLY_COMMANDS, on_private_only, filters=filters.ChatType.GROUPS)
     )
-    app.add_handler(CallbackQueryHandler(on_unknown_button), FALLBACK_GROUP)
+    app.add_handler(CallbackQueryHandler(on_unknown_button))
     app.add_error_handler(on_error)

@@ -95,14 +95,20 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
     arrival = await ctx.services.groups.bot_added(chat.id, chat.title or "", actor)
     t = await ctx.tr(update)
     if arrival is Arrival.AWAIT_LINK:
-        await _say(ctx, chat.id, t._(
-            "Hello! A coordinator can now send /linkgroup here to link this group to their "
-            "team. If nobody does, I will leave."
-        ))
+        await _say(
+            ctx,
+            chat.id,
+            t._(
+                "Hello! A coordinator can now send /linkgroup here to link this group to their "
+                "team. If nobody does, I will leave."
+            ),
+        )
     elif arrival is Arrival.LEAVE:
-        await _say(ctx, chat.id, t._(
-            "I work only in group chats of MDT teams, added by their coordinator. Goodbye."
-        ))
+        await _say(
+            ctx,
+            chat.id,
+            t._("I work only in group chats of MDT teams, added by their coordinator. Goodbye."),
+        )
         await _leave(ctx, chat.id)
 
 

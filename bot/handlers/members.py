@@ -48,7 +48,9 @@ async def _show_roster(update: Update, ctx: BotContext, team_id: int) -> None:
     t = await ctx.tr(update)
     roster = await ctx.services.members.roster(actor, team_id)
     header = t.n_(
-        "<b>{team}</b> — {n} member", "<b>{team}</b> — {n} members", len(roster.members),
+        "<b>{team}</b> — {n} member",
+        "<b>{team}</b> — {n} members",
+        len(roster.members),
         team=escape(roster.team.name),
     )
     lines = [header, *(member_line(t, m) for m in roster.members)]

@@ -112,12 +112,20 @@ async def _finish(
     if draft.kind == PROFILE:
         name = draft.data.get("name")
         await ctx.services.members.update_profile(
-            require_actor(update, ctx), display_name=str(name) if name else None,
-            org_type=org_type, org_name=org_name,
+            require_actor(update, ctx),
+            display_name=str(name) if name else None,
+            org_type=org_type,
+            org_name=org_name,
         )
         await ctx.services.dialogues.finish(draft.user_id)
-        await show(update, t._("Saved. Your organisation is now: {type}, {org}.",
-                               type=escape(org_type_name(t, org_type)), org=escape(org_name)))
+        await show(
+            update,
+            t._(
+                "Saved. Your organisation is now: {type}, {org}.",
+                type=escape(org_type_name(t, org_type)),
+                org=escape(org_name),
+            ),
+        )
         return
     profile = Profile(display_name=str(draft.data["name"]), org_type=org_type, org_name=org_name)
     assert draft.team_id is not None
@@ -202,13 +210,17 @@ async def on_profile(update: Update, ctx: BotContext) -> None:
         await show(update, _ask_name(t), keyboard([nav_row(t, back=False)]))
         return
     assert user.display_name and user.org_type and user.org_name
-    text = "\n".join([
-        t._("Your profile, as your teams see it:"),
-        f"<b>{escape(user.display_name)}</b>",
-        f"{escape(org_type_name(t, user.org_type))}, {escape(user.org_name)}",
-    ])
-    rows = [[button(t._("Change name"), "prof:name")],
-            [button(t._("Change organisation"), "prof:org")]]
+    text = "\n".join(
+        [
+            t._("Your profile, as your teams see it:"),
+            f"<b>{escape(user.display_name)}</b>",
+            f"{escape(org_type_name(t, user.org_type))}, {escape(user.org_name)}",
+        ]
+    )
+    rows = [
+        [button(t._("Change name"), "prof:name")],
+        [button(t._("Change organisation"), "prof:org")],
+    ]
     await show(update, text, keyboard(rows))
 
 

@@ -60,8 +60,11 @@ async def _on_name(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
-    await show(update, t._("What is the new team called? E.g. <i>Poruba</i>."),
-               keyboard([nav_row(t, back=False)]))
+    await show(
+        update,
+        t._("What is the new team called? E.g. <i>Poruba</i>."),
+        keyboard([nav_row(t, back=False)]),
+    )
 
 
 @guarded

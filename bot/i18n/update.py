@@ -47,8 +47,9 @@ def update() -> None:
         catalog.fuzzy = False
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, omit_header=False, no_location=True, sort_output=True,
-                     width=100)
+            write_po(
+                handle, catalog, omit_header=False, no_location=True, sort_output=True, width=100
+            )
         print(f"{path}: {len(catalog)} messages")
 
 

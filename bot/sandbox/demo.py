@@ -21,14 +21,25 @@ TEAMS = [
 
 # (first name, full name, organisation type, organisation, team, role)
 PEOPLE = [
-    ("Petra", "Petra Svobodová", OrgType.UMOB, "ÚMOb Poruba, odbor sociálních věcí", "Poruba",
-     Role.COORDINATOR),
+    (
+        "Petra",
+        "Petra Svobodová",
+        OrgType.UMOB,
+        "ÚMOb Poruba, odbor sociálních věcí",
+        "Poruba",
+        Role.COORDINATOR,
+    ),
     ("Jan", "Jan Novák", OrgType.NNO, "Charita Ostrava, terénní program", "Poruba", Role.MEMBER),
     ("Lucie", "Lucie Dvořáková", OrgType.PCR, "OO PČR Poruba", "Poruba", Role.MEMBER),
-    ("Radek", "Radek Kovář", OrgType.APK, "asistent prevence kriminality", "Poruba",
-     Role.MEMBER),
-    ("Tomáš", "Tomáš Černý", OrgType.MPO, "Městská policie Ostrava, obvodní ředitelství Jih",
-     "Jih", Role.COORDINATOR),
+    ("Radek", "Radek Kovář", OrgType.APK, "asistent prevence kriminality", "Poruba", Role.MEMBER),
+    (
+        "Tomáš",
+        "Tomáš Černý",
+        OrgType.MPO,
+        "Městská policie Ostrava, obvodní ředitelství Jih",
+        "Jih",
+        Role.COORDINATOR,
+    ),
     ("Marie", "Marie Veselá", OrgType.ZS, "ZŠ Ostrava-Zábřeh", "Jih", Role.MEMBER),
 ]
 

@@ -38,8 +38,9 @@ Sandbox commands (anything else is sent to the bot as the current person):
 
 
 class Sandbox:
-    def __init__(self, emulator: TelegramEmulator, clock: OffsetClock, app: MDTApplication,
-                 admin: Person) -> None:
+    def __init__(
+        self, emulator: TelegramEmulator, clock: OffsetClock, app: MDTApplication, admin: Person
+    ) -> None:
         self.emu = emulator
         self.clock = clock
         self.app = app
@@ -102,8 +103,14 @@ class Sandbox:
         if command in ("quit", "q", "exit"):
             return False
         handler = {
-            "help": self._help, "as": self._as, "people": self._people, "group": self._group,
-            "in": self._in, "loc": self._loc, "photo": self._photo, "clock": self._clock,
+            "help": self._help,
+            "as": self._as,
+            "people": self._people,
+            "group": self._group,
+            "in": self._in,
+            "loc": self._loc,
+            "photo": self._photo,
+            "clock": self._clock,
             "time": self._time,
         }.get(command)
         if handler is not None:
@@ -172,9 +179,7 @@ class Sandbox:
         number, _, message_id = command.partition("@")
         message = None
         if message_id:
-            message = next(
-                (m for m in self.current.inbox if str(m.message_id) == message_id), None
-            )
+            message = next((m for m in self.current.inbox if str(m.message_id) == message_id), None)
             if message is None:
                 print(f"No message {message_id} in {self.current.first_name}'s chat.")
                 return
@@ -225,24 +230,31 @@ async def _main(db_path: str | None, demo: bool) -> int:
     base = await emulator.start_server()
     with tempfile.TemporaryDirectory(prefix="mdtbot-sandbox-") as tmp:
         settings = load_settings(
-            token=emulator.token, api_url=base, admins=[admin.id],
+            token=emulator.token,
+            api_url=base,
+            admins=[admin.id],
             db=Path(db_path) if db_path else Path(tmp) / "sandbox.db",
         )
         app = build_application(settings, clock=clock)
         await app.initialize()
         await on_startup(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1,
-                                        allowed_updates=Update.ALL_TYPES)
+        await app.updater.start_polling(
+            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
         await app.start()
         sandbox = Sandbox(emulator, clock, app, admin)
         try:
             if demo:
                 people = await seed_demo(app.bot_data.services, emulator, admin)
-                print(f"Demo data: Ostrava's seven teams and {len(people)} people "
-                      f"({', '.join(p.first_name for p in people)}).")
-            print(f"mdtbot sandbox — the bot is @{emulator.bot_username}; you are "
-                  f"{admin.first_name}, the city administrator. Type :help.")
+                print(
+                    f"Demo data: Ostrava's seven teams and {len(people)} people "
+                    f"({', '.join(p.first_name for p in people)})."
+                )
+            print(
+                f"mdtbot sandbox — the bot is @{emulator.bot_username}; you are "
+                f"{admin.first_name}, the city administrator. Type :help."
+            )
             await _settle(sandbox, quiet=0.1)
             sandbox.mark_all_seen()
             await _loop(sandbox)
@@ -277,4 +289,3 @@ def run_sandbox(db_path: str | None = None, demo: bool = False) -> int:
         return asyncio.run(_main(db_path, demo))
     except KeyboardInterrupt:
         return 0
-

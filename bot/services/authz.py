@@ -88,4 +88,3 @@ async def teams_for(repos: Repos, actor: Actor, action: Action) -> list[Team]:
     if not teams:
         raise NotAllowed(action.value)
     return sorted(teams, key=lambda t: t.name.casefold())
-

@@ -12,7 +12,7 @@ from bot.domain.models import Draft
 from bot.services import authz
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
-from bot.services.errors import InviteProblem, InviteUnusable, NotAllowed
+from bot.services.errors import InviteProblem, InviteUnusable, NotAllowed, ServiceError
 from bot.storage.repos import Repos
 
 #: what the owner of a team-bound dialogue must still be allowed to do at each step
@@ -25,11 +25,20 @@ PROFILE = "profile"
 
 class DialogueService(Service):
     async def start(
-        self, user_id: int, kind: str, step: str, *, team_id: int | None = None,
+        self,
+        user_id: int,
+        kind: str,
+        step: str,
+        *,
+        team_id: int | None = None,
         data: dict[str, Any] | None = None,
     ) -> Draft:
         draft = Draft(
-            user_id=user_id, kind=kind, step=step, team_id=team_id, data=data or {},
+            user_id=user_id,
+            kind=kind,
+            step=step,
+            team_id=team_id,
+            data=data or {},
             updated_at=self.clock.now(),
         )
         async with self.db.transaction() as repos:
@@ -39,15 +48,18 @@ class DialogueService(Service):
 
     async def resume(self, actor: Actor) -> Draft | None:
         """The actor's running dialogue, if they may still continue it; else it is dropped."""
+        refusal: ServiceError | None = None
         async with self.db.transaction() as repos:
             draft = await repos.drafts.get(actor.user_id)
             if draft is None:
                 return None
             try:
                 await _recheck(repos, actor, draft)
-            except (NotAllowed, InviteUnusable):
+            except (NotAllowed, InviteUnusable) as error:
                 await repos.drafts.delete(actor.user_id)
-                raise
+                refusal = error  # raised after the commit, so the deletion stays
+        if refusal is not None:
+            raise refusal
         return draft
 
     async def advance(self, draft: Draft, step: str, **data: Any) -> Draft:

@@ -57,7 +57,11 @@ class GroupService(Service):
             if team is not None:
                 await repos.teams.set_group(team.id, None)
                 await repos.audit.add(
-                    now, None, "group.unlink", team_id=team.id, object_type="chat",
+                    now,
+                    None,
+                    "group.unlink",
+                    team_id=team.id,
+                    object_type="chat",
                     object_id=chat_id,
                 )
             await repos.groups.forget(chat_id)
@@ -78,8 +82,13 @@ class GroupService(Service):
             if previous is not None and previous != chat_id:
                 await repos.groups.link(previous, None)
             await repos.audit.add(
-                now, actor.user_id, "group.link", team_id=team_id, object_type="chat",
-                object_id=chat_id, details={"previous": previous},
+                now,
+                actor.user_id,
+                "group.link",
+                team_id=team_id,
+                object_type="chat",
+                object_id=chat_id,
+                details={"previous": previous},
             )
             linked = await repos.teams.get(team_id)
         assert linked is not None

@@ -50,8 +50,13 @@ class InviteService(Service):
                 team_id, role, hash_code(code), actor.user_id, now, now + self.ttl
             )
             await repos.audit.add(
-                now, actor.user_id, "invite.create", team_id=team_id, object_type="invite",
-                object_id=invite.id, details={"role": role.value},
+                now,
+                actor.user_id,
+                "invite.create",
+                team_id=team_id,
+                object_type="invite",
+                object_id=invite.id,
+                details={"role": role.value},
             )
         return NewInvite(invite=invite, code=code)
 
@@ -64,11 +69,18 @@ class InviteService(Service):
                 raise NotAllowed("invite")
             if invite.revoked_at is not None:
                 raise InviteUnusable(InviteProblem.REVOKED)
-            if invite.used_by is not None:
+            joined = invite.used_by is not None and (
+                await repos.memberships.get(team_id, invite.used_by) is not None
+            )
+            if joined:  # opened but not finished can still be stopped
                 raise InviteUnusable(InviteProblem.USED)
             await repos.invites.revoke(team_id, invite_id, actor.user_id, now)
             await repos.audit.add(
-                now, actor.user_id, "invite.revoke", team_id=team_id, object_type="invite",
+                now,
+                actor.user_id,
+                "invite.revoke",
+                team_id=team_id,
+                object_type="invite",
                 object_id=invite_id,
             )
             revoked = await repos.invites.get(team_id, invite_id)
@@ -106,7 +118,11 @@ class InviteService(Service):
             await repos.users.ensure(user_id, now)
             await repos.invites.claim(invite.id, user_id, now)
             await repos.audit.add(
-                now, user_id, "invite.open", team_id=team.id, object_type="invite",
+                now,
+                user_id,
+                "invite.open",
+                team_id=team.id,
+                object_type="invite",
                 object_id=invite.id,
             )
             claimed = await repos.invites.get(team.id, invite.id)

@@ -82,8 +82,13 @@ class MemberService(Service):
                 raise InvalidInput(InputProblem.EMPTY)
             await repos.memberships.activate(team_id, user_id, invite.role, now)
             await repos.audit.add(
-                now, user_id, "member.join", team_id=team_id, object_type="invite",
-                object_id=invite_id, details={"role": invite.role.value},
+                now,
+                user_id,
+                "member.join",
+                team_id=team_id,
+                object_type="invite",
+                object_id=invite_id,
+                details={"role": invite.role.value},
             )
         return Joined(team=team, role=invite.role, user=user, invited_by=invite.created_by)
 
@@ -92,8 +97,12 @@ class MemberService(Service):
             await authz.require_member(repos, actor)
 
     async def update_profile(
-        self, actor: Actor, *, display_name: str | None = None,
-        org_type: OrgType | None = None, org_name: str | None = None,
+        self,
+        actor: Actor,
+        *,
+        display_name: str | None = None,
+        org_type: OrgType | None = None,
+        org_name: str | None = None,
     ) -> User:
         """A member corrects their name or organisation (visible to their teams)."""
         now = self.clock.now()
@@ -107,7 +116,11 @@ class MemberService(Service):
                 raise InvalidInput(InputProblem.EMPTY)
             await repos.users.set_profile(actor.user_id, name, kind, org)
             await repos.audit.add(
-                now, actor.user_id, "profile.update", object_type="user", object_id=actor.user_id,
+                now,
+                actor.user_id,
+                "profile.update",
+                object_type="user",
+                object_id=actor.user_id,
             )
             updated = await repos.users.get(actor.user_id)
         assert updated is not None
@@ -140,8 +153,13 @@ class MemberService(Service):
                 return member
             await repos.memberships.set_role(team_id, user_id, role)
             await repos.audit.add(
-                now, actor.user_id, "member.role", team_id=team_id, object_type="user",
-                object_id=user_id, details={"from": member.role.value, "to": role.value},
+                now,
+                actor.user_id,
+                "member.role",
+                team_id=team_id,
+                object_type="user",
+                object_id=user_id,
+                details={"from": member.role.value, "to": role.value},
             )
             return await _member_of(repos, team_id, user_id)
 
@@ -157,7 +175,11 @@ class MemberService(Service):
             if draft is not None and draft.team_id == team_id:
                 await repos.drafts.delete(user_id)
             await repos.audit.add(
-                now, actor.user_id, "member.remove", team_id=team_id, object_type="user",
+                now,
+                actor.user_id,
+                "member.remove",
+                team_id=team_id,
+                object_type="user",
                 object_id=user_id,
             )
         return team, member

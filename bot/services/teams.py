@@ -31,8 +31,13 @@ class TeamService(Service):
                 raise InvalidInput(InputProblem.DUPLICATE)
             team = await repos.teams.create(clean, name_key(clean), actor.user_id, now)
             await repos.audit.add(
-                now, actor.user_id, "team.create", team_id=team.id, object_type="team",
-                object_id=team.id, details={"name": clean},
+                now,
+                actor.user_id,
+                "team.create",
+                team_id=team.id,
+                object_type="team",
+                object_id=team.id,
+                details={"name": clean},
             )
         return team
 

@@ -297,7 +297,7 @@ class InviteRepo(_Repo):
     async def revoke(self, team_id: int, invite_id: int, by: int, now: datetime) -> bool:
         changed = await self._exec(
             "UPDATE invites SET revoked_at = ?, revoked_by = ? "
-            "WHERE id = ? AND team_id = ? AND revoked_at IS NULL AND used_by IS NULL",
+            "WHERE id = ? AND team_id = ? AND revoked_at IS NULL",
             (to_db(now), by, invite_id, team_id),
         )
         return changed > 0
@@ -336,9 +336,7 @@ class GroupRepo(_Repo):
         )
 
     async def link(self, chat_id: int, team_id: int | None) -> None:
-        await self._exec(
-            "UPDATE group_chats SET team_id = ? WHERE chat_id = ?", (team_id, chat_id)
-        )
+        await self._exec("UPDATE group_chats SET team_id = ? WHERE chat_id = ?", (team_id, chat_id))
 
     async def forget(self, chat_id: int) -> None:
         await self._exec("DELETE FROM group_chats WHERE chat_id = ?", (chat_id,))
