@@ -6,22 +6,24 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    BotCommandScopeChat,
-    LinkPreviewOptions,
-)
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.config import SUPPORTED_LANGUAGES, Settings
-from bot.handlers import dialogue, fallback, groups, invites, members, onboarding, start, teams
+from bot.config import Settings
+from bot.handlers import (
+    dialogue,
+    fallback,
+    groups,
+    invites,
+    members,
+    menus,
+    onboarding,
+    start,
+    teams,
+)
 from bot.handlers.context import BotContext, BotData
-from bot.i18n import Translator
 from bot.scheduling.clock import Clock, SystemClock
 from bot.services.container import Services
 from bot.storage.db import Database
@@ -88,40 +90,9 @@ def build_application(
 
 async def on_startup(app: MDTApplication) -> None:
     await app.bot_data.services.db.connect()
-    await set_command_menus(app)
+    await menus.set_command_menus(app.bot, app.bot_data.settings)
     log.info("mdtbot started as @%s", app.bot.username)
 
 
 async def on_shutdown(app: MDTApplication) -> None:
     await app.bot_data.services.db.close()
-
-
-async def set_command_menus(app: MDTApplication) -> None:
-    """Command menus per chat type and language; a server that refuses one is not fatal."""
-    settings = app.bot_data.settings
-    private = start.EVERYONE_COMMANDS + start.MEMBER_COMMANDS + start.COORDINATOR_COMMANDS
-    menus: list[tuple[Any, list[tuple[str, str]]]] = [
-        (BotCommandScopeAllPrivateChats(), private),
-        (BotCommandScopeAllGroupChats(), start.GROUP_COMMANDS),
-    ]
-    for language in (None, *SUPPORTED_LANGUAGES):
-        t = Translator(language or settings.language, settings.tz)
-        for scope, commands in menus:
-            await _set_menu(app, t, commands, scope, language)
-    t = Translator(settings.language, settings.tz)
-    for admin_id in settings.admins:  # fails until the admin has written to the bot
-        await _set_menu(app, t, private + start.ADMIN_COMMANDS, BotCommandScopeChat(admin_id), None)
-
-
-async def _set_menu(
-    app: MDTApplication,
-    t: Translator,
-    commands: list[tuple[str, str]],
-    scope: Any,
-    language: str | None,
-) -> None:
-    menu = [BotCommand(name, t._(description)) for name, description in commands]
-    try:
-        await app.bot.set_my_commands(menu, scope=scope, language_code=language)
-    except TelegramError as error:
-        log.warning("could not set the command menu for %s: %s", scope.type, error)

@@ -78,7 +78,7 @@ async def on_pick_role(update: Update, ctx: BotContext) -> None:
         "Forward this link to the person (only to them):\n{link}",
         team=escape(team.name),
         role=role_name(t, role),
-        expires=t.datetime(created.invite.expires_at),
+        expires=t.short_datetime(created.invite.expires_at),
         link=escape(link),
     )
     revoke = button(t._("Cancel this invite"), f"inv:x:{team.id}:{created.invite.id}")
@@ -99,7 +99,7 @@ def _invite_line(t: Translator, invite: Invite) -> str:
         "#{id} role: {role}, valid until {expires}",
         id=invite.id,
         role=role_name(t, invite.role),
-        expires=t.datetime(invite.expires_at),
+        expires=t.short_datetime(invite.expires_at),
     )
 
 

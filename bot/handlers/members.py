@@ -61,6 +61,7 @@ async def _show_roster(update: Update, ctx: BotContext, team_id: int) -> None:
         rows = [
             [button(m.display_name[:40], f"mem:u:{roster.team.id}:{m.user_id}")]
             for m in roster.members[:MAX_MEMBER_BUTTONS]
+            if m.user_id != actor.user_id or actor.is_admin
         ]
     markup = keyboard(rows) if rows else None
     if update.callback_query is not None and len(roster.members) <= 40:

@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.domain.models import Role
+from bot.handlers import menus
 from bot.handlers.common import (
     BadButton,
     button,
@@ -17,34 +18,17 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
+from bot.handlers.menus import (
+    ADMIN_COMMANDS,
+    COORDINATOR_COMMANDS,
+    EVERYONE_COMMANDS,
+    GROUP_COMMANDS,
+    MEMBER_COMMANDS,
+)
 from bot.handlers.onboarding import start_with_code
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 
 LANGUAGE_NAMES = {"cs": "Čeština", "en": "English"}
-
-# (command, description) per audience; also used for Telegram's command menus
-EVERYONE_COMMANDS = [
-    ("start", N_("Start, or join a team with an invite")),
-    ("help", N_("What I can do for you")),
-    ("lang", N_("Language: Czech / English")),
-    ("cancel", N_("Cancel the current step")),
-]
-MEMBER_COMMANDS = [
-    ("members", N_("Members of my team")),
-    ("profile", N_("My name and organisation")),
-]
-COORDINATOR_COMMANDS = [
-    ("invite", N_("Invite a new member (coordinator)")),
-    ("invites", N_("Open invites, cancel one (coordinator)")),
-]
-GROUP_COMMANDS = [
-    ("linkgroup", N_("Link this group to my team (coordinator)")),
-    ("help", N_("What I can do for you")),
-]
-ADMIN_COMMANDS = [
-    ("newteam", N_("Create a team (administrator)")),
-    ("teams", N_("All teams (administrator)")),
-]
 
 
 def command_lines(t: Translator, commands: list[tuple[str, str]]) -> list[str]:
@@ -58,6 +42,8 @@ async def on_start(update: Update, ctx: BotContext) -> None:
         return
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
+    if actor.is_admin:
+        await menus.set_admin_menu(ctx.bot, ctx.settings, actor.user_id, t.language)
     roles = await ctx.services.teams.roles_of(actor.user_id)
     if roles or actor.is_admin:
         text = t._(

@@ -25,6 +25,7 @@ DOMAIN = "messages"
 _BABEL_LOCALES = {"cs": "cs_CZ", "en": "en_GB"}
 _DATETIME_PATTERN = {"cs": "EEEE d. MMMM y HH:mm", "en": "EEEE d MMMM y, HH:mm"}
 _DATE_PATTERN = {"cs": "d. M. y", "en": "d MMM y"}
+_SHORT_DATETIME_PATTERN = {"cs": "d. M. y H:mm", "en": "d MMM y, HH:mm"}
 
 
 def N_(message: str) -> str:
@@ -67,6 +68,11 @@ class Translator:
         """E.g. ``úterý 15. prosince 2026 14:00`` in the configured time zone."""
         local = moment.astimezone(self.timezone)
         return format_datetime(local, _DATETIME_PATTERN[self.language], locale=self._locale)
+
+    def short_datetime(self, moment: dt.datetime) -> str:
+        """E.g. ``2. 12. 2026 9:00``: fits any sentence (no weekday to decline)."""
+        local = moment.astimezone(self.timezone)
+        return format_datetime(local, _SHORT_DATETIME_PATTERN[self.language], locale=self._locale)
 
     def date(self, moment: dt.datetime) -> str:
         local = moment.astimezone(self.timezone)

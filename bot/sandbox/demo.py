@@ -31,7 +31,7 @@ PEOPLE = [
     ),
     ("Jan", "Jan Novák", OrgType.NNO, "Charita Ostrava, terénní program", "Poruba", Role.MEMBER),
     ("Lucie", "Lucie Dvořáková", OrgType.PCR, "OO PČR Poruba", "Poruba", Role.MEMBER),
-    ("Radek", "Radek Kovář", OrgType.APK, "asistent prevence kriminality", "Poruba", Role.MEMBER),
+    ("Radek", "Radek Kovář", OrgType.APK, "Statutární město Ostrava", "Poruba", Role.MEMBER),
     (
         "Tomáš",
         "Tomáš Černý",

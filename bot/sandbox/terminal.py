@@ -8,6 +8,7 @@ bot has gone quiet, so a script reads like a conversation).
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import tempfile
 import threading
@@ -23,11 +24,13 @@ from bot.sandbox.people import Group, Person
 from bot.scheduling.clock import OffsetClock
 
 ADMIN_NAME = "Správce"
+INVITE_LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
 HELP = """\
 Sandbox commands (anything else is sent to the bot as the current person):
   :as NAME          act as NAME (a new person is created on first use)
   :people           who exists here; * marks the current person
+  :link             open the newest invite link the bot gave anyone, as the current person
   :N                press button N of the newest message with buttons (:N@ID for message ID)
   :group TITLE      create a group chat and add the bot to it as the current person
   :in TITLE TEXT    write TEXT (e.g. /linkgroup) into a group as the current person
@@ -112,6 +115,7 @@ class Sandbox:
             "photo": self._photo,
             "clock": self._clock,
             "time": self._time,
+            "link": self._link,
         }.get(command)
         if handler is not None:
             await handler(rest)
@@ -174,6 +178,19 @@ class Sandbox:
     async def _time(self, _: str) -> None:
         local = self.clock.now().astimezone(self.app.bot_data.settings.tz)
         print(f"Sandbox time: {local:%Y-%m-%d %H:%M} ({self.app.bot_data.settings.timezone})")
+
+    async def _link(self, _: str) -> None:
+        """Open the newest invite link, as if the current person had tapped it."""
+        newest: tuple[int, str] | None = None
+        for chat_id, _label in self._chats():
+            for message in self.emu.messages(chat_id):
+                match = INVITE_LINK.search(message.text or "")
+                if match and (newest is None or message.seq > newest[0]):
+                    newest = (message.seq, match.group(1))
+        if newest is None:
+            print("No invite link yet: a coordinator or the administrator sends /invite first.")
+            return
+        await self.current.send(f"/start {newest[1]}")
 
     async def _press(self, command: str) -> None:
         number, _, message_id = command.partition("@")
