@@ -364,3 +364,27 @@ async def test_command_menus_are_set_per_scope_and_language(bot):
         and c.params.get("language_code") == "cs"
     )
     assert "Pozvat nového člena" in str(czech_private.params["commands"])
+
+
+async def test_a_large_team_roster_stays_within_telegram_limits(bot):
+    from bot.domain.models import OrgType, Role
+    from bot.services.authz import Actor
+    from bot.services.members import Profile
+
+    services = bot.app.bot_data.services
+    admin = Actor(bot.admin.id, is_admin=True)
+    team = await services.teams.create(admin, "Moravská Ostrava a Přívoz")
+    for number in range(120):
+        person = bot.person(f"Osoba{number}")
+        created = await services.invites.create(admin, team.id, Role.MEMBER)
+        await services.invites.open(created.code, person.id)
+        name = f"Dlouhé Jméno Číslo {number} <&>"
+        org = "Organizace s opravdu velmi dlouhým názvem, odbor prevence " + "x" * 30
+        await services.members.join(person.id, team.id, created.invite.id,
+                                     Profile(name, OrgType.NNO, org))
+    await bot.admin.send("/members")
+    sent = [m for m in bot.admin.inbox if "Dlouhé Jméno" in m.text]
+    assert len(sent) >= 2  # split over several messages, none refused
+    listed = sum(m.text.count("Dlouhé Jméno Číslo") for m in sent)
+    assert listed == 120
+    assert not [c for c in bot.emu.calls if not c.ok and c.method == "sendMessage"]

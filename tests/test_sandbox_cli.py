@@ -1,0 +1,54 @@
+"""``mdtbot sandbox`` as a newcomer runs it: no token, no network, a script on stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+SCRIPT = "\n".join(
+    [
+        "/newteam Poruba",
+        "/invite",
+        ":2",  # Koordinátor
+        ":as Jana",
+        ":link",
+        "Jana <b>Nováková</b>",
+        ":2",  # Policie ČR
+        "OO PČR Poruba",
+        "/members",
+        ":clock +2h",
+        ":nonsense",
+        ":quit",
+    ]
+)
+
+
+def run_sandbox(*args: str, script: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MDTBOT_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", *args],
+        input=script, capture_output=True, text=True, timeout=120, env=env,
+    )
+
+
+def test_sandbox_runs_a_whole_onboarding_from_a_script():
+    result = run_sandbox(script=SCRIPT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Tým Poruba byl založen" in out
+    assert "[1] Člen   " not in out  # buttons are one per row here
+    assert "[2] Koordinátor" in out
+    assert "Nový člen týmu Poruba: Jana <b>Nováková</b>" in out
+    assert "Poruba — 1 člen" in out
+    assert "Unknown sandbox command :nonsense" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_sandbox_demo_has_ostrava_teams():
+    result = run_sandbox("--demo", script="/teams\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "7 týmů" in result.stdout
+    assert "Moravská Ostrava a Přívoz" in result.stdout
+    assert "Poruba — 4 členové, 1 koordinátor" in result.stdout
