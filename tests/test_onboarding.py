@@ -388,3 +388,15 @@ async def test_a_large_team_roster_stays_within_telegram_limits(bot):
     listed = sum(m.text.count("Dlouhé Jméno Číslo") for m in sent)
     assert listed == 120
     assert not [c for c in bot.emu.calls if not c.ok and c.method == "sendMessage"]
+
+
+async def test_a_screen_that_cannot_be_edited_is_answered_in_a_new_message(bot):
+    await create_team(bot.admin, "Poruba")
+    await bot.admin.send("/invite")
+    screen = bot.admin.last()
+    bot.emu.inject_fault(
+        "editMessageText", status=400, description="Bad Request: message can't be edited"
+    )
+    await bot.admin.press("Člen", message=screen)
+    assert "start=" in bot.admin.last().text
+    assert bot.admin.last().message_id != screen.message_id

@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
@@ -144,7 +144,7 @@ def guarded(fn: Handler) -> Handler:
 async def _answer(query: Any, text: str | None, *, alert: bool) -> None:
     try:
         await query.answer(text, show_alert=alert)
-    except BadRequest as error:  # answered already, or too old: nothing left to tell
+    except TelegramError as error:  # answered already, or too old: nothing left to tell
         log.debug("callback answer refused: %s", error)
 
 
@@ -198,27 +198,36 @@ async def show(
 ) -> Message | None:
     """Answer on the current screen: edit the pressed message, or reply to a typed one."""
     query = update.callback_query
-    if query is not None and query.message is not None and isinstance(query.message, Message):
+    if query is not None and isinstance(query.message, Message):
         try:
             result = await query.edit_message_text(text, reply_markup=markup)
+            return result if isinstance(result, Message) else None
         except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                raise
-            return query.message
-        return result if isinstance(result, Message) else None
-    chat = update.effective_chat
-    if chat is None:
+            if "not modified" in str(error).lower():
+                return query.message
+            # e.g. the message was deleted meanwhile: say it in a new message instead
+            log.info("could not edit the pressed message, sending a new one: %s", error)
+    chat_id = _reply_chat_id(update)
+    if chat_id is None:
         return None
-    return await chat.send_message(text, reply_markup=markup)
+    return await update.get_bot().send_message(chat_id, text, reply_markup=markup)
+
+
+def _reply_chat_id(update: Update) -> int | None:
+    """The chat to answer in; a button on an inaccessible message is answered privately."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
 
 
 async def send_long(
     update: Update, lines: list[str], markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Send a list that may exceed one message; the buttons go with the last part."""
-    chat = update.effective_chat
-    if chat is None:
+    chat_id = _reply_chat_id(update)
+    if chat_id is None:
         return
     parts = split_lines(lines)
     for index, part in enumerate(parts):
-        await chat.send_message(part, reply_markup=markup if index == len(parts) - 1 else None)
+        last = index == len(parts) - 1
+        await update.get_bot().send_message(chat_id, part, reply_markup=markup if last else None)
