@@ -11,7 +11,7 @@ SCRIPT = "\n".join(
         "/newteam Poruba",
         "/invite",
         ":2",  # Koordinátor
-        ":as Jana",
+        "/as Jana",
         ":link",
         "Jana <b>Nováková</b>",
         ":2",  # Policie ČR

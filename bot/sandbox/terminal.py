@@ -28,7 +28,7 @@ INVITE_LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
 HELP = """\
 Sandbox commands (anything else is sent to the bot as the current person):
-  :as NAME          act as NAME (a new person is created on first use)
+  :as NAME          act as NAME (a new person is created on first use); /as works too
   :people           who exists here; * marks the current person
   :link             open the newest invite link the bot gave anyone, as the current person
   :N                press button N of the newest message with buttons (:N@ID for message ID)
@@ -98,6 +98,8 @@ class Sandbox:
         line = line.strip()
         if not line:
             return True
+        if line == "/as" or line.startswith("/as "):  # the sandbox's, never the bot's
+            line = ":" + line[1:]
         if not line.startswith(":"):
             await self.current.send(line)
             return True
