@@ -19,12 +19,18 @@ from bot.handlers import (
     invites,
     members,
     menus,
+    notices,
     onboarding,
+    problem_detail,
+    problem_list,
+    report,
     start,
+    team_settings,
     teams,
 )
 from bot.handlers.context import BotContext, BotData
 from bot.scheduling.clock import Clock, SystemClock
+from bot.scheduling.outbox import OutboxSender
 from bot.services.container import Services
 from bot.storage.db import Database
 
@@ -34,6 +40,8 @@ MDTApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 #: how often the bot looks for groups nobody linked
 GROUP_SWEEP_INTERVAL = timedelta(minutes=1)
+#: how often the outbox looks for retries that became due (new messages go out at once)
+OUTBOX_INTERVAL = timedelta(seconds=15)
 
 
 def build_application(
@@ -73,10 +81,28 @@ def build_application(
     app: MDTApplication = builder.build()
 
     db = Database(settings.db)
+    clock = clock or SystemClock()
+    services = Services(db, clock, settings)
+    outbox = OutboxSender(db, clock, app.bot, notices.renderer(services, settings))
+    services.on_outbox_queued(outbox.kick)
     app.bot_data.settings = settings
-    app.bot_data.services = Services(db, clock or SystemClock(), settings)
+    app.bot_data.services = services
+    app.bot_data.outbox = outbox
 
-    for module in (start, onboarding, teams, invites, members, groups, dialogue, fallback):
+    for module in (
+        start,
+        onboarding,
+        teams,
+        invites,
+        members,
+        groups,
+        report,
+        problem_list,
+        problem_detail,
+        team_settings,
+        dialogue,
+        fallback,
+    ):
         module.register(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -85,14 +111,23 @@ def build_application(
             first=5,
             name="leave-unlinked-groups",
         )
+        app.job_queue.run_repeating(
+            _kick_outbox, interval=OUTBOX_INTERVAL, first=OUTBOX_INTERVAL, name="outbox"
+        )
     return app
+
+
+async def _kick_outbox(ctx: BotContext) -> None:
+    ctx.bot_data.outbox.kick()
 
 
 async def on_startup(app: MDTApplication) -> None:
     await app.bot_data.services.db.connect()
+    app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     await menus.set_command_menus(app.bot, app.bot_data.settings)
     log.info("mdtbot started as @%s", app.bot.username)
 
 
 async def on_shutdown(app: MDTApplication) -> None:
+    await app.bot_data.outbox.stop()
     await app.bot_data.services.db.close()

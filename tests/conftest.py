@@ -86,6 +86,7 @@ class BotHarness:
 
             async def dispatch(raw: dict[str, Any]) -> None:
                 await app.process_update(Update.de_json(raw, app.bot))
+                await app.bot_data.outbox.settle()  # notices go out before the next step
 
             self.emu.dispatcher = dispatch
         self.app = app

@@ -380,8 +380,9 @@ async def test_a_large_team_roster_stays_within_telegram_limits(bot):
         await services.invites.open(created.code, person.id)
         name = f"Dlouhé Jméno Číslo {number} <&>"
         org = "Organizace s opravdu velmi dlouhým názvem, odbor prevence " + "x" * 30
-        await services.members.join(person.id, team.id, created.invite.id,
-                                     Profile(name, OrgType.NNO, org))
+        await services.members.join(
+            person.id, team.id, created.invite.id, Profile(name, OrgType.NNO, org)
+        )
     await bot.admin.send("/members")
     sent = [m for m in bot.admin.inbox if "Dlouhé Jméno" in m.text]
     assert len(sent) >= 2  # split over several messages, none refused

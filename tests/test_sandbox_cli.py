@@ -29,7 +29,11 @@ def run_sandbox(*args: str, script: str) -> subprocess.CompletedProcess[str]:
     env["PYTHONUNBUFFERED"] = "1"
     return subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", *args],
-        input=script, capture_output=True, text=True, timeout=120, env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 

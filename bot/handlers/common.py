@@ -16,6 +16,8 @@ from bot.i18n import Translator
 from bot.rendering.split import split_lines
 from bot.services.authz import Actor
 from bot.services.errors import (
+    AlreadyDone,
+    BadTransition,
     InputProblem,
     InvalidInput,
     InviteProblem,
@@ -23,6 +25,7 @@ from bot.services.errors import (
     NotAllowed,
     NotFound,
     NotMember,
+    ProblemNotFound,
     ServiceError,
 )
 
@@ -53,8 +56,14 @@ def explain(t: Translator, error: Exception) -> str:
         )
     if isinstance(error, NotAllowed):
         return t._("Sorry, you are not allowed to do that.")
+    if isinstance(error, ProblemNotFound):
+        return t._("Problem #{n} does not exist, or you have no access to it.", n=error.number)
     if isinstance(error, NotFound):
         return t._("This no longer exists.")
+    if isinstance(error, AlreadyDone):
+        return t._("Someone has already decided this.")
+    if isinstance(error, BadTransition):
+        return t._("That is not possible in the problem's current status.")
     if isinstance(error, InviteUnusable):
         return _explain_invite(t, error)
     if isinstance(error, InvalidInput):
@@ -105,6 +114,24 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t._("The team must keep at least one coordinator.")
         case InputProblem.SELF:
             return t._("You cannot change your own membership here.")
+        case InputProblem.FEW_WORDS:
+            return t.n_(
+                "Please write a little more: at least {n} word.",
+                "Please write a little more: at least {n} words.",
+                error.limit,
+            )
+        case InputProblem.SAME_PROBLEM:
+            return t._("A problem cannot be a duplicate of itself.")
+        case InputProblem.NOT_ORIGINAL:
+            return t._("That problem is itself a duplicate; give the number of the original.")
+        case InputProblem.TOO_MANY_PHOTOS:
+            return t.n_("At most {n} photo, please.", "At most {n} photos, please.", error.limit)
+        case InputProblem.PERSONAL_DATA:
+            return t._("The text looks like it contains personal data; please check it.")
+        case InputProblem.TOO_LARGE:
+            return t._("That file is too large: at most {n} MB, please.", n=error.limit)
+        case InputProblem.NOT_A_PHOTO:
+            return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")
 
 

@@ -29,6 +29,8 @@ Step = Callable[[Update, BotContext, Draft], Awaitable[None]]
 class DialogueSteps:
     on_text: Step
     on_back: Step
+    #: photos, files and location pins; None if the dialogue takes none
+    on_media: Step | None = None
 
 
 _DIALOGUES: dict[str, DialogueSteps] = {}
@@ -52,6 +54,20 @@ async def on_text(update: Update, ctx: BotContext) -> None:
         await show(update, t._("I did not understand that. /help lists what I can do."))
         return
     await steps.on_text(update, ctx, draft)
+
+
+@guarded
+async def on_media(update: Update, ctx: BotContext) -> None:
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft else None
+    if draft is None or steps is None or steps.on_media is None:
+        t = await ctx.tr(update)
+        await show(
+            update,
+            t._("I take photos and locations only while you report a problem. Start with /report."),
+        )
+        return
+    await steps.on_media(update, ctx, draft)
 
 
 @guarded
@@ -83,3 +99,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_cancel, pattern=f"^{CANCEL_DATA}$"))
     app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}$"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
+    app.add_handler(MessageHandler(private & media, on_media))

@@ -30,6 +30,11 @@ PRIVATE_ONLY_COMMANDS = [
     "teams",
     "lang",
     "cancel",
+    "report",
+    "problems",
+    "problem",
+    "propose",
+    "team",
 ]
 
 

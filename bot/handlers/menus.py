@@ -27,10 +27,15 @@ EVERYONE_COMMANDS = [
     ("cancel", N_("Cancel the current step")),
 ]
 MEMBER_COMMANDS = [
+    ("report", N_("Report a problem")),
+    ("problems", N_("Open problems of my teams")),
+    ("problem", N_("Detail of a problem: /problem 12")),
+    ("propose", N_("Propose a solution: /propose 12")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
 ]
 COORDINATOR_COMMANDS = [
+    ("team", N_("Localities and settings of the team (coordinator)")),
     ("invite", N_("Invite a new member (coordinator)")),
     ("invites", N_("Open invites, cancel one (coordinator)")),
 ]

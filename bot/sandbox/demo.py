@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.domain.models import OrgType, Role
+from bot.domain.problems import Category, Urgency
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.people import Person
 from bot.services.authz import Actor
 from bot.services.container import Services
 from bot.services.members import Profile
+from bot.services.reports import ReportDraft
 
 TEAMS = [
     "Moravská Ostrava a Přívoz",
@@ -62,4 +64,55 @@ async def seed_demo(services: Services, emulator: TelegramEmulator, admin: Perso
         )
         people.append(person)
     emulator.mark_started(admin)
+    await _seed_poruba(services, admin_actor, teams["Poruba"], people)
     return people
+
+
+# named localities of Poruba, with a map position (latitude, longitude)
+LOCALITIES = [
+    ("Dubina – Horní náměstí", 49.8211, 18.1661),
+    ("Hlavní třída – oblouk", 49.8226, 18.1699),
+    ("Zátiší u koupaliště", 49.8172, 18.1606),
+    ("Nádraží Poruba", 49.8290, 18.1545),
+]
+
+# (reporter's first name, category, locality, urgency, description)
+PROBLEMS = [
+    (
+        "Jan",
+        Category.ADDICTION,
+        "Zátiší u koupaliště",
+        Urgency.HIGH,
+        "V křoví za koupalištěm leží použité injekční stříkačky, v neděli jsme jich našli "
+        "dvanáct. Chodí tudy děti ze školy.",
+    ),
+    (
+        "Lucie",
+        Category.YOUTH,
+        "Dubina – Horní náměstí",
+        Urgency.NORMAL,
+        "Po 21. hodině se na náměstí schází skupina asi patnácti mladistvých, pijí alkohol "
+        "a ničí lavičky. Obyvatelé si stěžují na hluk.",
+    ),
+]
+
+
+async def _seed_poruba(
+    services: Services, admin: Actor, team_id: int, people: list[Person]
+) -> None:
+    """Localities and two reported problems, so /team, /problems and /problem show something."""
+    for name, latitude, longitude in LOCALITIES:
+        locality = await services.localities.add(admin, team_id, name)
+        await services.localities.set_position(admin, team_id, locality.id, latitude, longitude)
+    by_name = {person.first_name: person for person in people}
+    for first, category, locality_name, urgency, description in PROBLEMS:
+        draft = ReportDraft.new().model_copy(
+            update={
+                "category": category,
+                "locality": locality_name,
+                "description": description,
+                "urgency": urgency,
+            }
+        )
+        reporter = Actor(user_id=by_name[first].id)
+        await services.reports.submit(reporter, team_id, draft, personal_data_confirmed=True)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.models import Role, Team
-from bot.services.errors import NotAllowed, NotMember
+from bot.domain.problems import Problem
+from bot.services.errors import NotAllowed, NotMember, ProblemNotFound
 from bot.storage.repos import Repos
 
 
@@ -27,10 +28,19 @@ class Action(StrEnum):
     INVITE = "invite"
     MANAGE_MEMBERS = "manage_members"
     LINK_GROUP = "link_group"
+    REPORT = "report"  # report problems, comment, propose and support solutions
+    MANAGE_PROBLEMS = "manage_problems"  # status, lead, duplicates, confidentiality, decisions
+    MANAGE_TEAM = "manage_team"  # localities and team settings
 
 
 _ADMIN_ONLY = {Action.CREATE_TEAM, Action.LIST_ALL_TEAMS}
-_COORDINATOR = {Action.INVITE, Action.MANAGE_MEMBERS, Action.LINK_GROUP}
+_COORDINATOR = {
+    Action.INVITE,
+    Action.MANAGE_MEMBERS,
+    Action.LINK_GROUP,
+    Action.MANAGE_PROBLEMS,
+    Action.MANAGE_TEAM,
+}
 
 
 def role_allows(role: Role | None, action: Action) -> bool:
@@ -59,6 +69,56 @@ async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> T
     if not role_allows(membership.role, action):
         raise NotAllowed(action.value)
     return team
+
+
+async def role_in(repos: Repos, actor: Actor, team_id: int) -> Role | None:
+    """The actor's role in the team; administrators count as coordinators everywhere."""
+    if actor.is_admin:
+        return Role.COORDINATOR
+    membership = await repos.memberships.get(team_id, actor.user_id)
+    return membership.role if membership else None
+
+
+@dataclass(frozen=True)
+class ProblemAccess:
+    problem: Problem
+    role: Role  # the actor's role in the problem's team (administrators: coordinator)
+
+    @property
+    def may_manage(self) -> bool:
+        return self.role is Role.COORDINATOR
+
+
+def may_see(problem: Problem, actor: Actor, role: Role | None) -> bool:
+    """Team members see their team's problems, except those reserved for coordinators, which
+    only coordinators (and the reporter) see."""
+    if role is None:
+        return False
+    return (
+        not problem.coordinators_only
+        or role is Role.COORDINATOR
+        or problem.reporter_id == actor.user_id
+    )
+
+
+async def require_problem(
+    repos: Repos, actor: Actor, action: Action, problem_id: int
+) -> ProblemAccess:
+    """The problem, if the actor may see it and do ``action`` to it.
+
+    A problem the actor may not see gives the same answer as a number that does not exist.
+    """
+    team_id = await repos.problems.team_of(problem_id)
+    if team_id is None:
+        raise ProblemNotFound(problem_id)
+    role = await role_in(repos, actor, team_id)
+    problem = await repos.problems.get(team_id, problem_id)
+    if problem is None or not may_see(problem, actor, role):
+        raise ProblemNotFound(problem_id)
+    assert role is not None
+    if not role_allows(role, action):
+        raise NotAllowed(action.value)
+    return ProblemAccess(problem, role)
 
 
 async def require_member(repos: Repos, actor: Actor) -> None:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.scheduling.clock import Clock
 from bot.storage.db import Database
+
+
+def _nothing() -> None:
+    return None
 
 
 class Service:
@@ -10,3 +16,5 @@ class Service:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        #: called after a commit that queued messages in the outbox, so they go out at once
+        self.wake_outbox: Callable[[], None] = _nothing

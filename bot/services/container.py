@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.config import Settings
 from bot.scheduling.clock import Clock
+from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
 from bot.services.invites import InviteService
+from bot.services.localities import LocalityService
 from bot.services.members import MemberService
+from bot.services.problems import ProblemService
+from bot.services.proposals import ProposalService
+from bot.services.reports import ReportService
 from bot.services.teams import TeamService
 from bot.services.users import UserService
 from bot.storage.db import Database
@@ -24,3 +31,13 @@ class Services:
         self.groups = GroupService(db, clock, settings.unlinked_group_grace)
         self.users = UserService(db, clock)
         self.dialogues = DialogueService(db, clock)
+        self.localities = LocalityService(db, clock)
+        self.reports = ReportService(db, clock)
+        self.problems = ProblemService(db, clock)
+        self.proposals = ProposalService(db, clock)
+
+    def on_outbox_queued(self, wake: Callable[[], None]) -> None:
+        """Have every service call ``wake`` after committing messages to the outbox."""
+        for service in vars(self).values():
+            if isinstance(service, Service):
+                service.wake_outbox = wake

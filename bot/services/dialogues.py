@@ -16,7 +16,20 @@ from bot.services.errors import InviteProblem, InviteUnusable, NotAllowed, Servi
 from bot.storage.repos import Repos
 
 #: what the owner of a team-bound dialogue must still be allowed to do at each step
-TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {}
+REPORT = "report"
+COMMENT = "comment"
+PROPOSE = "propose"
+DUPLICATE = "duplicate"
+REJECT = "reject"
+LOCALITY = "locality"
+TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
+    REPORT: Action.REPORT,
+    COMMENT: Action.REPORT,
+    PROPOSE: Action.REPORT,
+    DUPLICATE: Action.MANAGE_PROBLEMS,
+    REJECT: Action.MANAGE_PROBLEMS,
+    LOCALITY: Action.MANAGE_TEAM,
+}
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}
 JOIN = "join"

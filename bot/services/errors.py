@@ -21,6 +21,23 @@ class NotFound(ServiceError):
     pass
 
 
+class ProblemNotFound(NotFound):
+    """No such problem *for this person*: also for another team's or a confidential one, so
+    that the answer does not tell whether the number exists."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(str(number))
+        self.number = number
+
+
+class AlreadyDone(ServiceError):
+    """A state change that someone else made first (e.g. a proposal decided meanwhile)."""
+
+
+class BadTransition(ServiceError):
+    """A status change the workflow does not allow from the current status."""
+
+
 class InputProblem(StrEnum):
     EMPTY = "empty"
     TOO_SHORT = "too_short"
@@ -28,6 +45,13 @@ class InputProblem(StrEnum):
     DUPLICATE = "duplicate"
     LAST_COORDINATOR = "last_coordinator"
     SELF = "self"
+    FEW_WORDS = "few_words"
+    SAME_PROBLEM = "same_problem"
+    NOT_ORIGINAL = "not_original"
+    TOO_MANY_PHOTOS = "too_many_photos"
+    PERSONAL_DATA = "personal_data"
+    TOO_LARGE = "too_large"
+    NOT_A_PHOTO = "not_a_photo"
 
 
 class InvalidInput(ServiceError):

@@ -112,3 +112,4 @@ class GroupService(Service):
         async with self.db.transaction() as repos:
             await repos.groups.migrate(old_chat_id, new_chat_id)
             await repos.teams.move_group(old_chat_id, new_chat_id)
+            await repos.outbox.move_chat(old_chat_id, new_chat_id)

@@ -64,6 +64,27 @@ class TeamService(Service):
         async with self.db.read() as repos:
             return await authz.require(repos, actor, action, team_id)
 
+    async def name_of(self, team_id: int) -> str | None:
+        async with self.db.read() as repos:
+            team = await repos.teams.get(team_id)
+        return team.name if team else None
+
     async def roles_of(self, user_id: int) -> dict[int, Role]:
         async with self.db.read() as repos:
             return await repos.memberships.roles_of(user_id)
+
+    async def set_group_notices(self, actor: Actor, team_id: int, enabled: bool) -> Team:
+        """Whether the team's group gets a short notice of each new problem."""
+        async with self.db.transaction() as repos:
+            await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+            await repos.teams.set_group_notices(team_id, enabled)
+            await repos.audit.add(
+                self.clock.now(),
+                actor.user_id,
+                "team.group_notices",
+                team_id=team_id,
+                details={"enabled": enabled},
+            )
+            team = await repos.teams.get(team_id)
+        assert team is not None
+        return team

@@ -76,4 +76,109 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX audit_team ON audit_events(team_id, at)
     """,
+    # 2: localities, problems with photos, organisations, supporters, timeline and proposals;
+    # the outbox of messages to send
+    """
+    CREATE TABLE localities (
+        id INTEGER PRIMARY KEY,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        latitude REAL,
+        longitude REAL,
+        retired_at TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (team_id, name_key)
+    );
+    CREATE TABLE problems (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        category TEXT NOT NULL,
+        locality_id INTEGER REFERENCES localities(id),
+        locality_name TEXT NOT NULL,
+        locality_key TEXT NOT NULL,
+        latitude REAL,
+        longitude REAL,
+        description TEXT NOT NULL,
+        urgency TEXT NOT NULL,
+        status TEXT NOT NULL,
+        coordinators_only INTEGER NOT NULL DEFAULT 0,
+        reporter_id INTEGER REFERENCES users(id),
+        lead_org_type TEXT,
+        lead_org_name TEXT,
+        duplicate_of INTEGER REFERENCES problems(id),
+        submission_key TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        progressed_at TEXT NOT NULL
+    );
+    CREATE INDEX problems_team ON problems(team_id, created_at);
+    CREATE INDEX problems_locality ON problems(team_id, category, locality_key);
+    CREATE TABLE problem_photos (
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        position INTEGER NOT NULL,
+        file_id TEXT NOT NULL,
+        file_unique_id TEXT NOT NULL,
+        is_document INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (problem_id, position)
+    );
+    CREATE TABLE problem_contributors (
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        org_type TEXT NOT NULL,
+        org_name TEXT NOT NULL,
+        PRIMARY KEY (problem_id, org_type, org_name)
+    );
+    CREATE TABLE problem_supporters (
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (problem_id, user_id)
+    );
+    CREATE TABLE problem_events (
+        id INTEGER PRIMARY KEY,
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        kind TEXT NOT NULL,
+        status TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        other_problem INTEGER
+    );
+    CREATE INDEX problem_events_problem ON problem_events(problem_id, id);
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        proposer_id INTEGER REFERENCES users(id),
+        text TEXT NOT NULL,
+        responsible TEXT,
+        status TEXT NOT NULL DEFAULT 'open',
+        reason TEXT NOT NULL DEFAULT '',
+        decided_by INTEGER,
+        decided_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX proposals_problem ON proposals(problem_id);
+    CREATE TABLE proposal_supporters (
+        proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (proposal_id, user_id)
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER,
+        team_id INTEGER,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT,
+        sent_at TEXT,
+        failed_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox(sent_at, failed_at, due_at)
+    """,
 ]

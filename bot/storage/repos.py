@@ -6,8 +6,7 @@ Team-owned rows are always read through a ``team_id`` so one team can never see 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -24,47 +23,9 @@ from bot.domain.models import (
     Team,
     User,
 )
-
-
-def to_db(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime cannot be stored")
-    return moment.astimezone(UTC).isoformat()
-
-
-def from_db(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _req(text: str) -> datetime:
-    moment = from_db(text)
-    assert moment is not None
-    return moment
-
-
-class _Repo:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
-
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
-
-    async def _exec(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run a statement; returns the number of rows changed."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return cur.rowcount
-
-    async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            assert cur.lastrowid is not None
-            return cur.lastrowid
+from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.outbox import OutboxRepo
+from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 
 
 def _team(row: aiosqlite.Row) -> Team:
@@ -74,11 +35,11 @@ def _team(row: aiosqlite.Row) -> Team:
         area=row["area"],
         group_chat_id=row["group_chat_id"],
         group_notices=bool(row["group_notices"]),
-        created_at=_req(row["created_at"]),
+        created_at=req_time(row["created_at"]),
     )
 
 
-class TeamRepo(_Repo):
+class TeamRepo(Repo):
     async def create(self, name: str, name_key: str, created_by: int, now: datetime) -> Team:
         team_id = await self._insert(
             "INSERT INTO teams (name, name_key, created_at, created_by) VALUES (?, ?, ?, ?)",
@@ -105,6 +66,9 @@ class TeamRepo(_Repo):
     async def set_group(self, team_id: int, chat_id: int | None) -> None:
         await self._exec("UPDATE teams SET group_chat_id = ? WHERE id = ?", (chat_id, team_id))
 
+    async def set_group_notices(self, team_id: int, enabled: bool) -> None:
+        await self._exec("UPDATE teams SET group_notices = ? WHERE id = ?", (int(enabled), team_id))
+
     async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._exec(
             "UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id)
@@ -119,11 +83,11 @@ def _user(row: aiosqlite.Row) -> User:
         org_name=row["org_name"],
         language=row["language"],
         unreachable=bool(row["unreachable"]),
-        created_at=_req(row["created_at"]),
+        created_at=req_time(row["created_at"]),
     )
 
 
-class UserRepo(_Repo):
+class UserRepo(Repo):
     async def get(self, user_id: int) -> User | None:
         row = await self._one("SELECT * FROM users WHERE id = ?", (user_id,))
         return _user(row) if row else None
@@ -153,7 +117,7 @@ class UserRepo(_Repo):
         )
 
 
-class MembershipRepo(_Repo):
+class MembershipRepo(Repo):
     async def get(self, team_id: int, user_id: int) -> Membership | None:
         """The active membership, or None (also for a removed member)."""
         row = await self._one(
@@ -166,7 +130,7 @@ class MembershipRepo(_Repo):
             team_id=row["team_id"],
             user_id=row["user_id"],
             role=Role(row["role"]),
-            joined_at=_req(row["joined_at"]),
+            joined_at=req_time(row["joined_at"]),
         )
 
     async def roles_of(self, user_id: int) -> dict[int, Role]:
@@ -227,7 +191,7 @@ class MembershipRepo(_Repo):
                 org_type=OrgType(r["org_type"] or OrgType.JINE.value),
                 org_name=r["org_name"] or "",
                 role=Role(r["role"]),
-                joined_at=_req(r["joined_at"]),
+                joined_at=req_time(r["joined_at"]),
             )
             for r in rows
         ]
@@ -247,15 +211,15 @@ def _invite(row: aiosqlite.Row) -> Invite:
         team_id=row["team_id"],
         role=Role(row["role"]),
         created_by=row["created_by"],
-        created_at=_req(row["created_at"]),
-        expires_at=_req(row["expires_at"]),
+        created_at=req_time(row["created_at"]),
+        expires_at=req_time(row["expires_at"]),
         used_by=row["used_by"],
         used_at=from_db(row["used_at"]),
         revoked_at=from_db(row["revoked_at"]),
     )
 
 
-class InviteRepo(_Repo):
+class InviteRepo(Repo):
     async def create(
         self,
         team_id: int,
@@ -317,11 +281,11 @@ def _group(row: aiosqlite.Row) -> GroupChat:
         title=row["title"],
         team_id=row["team_id"],
         added_by=row["added_by"],
-        added_at=_req(row["added_at"]),
+        added_at=req_time(row["added_at"]),
     )
 
 
-class GroupRepo(_Repo):
+class GroupRepo(Repo):
     async def get(self, chat_id: int) -> GroupChat | None:
         row = await self._one("SELECT * FROM group_chats WHERE chat_id = ?", (chat_id,))
         return _group(row) if row else None
@@ -354,7 +318,7 @@ class GroupRepo(_Repo):
         )
 
 
-class DraftRepo(_Repo):
+class DraftRepo(Repo):
     async def get(self, user_id: int) -> Draft | None:
         row = await self._one("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
         if row is None:
@@ -365,7 +329,7 @@ class DraftRepo(_Repo):
             step=row["step"],
             team_id=row["team_id"],
             data=json.loads(row["data"]),
-            updated_at=_req(row["updated_at"]),
+            updated_at=req_time(row["updated_at"]),
         )
 
     async def save(self, draft: Draft) -> None:
@@ -390,7 +354,7 @@ class DraftRepo(_Repo):
         await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
 
-class AuditRepo(_Repo):
+class AuditRepo(Repo):
     async def add(
         self,
         at: datetime,
@@ -430,7 +394,7 @@ class AuditRepo(_Repo):
 def _audit(row: aiosqlite.Row) -> AuditEvent:
     return AuditEvent(
         id=row["id"],
-        at=_req(row["at"]),
+        at=req_time(row["at"]),
         actor_id=row["actor_id"],
         action=row["action"],
         team_id=row["team_id"],
@@ -451,3 +415,7 @@ class Repos:
         self.groups = GroupRepo(conn)
         self.drafts = DraftRepo(conn)
         self.audit = AuditRepo(conn)
+        self.localities = LocalityRepo(conn)
+        self.problems = ProblemRepo(conn)
+        self.proposals = ProposalRepo(conn)
+        self.outbox = OutboxRepo(conn)

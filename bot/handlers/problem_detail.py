@@ -1,0 +1,531 @@
+"""``/problem N`` and ``/propose N``: a problem's detail and what people do with it — support,
+comment, propose, and the coordinator's status, lead, duplicate and confidentiality buttons.
+
+Callback data carries only numbers (``pb:sp:12``); each press looks the problem up again and
+re-checks what this person may do with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InputMediaDocument, InputMediaPhoto, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.domain.models import Draft, OrgType
+from bot.domain.problems import ProposalStatus, Status, allowed_transitions
+from bot.handlers.common import (
+    BadButton,
+    Rows,
+    as_int,
+    button,
+    guarded,
+    keyboard,
+    nav_row,
+    require_actor,
+    send_long,
+    show,
+)
+from bot.handlers.context import BotContext
+from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.i18n import Translator
+from bot.rendering.labels import org_type_name
+from bot.rendering.problems import detail_lines, escape, status_name
+from bot.rendering.split import split_lines
+from bot.services.authz import Action
+from bot.services.dialogues import COMMENT, DUPLICATE, PROPOSE, REJECT
+from bot.services.problems import ProblemDetail, org_key
+from bot.services.proposals import clean_proposal
+
+log = logging.getLogger(__name__)
+
+MAX_PROPOSAL_BUTTONS = 8
+
+
+# --- the detail ----------------------------------------------------------------------------
+
+
+def _number(text: str | None) -> int | None:
+    if not text:
+        return None
+    text = text.strip().lstrip("#")
+    return int(text) if text.isdigit() and len(text) < 16 else None
+
+
+@guarded
+async def on_problem(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    number = _number(ctx.args[0]) if ctx.args else None
+    if number is None:
+        await show(update, t._("Which problem? Write its number, e.g. /problem 12."))
+        return
+    await show_detail(update, ctx, number, fresh=True)
+
+
+async def show_detail(update: Update, ctx: BotContext, problem_id: int, *, fresh: bool) -> None:
+    """The detail with buttons; as a new message (``fresh``) or on the pressed one."""
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    detail = await ctx.services.problems.detail(actor, problem_id)
+    p = detail.problem
+    lines = detail_lines(t, p, detail.team.name, detail.proposals, *_timeline(detail))
+    markup = keyboard(_detail_buttons(t, detail, actor.user_id))
+    parts = split_lines(lines)
+    if not fresh and len(parts) == 1:
+        await show(update, parts[0], markup)
+    else:
+        await send_long(update, lines, markup)
+
+
+def _timeline(detail: ProblemDetail) -> tuple[list, int]:  # type: ignore[type-arg]
+    return detail.timeline, detail.timeline_total
+
+
+def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
+    p = detail.problem
+    n = p.id
+    rows: Rows = []
+    if p.status.is_open:
+        supported = user_id in p.supporters
+        label = (
+            "👎 " + t._("Withdraw support")
+            if supported
+            else "👍 " + t._("Support ({n})", n=len(p.supporters))
+        )
+        rows.append([button(label, f"pb:sp:{n}"), button("💬 " + t._("Comment"), f"pb:cm:{n}")])
+        rows.append([button("💡 " + t._("Propose a solution"), f"pb:pr:{n}")])
+    else:
+        rows.append([button("💬 " + t._("Comment"), f"pb:cm:{n}")])
+    open_proposals = [
+        (index, pr)
+        for index, pr in enumerate(detail.proposals, start=1)
+        if pr.status is ProposalStatus.OPEN
+    ]
+    for index, proposal in open_proposals[:MAX_PROPOSAL_BUTTONS]:
+        mark = "👎" if user_id in proposal.supporters else "👍"
+        row = [button(f"{mark} {index} ({len(proposal.supporters)})", f"pp:sp:{proposal.id}")]
+        if detail.access.may_manage:
+            row.append(button("✅ " + t._("Accept {n}", n=index), f"pp:ok:{proposal.id}"))
+            row.append(button("❌ " + t._("Reject {n}", n=index), f"pp:no:{proposal.id}"))
+        rows.append(row)
+    if p.photos:
+        rows.append([button("📷 " + t.n_("{n} photo", "{n} photos", len(p.photos)), f"pb:ph:{n}")])
+    if detail.access.may_manage:
+        rows.append(
+            [
+                button("🔄 " + t._("Status"), f"pb:st:{n}"),
+                button("🏢 " + t._("Organisations"), f"pb:ld:{n}"),
+            ]
+        )
+        privacy = (
+            t._("Show to the whole team")
+            if p.coordinators_only
+            else "🔒 " + t._("Coordinators only")
+        )
+        second = [button(privacy, f"pb:cf:{n}:{'t' if p.coordinators_only else 'c'}")]
+        if p.status is not Status.DUPLICATE:
+            second.insert(0, button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"))
+        rows.append(second)
+    return rows
+
+
+# --- buttons -------------------------------------------------------------------------------
+
+
+@guarded
+async def on_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) < 3 or parts[1] not in _BUTTONS:
+        raise BadButton(query.data)
+    await _BUTTONS[parts[1]](update, ctx, as_int(parts[2]), parts[3:])
+
+
+async def _view(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    await show_detail(update, ctx, n, fresh=False)
+
+
+async def _support(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    await ctx.services.problems.toggle_support(require_actor(update, ctx), n)
+    await show_detail(update, ctx, n, fresh=False)
+
+
+async def _comment(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    actor = require_actor(update, ctx)
+    access = await ctx.services.problems.access(actor, n, Action.REPORT)
+    t = await ctx.tr(update)
+    await ctx.services.dialogues.start(
+        actor.user_id, COMMENT, "text", team_id=access.problem.team_id, data={"problem_id": n}
+    )
+    await show(
+        update,
+        t._("Write your comment on problem #{n} (at most 1,000 characters):", n=n),
+        keyboard([nav_row(t, back=False)]),
+    )
+
+
+async def _propose(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    await start_proposal(update, ctx, n)
+
+
+async def start_proposal(update: Update, ctx: BotContext, n: int) -> None:
+    actor = require_actor(update, ctx)
+    access = await ctx.services.proposals.check_may_propose(actor, n)
+    t = await ctx.tr(update)
+    await ctx.services.dialogues.start(
+        actor.user_id, PROPOSE, "text", team_id=access.problem.team_id, data={"problem_id": n}
+    )
+    await show(
+        update,
+        t._(
+            "Propose a solution for problem #{n}: who should do what? "
+            "(at least 2 words, at most 1,000 characters)",
+            n=n,
+        ),
+        keyboard([nav_row(t, back=False)]),
+    )
+
+
+async def _photos(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    actor = require_actor(update, ctx)
+    detail = await ctx.services.problems.detail(actor, n)
+    photos = detail.problem.photos
+    chat = update.effective_chat
+    if not photos or chat is None:
+        return
+    bot = update.get_bot()
+    for kind_is_document in (False, True):
+        group = [p for p in photos if p.is_document is kind_is_document]
+        for start in range(0, len(group), 10):
+            batch = group[start : start + 10]
+            media = [
+                InputMediaDocument(p.file_id) if p.is_document else InputMediaPhoto(p.file_id)
+                for p in batch
+            ]
+            try:
+                if len(media) == 1:
+                    if kind_is_document:
+                        await bot.send_document(chat.id, batch[0].file_id, caption=f"#{n}")
+                    else:
+                        await bot.send_photo(chat.id, batch[0].file_id, caption=f"#{n}")
+                else:
+                    await bot.send_media_group(chat.id, media, caption=f"#{n}")
+            except TelegramError as error:
+                log.warning("photos of #%s could not be sent: %s", n, error)
+                t = await ctx.tr(update)
+                await show(update, t._("The photos could not be sent; please try again later."))
+                return
+
+
+async def _status(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if extra:
+        try:
+            status = Status(_one(extra))
+        except ValueError:
+            raise BadButton(extra) from None
+        await ctx.services.problems.change_status(actor, n, status)
+        await show_detail(update, ctx, n, fresh=False)
+        return
+    access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
+    current = access.problem.status
+    rows: Rows = []
+    for status in allowed_transitions(current):
+        label = t._("Reopen") if not current.is_open else status_name(t, status)
+        rows.append([button(label, f"pb:st:{n}:{status.value}")])
+    rows.append([button("« " + t._("Back"), f"pb:v:{n}")])
+    await show(
+        update,
+        t._(
+            "Problem #{n} is “{status}”. Change it to:",
+            n=n,
+            status=status_name(t, current),
+        ),
+        keyboard(rows),
+    )
+
+
+async def _organisations(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    """Lead organisation (one) and contributing ones (several), from the team's members."""
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if extra:
+        if len(extra) != 2 or not extra[1]:
+            raise BadButton(extra)
+        what, key = extra
+        if what == "lead":
+            await ctx.services.problems.set_lead(actor, n, None if key == "-" else key)
+        elif what == "co":
+            await ctx.services.problems.toggle_contributor(actor, n, key)
+        else:
+            raise BadButton(extra)
+    access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
+    orgs = await ctx.services.problems.organisations(actor, n)
+    problem = access.problem
+    rows: Rows = []
+    for org in orgs[:30]:
+        key = org_key(org)
+        lead = problem.lead == org
+        contributing = org in problem.contributors
+        name = f"{org.name} ({org_type_name(t, org.org_type)})"
+        rows.append(
+            [
+                button(("★ " if lead else "☆ ") + name, f"pb:ld:{n}:lead:{'-' if lead else key}"),
+                button(("☑" if contributing else "☐") + " " + t._("helps"), f"pb:ld:{n}:co:{key}"),
+            ]
+        )
+    rows.append([button("« " + t._("Back"), f"pb:v:{n}")])
+    text = t._(
+        "Organisations for #{n}: ★ marks the lead organisation (tap again to remove), "
+        "☑ the contributing ones.",
+        n=n,
+    )
+    if not orgs:
+        text = t._("Nobody in the team has given an organisation yet.")
+    await show(update, text, keyboard(rows))
+
+
+async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if extra:  # confirmed: pb:dp:12:7
+        original = as_int(_one(extra))
+        draft = await current_draft(update, ctx)
+        if draft is None or draft.kind != DUPLICATE or draft.data.get("problem_id") != n:
+            raise BadButton(extra)
+        await ctx.services.problems.mark_duplicate(actor, n, original)
+        await ctx.services.dialogues.finish(actor.user_id)
+        await show(
+            update,
+            t._(
+                "Problem #{n} is now marked a duplicate of #{m}; its supporters and comments "
+                "were added to #{m}.",
+                n=n,
+                m=original,
+            ),
+            keyboard([[button(t._("Open #{n}", n=original), f"pb:v:{original}")]]),
+        )
+        return
+    access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
+    await ctx.services.dialogues.start(
+        actor.user_id, DUPLICATE, "number", team_id=access.problem.team_id, data={"problem_id": n}
+    )
+    await show(
+        update,
+        t._("Problem #{n} is a duplicate of which problem? Write its number, e.g. 7.", n=n),
+        keyboard([nav_row(t, back=False)]),
+    )
+
+
+async def _confidentiality(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    choice = _one(extra)
+    if choice not in ("c", "t"):
+        raise BadButton(choice)
+    await ctx.services.problems.set_coordinators_only(require_actor(update, ctx), n, choice == "c")
+    await show_detail(update, ctx, n, fresh=False)
+
+
+def _one(extra: list[str]) -> str:
+    if len(extra) != 1 or not extra[0]:
+        raise BadButton(extra)
+    return extra[0]
+
+
+def _no_more(extra: list[str]) -> None:
+    if extra:
+        raise BadButton(extra)
+
+
+_BUTTONS = {
+    "v": _view,
+    "sp": _support,
+    "cm": _comment,
+    "pr": _propose,
+    "ph": _photos,
+    "st": _status,
+    "ld": _organisations,
+    "dp": _duplicate,
+    "cf": _confidentiality,
+}
+
+
+# --- proposals -----------------------------------------------------------------------------
+
+
+@guarded
+async def on_propose_command(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    number = _number(ctx.args[0]) if ctx.args else None
+    if number is None:
+        await show(update, t._("For which problem? Write its number, e.g. /propose 12."))
+        return
+    await start_proposal(update, ctx, number)
+
+
+@guarded
+async def on_proposal_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[1] not in ("sp", "ok", "no"):
+        raise BadButton(query.data)
+    proposal_id = as_int(parts[2])
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if parts[1] == "sp":
+        proposal, _ = await ctx.services.proposals.toggle_support(actor, proposal_id)
+        await show_detail(update, ctx, proposal.problem_id, fresh=False)
+    elif parts[1] == "ok":
+        proposal = await ctx.services.proposals.decide(actor, proposal_id, True, None)
+        await show_detail(update, ctx, proposal.problem_id, fresh=False)
+    else:
+        proposal = await ctx.services.proposals.get(actor, proposal_id, Action.MANAGE_PROBLEMS)
+        if proposal.status is not ProposalStatus.OPEN:
+            await show_detail(update, ctx, proposal.problem_id, fresh=False)
+            return
+        await ctx.services.dialogues.start(
+            actor.user_id,
+            REJECT,
+            "reason",
+            team_id=proposal.team_id,
+            data={"proposal_id": proposal_id, "problem_id": proposal.problem_id},
+        )
+        await show(
+            update,
+            t._("Why is the proposal rejected? The proposer will read your answer.")
+            + "\n\n<i>"
+            + escape(proposal.text[:300])
+            + "</i>",
+            keyboard([nav_row(t, back=False)]),
+        )
+
+
+@guarded
+async def on_responsible(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    value = (query.data or "").removeprefix("prr:")
+    draft = await current_draft(update, ctx)
+    if draft is None or draft.kind != PROPOSE or draft.step != "org":
+        raise BadButton(value)
+    if value == "-":
+        responsible = None
+    else:
+        try:
+            responsible = OrgType(value)
+        except ValueError:
+            raise BadButton(value) from None
+    await _save_proposal(update, ctx, draft, responsible)
+
+
+async def _save_proposal(
+    update: Update, ctx: BotContext, draft: Draft, responsible: OrgType | None
+) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    n = int(draft.data["problem_id"])
+    await ctx.services.proposals.propose(actor, n, draft.data.get("text"), responsible)
+    await ctx.services.dialogues.finish(actor.user_id)
+    await show(
+        update,
+        t._("Thank you, your proposal for #{n} was saved. Others can now support it.", n=n),
+        keyboard([[button(t._("Open #{n}", n=n), f"pb:v:{n}")]]),
+    )
+
+
+# --- typed answers of the small dialogues ---------------------------------------------------
+
+
+async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    message = update.effective_message
+    text = message.text if message else None
+    n = int(draft.data.get("problem_id", 0))
+    if draft.kind == COMMENT:
+        await ctx.services.problems.comment(actor, n, text)
+        await ctx.services.dialogues.finish(actor.user_id)
+        await show(
+            update,
+            t._("Your comment on #{n} was saved.", n=n),
+            keyboard([[button(t._("Open #{n}", n=n), f"pb:v:{n}")]]),
+        )
+    elif draft.kind == PROPOSE and draft.step == "text":
+        clean = clean_proposal(text)
+        await ctx.services.dialogues.advance(draft, "org", text=clean)
+        buttons = [button(org_type_name(t, org), f"prr:{org.value}") for org in OrgType]
+        rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([button(t._("Nobody in particular"), "prr:-")])
+        rows.append(nav_row(t))
+        await show(update, t._("Which organisation should be responsible for it?"), keyboard(rows))
+    elif draft.kind == DUPLICATE:
+        original = _number(text)
+        if original is None:
+            await show(
+                update,
+                t._("Please write just the number of the original problem, e.g. 7."),
+                keyboard([nav_row(t, back=False)]),
+            )
+            return
+        detail = await ctx.services.problems.detail(actor, original)
+        await show(
+            update,
+            t._("Mark #{n} as a duplicate of this problem?", n=n)
+            + "\n\n"
+            + detail_lines(t, detail.problem, detail.team.name, [], [], 0)[0],
+            keyboard(
+                [
+                    [button(t._("Yes, #{n} is a duplicate", n=n), f"pb:dp:{n}:{original}")],
+                    nav_row(t, back=False),
+                ]
+            ),
+        )
+    elif draft.kind == REJECT:
+        proposal_id = int(draft.data["proposal_id"])
+        await ctx.services.proposals.decide(actor, proposal_id, False, text)
+        await ctx.services.dialogues.finish(actor.user_id)
+        await show(
+            update,
+            t._("The proposal was rejected and its author told."),
+            keyboard([[button(t._("Open #{n}", n=n), f"pb:v:{n}")]]),
+        )
+    else:  # the proposal waits for the organisation button
+        await show(update, t._("Please choose one of the buttons."))
+
+
+async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+    if draft.kind == PROPOSE and draft.step == "org":
+        await ctx.services.dialogues.advance(draft, "text")
+        t = await ctx.tr(update)
+        n = draft.data.get("problem_id")
+        await show(
+            update,
+            t._("Propose a solution for problem #{n}: who should do what?", n=n)
+            + "\n\n"
+            + t._("So far:")
+            + "\n"
+            + escape(str(draft.data.get("text", ""))),
+            keyboard([nav_row(t, back=False)]),
+        )
+        return
+    raise BadButton(draft.step)  # the other dialogues have a single question and no Back
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
+    for kind in (COMMENT, PROPOSE, DUPLICATE, REJECT):
+        register_dialogue(kind, steps)
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("problem", on_problem, filters=private))
+    app.add_handler(CommandHandler("propose", on_propose_command, filters=private))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^pb:"))
+    app.add_handler(CallbackQueryHandler(on_proposal_button, pattern=r"^pp:"))
+    app.add_handler(CallbackQueryHandler(on_responsible, pattern=r"^prr:"))

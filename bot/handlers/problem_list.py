@@ -1,0 +1,433 @@
+"""``/problems``: the open problems of my teams, newest first, ten to a page, with filters as
+buttons and as arguments (``/problems drogy akutní starší 30 PCR``).
+
+The filter travels in the callback data in a compact form (``pl:2:cA.uA.a30``), decoded and
+validated at every press; a locality is named there by a short hash of its key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.domain.models import OrgType
+from bot.domain.problems import Category, ProblemFilter, Status, StatusFilter, Urgency
+from bot.handlers.common import (
+    BadButton,
+    Rows,
+    button,
+    guarded,
+    keyboard,
+    require_actor,
+    show,
+)
+from bot.handlers.context import BotContext
+from bot.i18n import Translator
+from bot.rendering.labels import ORG_TYPE_NAMES, org_type_name
+from bot.rendering.problems import (
+    CATEGORY_NAMES,
+    STATUS_NAMES,
+    URGENCY_NAMES,
+    category_name,
+    escape,
+    problem_line,
+    status_name,
+    urgency_label,
+)
+from bot.rendering.split import split_lines
+from bot.services.authz import Actor
+from bot.services.problems import ProblemPage
+from bot.services.text import name_key
+
+AGE_CHOICES = (7, 30, 90, 180)
+
+_CATEGORY_CODES = {
+    Category.YOUTH: "Y",
+    Category.EX_OFFENDERS: "X",
+    Category.PUBLIC_ORDER: "P",
+    Category.ADDICTION: "A",
+    Category.SEX_WORK: "S",
+    Category.OTHER: "O",
+}
+_STATUS_CODES: dict[Status | StatusFilter, str] = {
+    Status.NEW: "n",
+    Status.DISCUSSED: "d",
+    Status.IN_PROGRESS: "i",
+    Status.SOLVED: "s",
+    Status.PARTLY_SOLVED: "p",
+    Status.CLOSED: "c",
+    Status.DUPLICATE: "u",
+    StatusFilter.ALL: "a",
+}
+_URGENCY_CODES = {Urgency.NORMAL: "N", Urgency.HIGH: "H", Urgency.ACUTE: "A"}
+
+
+def locality_hash(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()[:8]
+
+
+# --- the compact filter in callback data ---------------------------------------------------
+
+
+def encode(flt: ProblemFilter) -> str:
+    parts = []
+    if flt.team_id is not None:
+        parts.append(f"t{flt.team_id}")
+    if flt.category is not None:
+        parts.append("c" + _CATEGORY_CODES[flt.category])
+    if flt.locality_key is not None:
+        parts.append("l" + locality_hash(flt.locality_key))
+    if flt.status != StatusFilter.OPEN:
+        parts.append("s" + _STATUS_CODES[flt.status])
+    if flt.urgency is not None:
+        parts.append("u" + _URGENCY_CODES[flt.urgency])
+    if flt.older_than_days is not None:
+        parts.append(f"a{flt.older_than_days}")
+    if flt.org_type is not None:
+        parts.append("o" + flt.org_type.value)
+    return ".".join(parts) or "-"
+
+
+def decode(code: str, localities: list[tuple[str, str]]) -> ProblemFilter:
+    """Read :func:`encode`'s form back; anything malformed is a bad button."""
+    values: dict[str, object] = {}
+    if code == "-":
+        return ProblemFilter()
+    seen: set[str] = set()
+    for part in code.split("."):
+        tag, value = part[:1], part[1:]
+        if not value or tag in seen:
+            raise BadButton(code)
+        seen.add(tag)
+        if tag == "t" and value.isdigit() and len(value) < 16:
+            values["team_id"] = int(value)
+        elif tag == "c":
+            values["category"] = _reverse(_CATEGORY_CODES, value, code)
+        elif tag == "l":
+            matches = [(k, n) for k, n in localities if locality_hash(k) == value]
+            if not matches:
+                raise BadButton(code)  # the locality has no problems any more
+            values["locality_key"], values["locality"] = matches[0]
+        elif tag == "s":
+            values["status"] = _reverse(_STATUS_CODES, value, code)
+        elif tag == "u":
+            values["urgency"] = _reverse(_URGENCY_CODES, value, code)
+        elif tag == "a" and value.isdigit() and 0 < int(value) <= 3650:
+            values["older_than_days"] = int(value)
+        elif tag == "o" and value in OrgType.__members__:
+            values["org_type"] = OrgType(value)
+        else:
+            raise BadButton(code)
+    return ProblemFilter.model_validate(values)
+
+
+def _reverse(codes: dict, value: str, code: str):  # type: ignore[no-untyped-def, type-arg]
+    for key, short in codes.items():
+        if short == value:
+            return key
+    raise BadButton(code)
+
+
+# --- filters typed as arguments --------------------------------------------------------------
+
+_OLDER = re.compile(r"^(?:>|starsi|older)?(\d{1,4})(?:d|dni|dnu|den|days?)?$")
+
+
+def parse_arguments(
+    words: list[str],
+    translators: list[Translator],
+    localities: list[tuple[str, str]],
+    teams: dict[int, str],
+) -> tuple[ProblemFilter, list[str]]:
+    """A filter from words such as ``drogy akutní starší než 30 dní PCR``; also returns the
+    words that were not understood."""
+    values: dict[str, object] = {}
+    unknown: list[str] = []
+    vocabulary = _vocabulary(translators)
+    keys = [name_key(w) for w in words]
+    i = 0
+    while i < len(keys):
+        word = keys[i]
+        if word in ("starsi", "older", "nez", "than", "dni", "dnu", "days", "den", "day"):
+            if word in ("starsi", "older") and i + 1 < len(keys):
+                follow = [k for k in keys[i + 1 : i + 3] if k not in ("nez", "than")]
+                if follow and follow[0].isdigit():
+                    values["older_than_days"] = min(int(follow[0]), 3650)
+            i += 1
+            continue
+        match = _OLDER.match(word)
+        if match and (word.startswith((">", "starsi", "older")) or not word.isdigit()):
+            values["older_than_days"] = min(int(match.group(1)), 3650)
+        elif word.isdigit():
+            pass  # the number of "starší než 30 dní", taken above
+        elif word in vocabulary:
+            field, value = vocabulary[word]
+            values[field] = value
+        elif _locality(word, localities) is not None:
+            values["locality_key"], values["locality"] = _locality(word, localities)  # type: ignore[misc]
+        elif _team(word, teams) is not None:
+            values["team_id"] = _team(word, teams)
+        else:
+            unknown.append(words[i])
+        i += 1
+    return ProblemFilter.model_validate(values), unknown
+
+
+def _vocabulary(translators: list[Translator]) -> dict[str, tuple[str, object]]:
+    words: dict[str, tuple[str, object]] = {}
+    for t in translators:
+        for category, label in CATEGORY_NAMES.items():
+            for word in name_key(t._(label)).split():
+                if len(word) > 3 and word not in ("after", "and", "prison"):
+                    words.setdefault(word, ("category", category))
+        for urgency, label in URGENCY_NAMES.items():
+            words[name_key(t._(label))] = ("urgency", urgency)
+        for status, label in STATUS_NAMES.items():
+            words.setdefault(name_key(t._(label)).replace(" ", ""), ("status", status))
+        for org in ORG_TYPE_NAMES:
+            words[name_key(org.value)] = ("org_type", org)
+    aliases = {
+        "drogy": ("category", Category.ADDICTION),
+        "mladez": ("category", Category.YOUTH),
+        "deti": ("category", Category.YOUTH),
+        "poradek": ("category", Category.PUBLIC_ORDER),
+        "trest": ("category", Category.EX_OFFENDERS),
+        "vezeni": ("category", Category.EX_OFFENDERS),
+        "sex": ("category", Category.SEX_WORK),
+        "sexbyznys": ("category", Category.SEX_WORK),
+        "jine": ("category", Category.OTHER),
+        "pcr": ("org_type", OrgType.PCR),
+        "policie": ("org_type", OrgType.PCR),
+        "mp": ("org_type", OrgType.MPO),
+        "nno": ("org_type", OrgType.NNO),
+        "umob": ("org_type", OrgType.UMOB),
+        "skola": ("org_type", OrgType.ZS),
+        "vse": ("status", StatusFilter.ALL),
+        "all": ("status", StatusFilter.ALL),
+        "otevrene": ("status", StatusFilter.OPEN),
+        "open": ("status", StatusFilter.OPEN),
+        "nove": ("status", Status.NEW),
+        "vyresene": ("status", Status.SOLVED),
+        "urgent": ("urgency", Urgency.ACUTE),
+    }
+    words.update(aliases)
+    return words
+
+
+def _locality(word: str, localities: list[tuple[str, str]]) -> tuple[str, str] | None:
+    for key, name in localities:
+        if key == word or (len(word) >= 4 and key.startswith(word)):
+            return key, name
+    return None
+
+
+def _team(word: str, teams: dict[int, str]) -> int | None:
+    for team_id, name in teams.items():
+        key = name_key(name)
+        if key == word or (len(word) >= 4 and key.startswith(word)):
+            return team_id
+    return None
+
+
+# --- screens ---------------------------------------------------------------------------------
+
+
+@guarded
+async def on_problems(update: Update, ctx: BotContext) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    flt = ProblemFilter()
+    unknown: list[str] = []
+    if ctx.args:
+        teams = {team.id: team.name for team in await ctx.services.problems.filter_teams(actor)}
+        localities = await ctx.services.problems.filter_localities(actor, flt)
+        translators = [t, ctx.translator_for("cs"), ctx.translator_for("en")]
+        flt, unknown = parse_arguments(list(ctx.args), translators, localities, teams)
+    page = await ctx.services.problems.search(actor, flt, 0)
+    note = (
+        t._("I did not understand: {words}", words=escape(" ".join(unknown))) if unknown else None
+    )
+    await _show_page(update, ctx, t, page, note=note, fresh=True)
+
+
+async def _show_page(
+    update: Update,
+    ctx: BotContext,
+    t: Translator,
+    page: ProblemPage,
+    *,
+    note: str | None = None,
+    fresh: bool = False,
+) -> None:
+    now = ctx.services.clock.now()
+    several = len(page.teams) > 1
+    header = t.n_("{n} problem", "{n} problems", page.total)
+    description = _describe(t, page.filter, page.teams)
+    lines = [f"<b>{header}</b> · {description}"]
+    if note:
+        lines.append(note)
+    if page.pages > 1:
+        lines.append(t._("Page {page} of {pages}", page=page.page + 1, pages=page.pages))
+    lines.append("")
+    if not page.lines:
+        lines.append(t._("Nothing matches."))
+    for line in page.lines:
+        lines.append(problem_line(t, line, now, page.teams[line.team_id] if several else None))
+    code = encode(page.filter)
+    rows: Rows = []
+    numbers = [button(f"#{line.id}", f"pb:v:{line.id}") for line in page.lines]
+    rows += [numbers[i : i + 5] for i in range(0, len(numbers), 5)]
+    nav = []
+    if page.page > 0:
+        nav.append(button("« " + t._("Newer"), f"pl:{page.page - 1}:{code}"))
+    if page.page + 1 < page.pages:
+        nav.append(button(t._("Older") + " »", f"pl:{page.page + 1}:{code}"))
+    rows.append(nav)
+    filter_row = [button("🔎 " + t._("Filter"), f"pf:m:{code}")]
+    if not page.filter.is_default:
+        filter_row.append(button("✖ " + t._("Clear filters"), "pl:0:-"))
+    rows.append(filter_row)
+    text = "\n".join(lines)
+    if len(split_lines(lines)) > 1:  # cannot happen with ten short lines, but never cut
+        text = split_lines(lines)[0]
+    if fresh:
+        await update.get_bot().send_message(_chat(update), text, reply_markup=keyboard(rows))
+    else:
+        await show(update, text, keyboard(rows))
+
+
+def _chat(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id
+
+
+def _describe(t: Translator, flt: ProblemFilter, teams: dict[int, str]) -> str:
+    parts = []
+    if flt.team_id is not None and flt.team_id in teams:
+        parts.append(escape(teams[flt.team_id]))
+    if flt.status == StatusFilter.OPEN:
+        parts.append(t._("open"))
+    elif flt.status == StatusFilter.ALL:
+        parts.append(t._("all statuses"))
+    else:
+        parts.append(status_name(t, flt.status))
+    if flt.category is not None:
+        parts.append(category_name(t, flt.category))
+    if flt.locality:
+        parts.append(escape(flt.locality))
+    if flt.urgency is not None:
+        parts.append(urgency_label(t, flt.urgency))
+    if flt.older_than_days is not None:
+        parts.append(t.n_("older than {n} day", "older than {n} days", flt.older_than_days))
+    if flt.org_type is not None:
+        parts.append(escape(org_type_name(t, flt.org_type)))
+    return ", ".join(parts)
+
+
+@guarded
+async def on_page(update: Update, ctx: BotContext) -> None:
+    page_text, code = _args(update, "pl")
+    if not page_text.isdigit() or len(page_text) > 6:
+        raise BadButton(page_text)
+    actor = require_actor(update, ctx)
+    flt = decode(code, await ctx.services.problems.filter_localities(actor, ProblemFilter()))
+    page = await ctx.services.problems.search(actor, flt, int(page_text))
+    await _show_page(update, ctx, await ctx.tr(update), page)
+
+
+@guarded
+async def on_filter(update: Update, ctx: BotContext) -> None:
+    """``pf:<field>:<filter>``: the choices for one field (or the menu of fields)."""
+    field, code = _args(update, "pf")
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    localities = await ctx.services.problems.filter_localities(actor, ProblemFilter())
+    flt = decode(code, localities)
+    rows: Rows = []
+    if field == "m":
+        choices = [
+            ("c", t._("Category")),
+            ("l", t._("Locality")),
+            ("s", t._("Status")),
+            ("u", t._("Urgency")),
+            ("a", t._("Age")),
+            ("o", t._("Organisation")),
+        ]
+        if len(await ctx.services.problems.filter_teams(actor)) > 1:
+            choices.insert(0, ("t", t._("Team")))
+        buttons = [button(label, f"pf:{key}:{code}") for key, label in choices]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([button("« " + t._("Back"), f"pl:0:{code}")])
+        await show(update, t._("Filter the problems by:"), keyboard(rows))
+        return
+    options = await _options(ctx, t, actor, field, localities)
+    for label, update_values in options:
+        changed = flt.model_copy(update=update_values)
+        rows.append([button(label, f"pl:0:{encode(changed)}")])
+    rows.append([button("« " + t._("Back"), f"pf:m:{code}")])
+    await show(update, t._("Choose:"), keyboard(rows))
+
+
+async def _options(
+    ctx: BotContext,
+    t: Translator,
+    actor: Actor,
+    field: str,
+    localities: list[tuple[str, str]],
+) -> list[tuple[str, dict[str, Any]]]:
+    anything = "— " + t._("any") + " —"
+    match field:
+        case "t":
+            teams = await ctx.services.problems.filter_teams(actor)
+            return [(anything, {"team_id": None})] + [
+                (team.name, {"team_id": team.id}) for team in teams
+            ]
+        case "c":
+            return [(anything, {"category": None})] + [
+                (category_name(t, c), {"category": c}) for c in Category
+            ]
+        case "l":
+            return [(anything, {"locality_key": None, "locality": None})] + [
+                (name, {"locality_key": key, "locality": name}) for key, name in localities[:40]
+            ]
+        case "s":
+            return [
+                (t._("open"), {"status": StatusFilter.OPEN}),
+                (t._("all statuses"), {"status": StatusFilter.ALL}),
+            ] + [(status_name(t, s), {"status": s}) for s in Status]
+        case "u":
+            return [(anything, {"urgency": None})] + [
+                (urgency_label(t, u), {"urgency": u}) for u in Urgency
+            ]
+        case "a":
+            return [(anything, {"older_than_days": None})] + [
+                (t.n_("older than {n} day", "older than {n} days", d), {"older_than_days": d})
+                for d in AGE_CHOICES
+            ]
+        case "o":
+            return [(anything, {"org_type": None})] + [
+                (org_type_name(t, o), {"org_type": o}) for o in OrgType
+            ]
+    raise BadButton(field)
+
+
+def _args(update: Update, prefix: str) -> tuple[str, str]:
+    query = update.callback_query
+    data = query.data if query is not None else None
+    if not data or not data.startswith(prefix + ":"):
+        raise BadButton(data)
+    parts = data.split(":")
+    if len(parts) != 3 or not parts[1] or not parts[2]:
+        raise BadButton(data)
+    return parts[1], parts[2]
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("problems", on_problems, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_page, pattern=r"^pl:"))
+    app.add_handler(CallbackQueryHandler(on_filter, pattern=r"^pf:"))

@@ -1,0 +1,162 @@
+"""Sending what the outbox holds, one message after another, until nothing is due.
+
+Delivery policy (a notice must never be lost silently):
+
+* a row is claimed in one transaction, sent, and marked sent in the next; if the process dies
+  between sending and marking, the row is sent again after the restart — **at least once**;
+  the window is one API call long, so a duplicate is rare and harmless, a loss is not;
+* 429 (after the rate limiter's own retries) moves the row to ``retry_after`` later;
+  timeouts and 5xx are retried with exponential backoff, then given up with an error log;
+* a 400 (Telegram refuses the message itself) is given up at once with an error log;
+* 403 in a private chat marks the person unreachable (they blocked the bot);
+* a group that became a supergroup is followed: the new chat id is stored and the row resent.
+
+Rendering happens at sending time, in the reader's language, by a renderer the handlers
+provide; it may decide a notice is no longer relevant (e.g. the problem became confidential).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.scheduling.clock import Clock
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+Renderer = Callable[[OutboxItem], Awaitable[list[OutMessage] | None]]
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+class OutboxSender:
+    def __init__(self, db: Database, clock: Clock, bot: Bot, render: Renderer) -> None:
+        self.db = db
+        self.clock = clock
+        self.bot = bot
+        self.render = render
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        """Start sending what is due (or go round once more if a round is running)."""
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return
+        self._again = False
+        self._task = asyncio.get_running_loop().create_task(self._drain(), name="outbox")
+        self._task.add_done_callback(_log_failure)
+
+    async def settle(self) -> None:
+        """Wait until the current round (and any round it triggered) is over."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _drain(self) -> None:
+        while True:
+            while await self.send_next():
+                pass
+            if not self._again:
+                return
+            self._again = False
+
+    async def send_next(self) -> bool:
+        """Send one due row; False when nothing is due."""
+        async with self.db.transaction() as repos:
+            item = await repos.outbox.claim_next(self.clock.now())
+        if item is None:
+            return False
+        try:
+            messages = await self.render(item)
+            if messages is None:
+                await self._give_up(item, "no longer relevant", log.info)
+                return True
+            for message in messages:
+                await self.bot.send_message(item.chat_id, message.text, reply_markup=message.markup)
+        except ChatMigrated as error:
+            await self._migrated(item, int(error.new_chat_id))
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await self._retry(item, timedelta(seconds=seconds), str(error))
+        except Forbidden as error:
+            await self._forbidden(item, str(error))
+        except BadRequest as error:
+            await self._give_up(item, str(error), log.error)
+        except InvalidToken:
+            raise
+        except (NetworkError, TelegramError) as error:  # timeouts and 5xx
+            if item.attempts >= MAX_ATTEMPTS:
+                await self._give_up(item, str(error), log.error)
+            else:
+                await self._retry(item, backoff(item.attempts), str(error))
+        else:
+            async with self.db.transaction() as repos:
+                await repos.outbox.mark_sent(item.id, self.clock.now())
+        return True
+
+    async def _retry(self, item: OutboxItem, delay: timedelta, error: str) -> None:
+        log.warning("outbox %s to %s: %s; retrying in %s", item.kind, item.chat_id, error, delay)
+        async with self.db.transaction() as repos:
+            await repos.outbox.retry_at(item.id, self.clock.now() + delay, error)
+
+    async def _give_up(self, item: OutboxItem, error: str, say: Callable[..., None]) -> None:
+        say("outbox %s to %s given up: %s", item.kind, item.chat_id, error)
+        async with self.db.transaction() as repos:
+            await repos.outbox.give_up(item.id, error, self.clock.now())
+
+    async def _forbidden(self, item: OutboxItem, error: str) -> None:
+        log.info("outbox %s: chat %s refuses messages: %s", item.kind, item.chat_id, error)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            if item.user_id is not None and item.user_id == item.chat_id:
+                await repos.users.set_unreachable(item.user_id, True)
+            await repos.outbox.give_up(item.id, error, now)
+
+    async def _migrated(self, item: OutboxItem, new_chat_id: int) -> None:
+        log.info("group %s is now supergroup %s", item.chat_id, new_chat_id)
+        async with self.db.transaction() as repos:
+            await repos.teams.move_group(item.chat_id, new_chat_id)
+            await repos.groups.migrate(item.chat_id, new_chat_id)
+            await repos.outbox.move_chat(item.chat_id, new_chat_id)
+            await repos.outbox.retry_at(item.id, self.clock.now(), "migrated")
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("outbox round failed", exc_info=task.exception())

@@ -1,0 +1,47 @@
+"""Queueing notices in the outbox, inside the transaction of the change they announce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.models import Role
+from bot.domain.notices import Notice
+from bot.storage.repos import Repos
+
+
+async def to_coordinators(
+    repos: Repos,
+    team_id: int,
+    notice: Notice,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    except_user: int | None = None,
+) -> int:
+    """Queue a notice to every coordinator of the team (but the one who caused it)."""
+    count = 0
+    for member in await repos.memberships.list_members(team_id):
+        if member.role is Role.COORDINATOR and member.user_id != except_user:
+            await repos.outbox.add(
+                member.user_id, notice, payload, now, user_id=member.user_id, team_id=team_id
+            )
+            count += 1
+    return count
+
+
+async def to_person(
+    repos: Repos, user_id: int, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
+) -> None:
+    await repos.outbox.add(user_id, notice, payload, now, user_id=user_id, team_id=team_id)
+
+
+async def to_group(
+    repos: Repos, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
+) -> bool:
+    """Queue a short notice to the team's linked group, if it has one and wants notices."""
+    team = await repos.teams.get(team_id)
+    if team is None or team.group_chat_id is None or not team.group_notices:
+        return False
+    await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
+    return True

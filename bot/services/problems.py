@@ -1,0 +1,318 @@
+"""Working on problems: detail, lists with filters, support, comments and the coordinator's
+decisions (status, lead organisation, duplicates, confidentiality)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from bot.domain.models import Role, Team
+from bot.domain.notices import Notice
+from bot.domain.problems import (
+    EventKind,
+    Organisation,
+    Problem,
+    ProblemFilter,
+    ProblemLine,
+    Proposal,
+    Status,
+    TimelineEntry,
+    allowed_transitions,
+)
+from bot.services import authz, notify
+from bot.services.authz import Action, Actor, ProblemAccess
+from bot.services.base import Service
+from bot.services.errors import (
+    BadTransition,
+    InputProblem,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    ProblemNotFound,
+)
+from bot.services.text import clean_text
+from bot.storage.problems import Visibility
+from bot.storage.repos import Repos
+
+PAGE_SIZE = 10
+TIMELINE_SHOWN = 12
+COMMENT_MIN, COMMENT_MAX = 2, 1000
+
+
+def clean_comment(text: str | None) -> str:
+    return clean_text(text, min_len=COMMENT_MIN, max_len=COMMENT_MAX)
+
+
+def org_key(org: Organisation) -> str:
+    """A short, stable key for an organisation in callback data (names can be long)."""
+    return hashlib.sha1(f"{org.org_type.value}|{org.name}".encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class ProblemDetail:
+    access: ProblemAccess
+    team: Team
+    timeline: list[TimelineEntry]
+    timeline_total: int
+    proposals: list[Proposal]
+
+    @property
+    def problem(self) -> Problem:
+        return self.access.problem
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    lines: list[ProblemLine]
+    total: int
+    page: int
+    pages: int
+    teams: dict[int, str]  # names of the teams searched, to label lines when there are several
+    filter: ProblemFilter
+
+
+class ProblemService(Service):
+    async def detail(self, actor: Actor, problem_id: int) -> ProblemDetail:
+        """Everything about a problem; reading a confidential one is audited."""
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+            problem = access.problem
+            team = await repos.teams.get(problem.team_id)
+            assert team is not None
+            timeline, total = await repos.problems.timeline(problem_id, last=TIMELINE_SHOWN)
+            proposals = await repos.proposals.for_problem(problem.team_id, problem_id)
+            if problem.coordinators_only:
+                await repos.audit.add(
+                    self.clock.now(),
+                    actor.user_id,
+                    "problem.read_confidential",
+                    team_id=problem.team_id,
+                    object_type="problem",
+                    object_id=problem_id,
+                )
+        return ProblemDetail(access, team, timeline, total, proposals)
+
+    async def for_group_notice(self, problem_id: int, chat_id: int) -> Problem | None:
+        """The problem, if the team's linked group ``chat_id`` may still get a notice of it."""
+        async with self.db.read() as repos:
+            team_id = await repos.problems.team_of(problem_id)
+            team = await repos.teams.get(team_id) if team_id is not None else None
+            if team is None or team.group_chat_id != chat_id or not team.group_notices:
+                return None
+            problem = await repos.problems.get(team.id, problem_id)
+        if problem is None or problem.coordinators_only:
+            return None
+        return problem
+
+    async def access(self, actor: Actor, problem_id: int, action: Action) -> ProblemAccess:
+        async with self.db.read() as repos:
+            return await authz.require_problem(repos, actor, action, problem_id)
+
+    async def search(self, actor: Actor, flt: ProblemFilter, page: int) -> ProblemPage:
+        """A page of the problems the actor may see in their teams (all teams for the city
+        administrator), newest first."""
+        now = self.clock.now()
+        async with self.db.read() as repos:
+            teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+            if flt.team_id is not None:
+                teams = [t for t in teams if t.id == flt.team_id]
+                if not teams:
+                    raise NotAllowed(Action.VIEW_TEAM.value)
+            team_ids = [t.id for t in teams]
+            if actor.is_admin:
+                full = team_ids
+            else:
+                roles = await repos.memberships.roles_of(actor.user_id)
+                full = [t for t in team_ids if roles.get(t) is Role.COORDINATOR]
+            visibility = Visibility(actor.user_id, full)
+            page = max(page, 0)
+            lines, total = await repos.problems.search(
+                team_ids, flt, visibility, now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
+            pages = max(1, math.ceil(total / PAGE_SIZE))
+            if page >= pages:  # the list shrank since the button was made: show the last page
+                page = pages - 1
+                lines, total = await repos.problems.search(
+                    team_ids, flt, visibility, now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+                )
+        return ProblemPage(lines, total, page, pages, {t.id: t.name for t in teams}, flt)
+
+    async def filter_teams(self, actor: Actor) -> list[Team]:
+        async with self.db.read() as repos:
+            return await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+
+    async def filter_localities(self, actor: Actor, flt: ProblemFilter) -> list[tuple[str, str]]:
+        """(key, name) of the localities with visible problems, to filter by."""
+        async with self.db.read() as repos:
+            teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+            team_ids = [t.id for t in teams if flt.team_id in (None, t.id)]
+            return await repos.problems.locality_names(team_ids)
+
+    async def toggle_support(self, actor: Actor, problem_id: int) -> bool:
+        """Support a problem with one tap; a second tap withdraws it. True if supported now."""
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
+            if not access.problem.status.is_open:
+                raise BadTransition(access.problem.status.value)
+            return await repos.problems.toggle_support(problem_id, actor.user_id, self.clock.now())
+
+    async def comment(self, actor: Actor, problem_id: int, text: str | None) -> None:
+        clean = clean_comment(text)
+        async with self.db.transaction() as repos:
+            await authz.require_problem(repos, actor, Action.REPORT, problem_id)
+            await repos.problems.add_event(
+                problem_id, EventKind.COMMENT, actor.user_id, self.clock.now(), text=clean
+            )
+
+    async def change_status(self, actor: Actor, problem_id: int, status: Status) -> Problem:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            problem = access.problem
+            if status not in allowed_transitions(problem.status):
+                raise BadTransition(status.value)
+            await repos.problems.set_status(problem.team_id, problem_id, status, now)
+            await repos.problems.add_event(
+                problem_id, EventKind.STATUS, actor.user_id, now, status=status
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.status",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"from": problem.status.value, "to": status.value},
+            )
+            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    problem.reporter_id,
+                    problem.team_id,
+                    Notice.PROBLEM_STATUS,
+                    {"problem_id": problem_id, "status": status.value},
+                    now,
+                )
+            changed = await repos.problems.get(problem.team_id, problem_id)
+        self.wake_outbox()
+        assert changed is not None
+        return changed
+
+    async def organisations(self, actor: Actor, problem_id: int) -> list[Organisation]:
+        """The organisations represented in the problem's team, to pick a lead from."""
+        async with self.db.read() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            return await _team_organisations(repos, access.problem.team_id)
+
+    async def set_lead(self, actor: Actor, problem_id: int, key: str | None) -> Problem:
+        """Make the team's organisation with ``key`` the lead (None: no lead)."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            team_id = access.problem.team_id
+            org = await _organisation(repos, team_id, key) if key is not None else None
+            await repos.problems.set_lead(team_id, problem_id, org)
+            await repos.problems.add_event(
+                problem_id, EventKind.LEAD, actor.user_id, now, text=org.name if org else ""
+            )
+            changed = await repos.problems.get(team_id, problem_id)
+        assert changed is not None
+        return changed
+
+    async def toggle_contributor(self, actor: Actor, problem_id: int, key: str) -> Problem:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            team_id = access.problem.team_id
+            org = await _organisation(repos, team_id, key)
+            added = await repos.problems.toggle_contributor(problem_id, org)
+            if added:
+                await repos.problems.add_event(
+                    problem_id, EventKind.CONTRIBUTOR, actor.user_id, now, text=org.name
+                )
+            changed = await repos.problems.get(team_id, problem_id)
+        assert changed is not None
+        return changed
+
+    async def mark_duplicate(self, actor: Actor, problem_id: int, original_id: int) -> None:
+        """Mark the problem a duplicate of an original of the same team; the original gets its
+        supporters and comments."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            problem = access.problem
+            if original_id == problem_id:
+                raise InvalidInput(InputProblem.SAME_PROBLEM)
+            if problem.status is Status.DUPLICATE:
+                raise BadTransition(problem.status.value)
+            original = await authz.require_problem(
+                repos, actor, Action.MANAGE_PROBLEMS, original_id
+            )
+            if original.problem.team_id != problem.team_id:
+                raise ProblemNotFound(original_id)  # another team's problem is not to be known
+            if original.problem.status is Status.DUPLICATE:
+                raise InvalidInput(InputProblem.NOT_ORIGINAL)
+            await repos.problems.merge_into(problem_id, original_id)
+            await repos.problems.mark_duplicate(problem.team_id, problem_id, original_id, now)
+            await repos.problems.add_event(
+                problem_id,
+                EventKind.DUPLICATE,
+                actor.user_id,
+                now,
+                status=Status.DUPLICATE,
+                other_problem=original_id,
+            )
+            await repos.problems.add_event(
+                original_id, EventKind.MERGED, actor.user_id, now, other_problem=problem_id
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.duplicate",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"original": original_id},
+            )
+
+    async def set_coordinators_only(self, actor: Actor, problem_id: int, value: bool) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            problem = access.problem
+            if problem.coordinators_only == value:
+                return
+            await repos.problems.set_coordinators_only(problem.team_id, problem_id, value)
+            await repos.problems.add_event(
+                problem_id,
+                EventKind.CONFIDENTIALITY,
+                actor.user_id,
+                now,
+                text="coordinators" if value else "team",
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.confidentiality",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"coordinators_only": value},
+            )
+
+
+async def _team_organisations(repos: Repos, team_id: int) -> list[Organisation]:
+    found = {
+        Organisation(org_type=m.org_type, name=m.org_name)
+        for m in await repos.memberships.list_members(team_id)
+        if m.org_name
+    }
+    return sorted(found, key=lambda o: (o.org_type.value, o.name.casefold()))
+
+
+async def _organisation(repos: Repos, team_id: int, key: str) -> Organisation:
+    for org in await _team_organisations(repos, team_id):
+        if org_key(org) == key:
+            return org
+    raise NotFound(key)

@@ -1,0 +1,125 @@
+"""The outbox: messages committed together with the change that causes them, sent later.
+
+A row is *claimed* just before it is sent and *marked sent* just after. A row claimed but not
+marked (the process died in between) is sent again at the next start: a rare duplicate is
+better than a lost notice (see :mod:`bot.scheduling.outbox`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.storage.base import Repo, req_time, to_db
+
+
+class OutboxItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    chat_id: int
+    user_id: int | None  # the person, for private chats (to mark them unreachable)
+    team_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    due_at: datetime
+
+
+def _item(row: aiosqlite.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        user_id=row["user_id"],
+        team_id=row["team_id"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        created_at=req_time(row["created_at"]),
+        due_at=req_time(row["due_at"]),
+    )
+
+
+class OutboxRepo(Repo):
+    async def add(
+        self,
+        chat_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        user_id: int | None = None,
+        team_id: int | None = None,
+        due_at: datetime | None = None,
+    ) -> int:
+        return await self._insert(
+            "INSERT INTO outbox (created_at, due_at, chat_id, user_id, team_id, kind, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                to_db(now),
+                to_db(due_at or now),
+                chat_id,
+                user_id,
+                team_id,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+            ),
+        )
+
+    async def claim_next(self, now: datetime) -> OutboxItem | None:
+        """The oldest due row that is neither sent nor given up, marked as being sent."""
+        row = await self._one(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND due_at <= ? "
+            "ORDER BY due_at, id LIMIT 1",
+            (to_db(now),),
+        )
+        if row is None:
+            return None
+        await self._exec(
+            "UPDATE outbox SET claimed_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (to_db(now), row["id"]),
+        )
+        return _item(row).model_copy(update={"attempts": row["attempts"] + 1})
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        await self._exec("UPDATE outbox SET sent_at = ? WHERE id = ?", (to_db(now), item_id))
+
+    async def give_up(self, item_id: int, error: str, now: datetime) -> None:
+        await self._exec(
+            "UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?",
+            (to_db(now), error[:500], item_id),
+        )
+
+    async def retry_at(self, item_id: int, due_at: datetime, error: str) -> None:
+        await self._exec(
+            "UPDATE outbox SET due_at = ?, claimed_at = NULL, last_error = ? WHERE id = ?",
+            (to_db(due_at), error[:500], item_id),
+        )
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._exec(
+            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL",
+            (new_chat_id, old_chat_id),
+        )
+
+    async def next_due(self) -> datetime | None:
+        row = await self._one(
+            "SELECT MIN(due_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        )
+        return req_time(row[0]) if row and row[0] else None
+
+    async def items(self, *, chat_id: int | None = None) -> list[OutboxItem]:
+        """Every row (for tests and diagnostics), oldest first."""
+        rows = await self._all(
+            "SELECT * FROM outbox WHERE ? IS NULL OR chat_id = ? ORDER BY id", (chat_id, chat_id)
+        )
+        return [_item(r) for r in rows]
+
+    async def state(self, item_id: int) -> dict[str, Any]:
+        row = await self._one("SELECT * FROM outbox WHERE id = ?", (item_id,))
+        return dict(row) if row else {}
