@@ -31,10 +31,18 @@ async def main(people: int) -> None:
     emu = TelegramEmulator()
     admin = emu.user("Správce")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(token=emu.token, db=Path(tmp) / "bench.db", admins=[admin.id],
-                            api_url="http://emulator.invalid")
-        app = build_application(settings, request=EmulatorRequest(emu),
-                                get_updates_request=EmulatorRequest(emu), rate_limit=False)
+        settings = Settings(
+            token=emu.token,
+            db=Path(tmp) / "bench.db",
+            admins=[admin.id],
+            api_url="http://emulator.invalid",
+        )
+        app = build_application(
+            settings,
+            request=EmulatorRequest(emu),
+            get_updates_request=EmulatorRequest(emu),
+            rate_limit=False,
+        )
         await app.initialize()
         await on_startup(app)
 
@@ -65,8 +73,10 @@ async def main(people: int) -> None:
         emu.dispatcher = None
         await on_shutdown(app)
         await app.shutdown()
-    print(f"join (4 updates): median {statistics.median(joins) * 1000:.1f} ms, "
-          f"max {max(joins) * 1000:.1f} ms over {people} people")
+    print(
+        f"join (4 updates): median {statistics.median(joins) * 1000:.1f} ms, "
+        f"max {max(joins) * 1000:.1f} ms over {people} people"
+    )
     print(f"/members with {people} members: median {statistics.median(rosters) * 1000:.1f} ms")
 
 

@@ -120,15 +120,19 @@ async def test_status_workflow_is_enforced_and_reopening_works(bot):
 
 
 async def test_lead_and_contributing_organisations(bot):
-    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    petra, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     await report(jan)
     await petra.send("/problem 1")
     await petra.press("🏢 Organizace")
     await petra.press("☆ MP Ostrava (Městská policie (MPO))")
-    await petra.press(2)  # "☐ pomáhá" next to Charita Ostrava (second row, first is MP... )
+    (charita_row,) = [row for row in petra.last().buttons if "Charita Ostrava" in row[0].text]
+    assert charita_row[1].text == "☐ pomáhá"
+    await petra.press_data(charita_row[1].callback_data)
     problem = await stored(bot, 1)
     assert problem.lead is not None and problem.lead.name == "MP Ostrava"
-    assert [o.name for o in problem.contributors] != []
+    assert [o.name for o in problem.contributors] == ["Charita Ostrava"]
+    assert "★ MP Ostrava (Městská policie (MPO))" in petra.last().button_texts()
+    assert "☑ pomáhá" in petra.last().button_texts()
     await petra.press("« Zpět")
     assert "Vedoucí organizace: MP Ostrava" in petra.last().text
 
@@ -157,7 +161,7 @@ async def test_mark_duplicate_merges_supporters_and_comments(bot):
 
 async def test_duplicate_of_another_teams_problem_is_refused_without_leaking(bot):
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
-    karel, = await make_team(bot, "Jih", "Karel")
+    (karel,) = await make_team(bot, "Jih", "Karel")
     await seed(bot, jan, 1)
     await seed(bot, karel, 1)  # #2 belongs to Jih
     await petra.send("/problem 1")
@@ -169,7 +173,7 @@ async def test_duplicate_of_another_teams_problem_is_refused_without_leaking(bot
 
 
 async def test_other_team_sees_nothing_and_gets_the_same_answer_as_for_nothing(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     karel, ota = await make_team(bot, "Jih", "Karel", "Ota")
     await report(jan, locality="Hulváky")
     await ota.send("/problem 1")
@@ -189,8 +193,20 @@ async def test_forged_and_random_buttons_change_nothing(bot):
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan)
     await petra.send("/problem 1")
-    for data in ("pb:st:1:bogus", "pb:sp:abc", "pb:zz:1", "pb", "pb:v:1:2", "pl:x:-",
-                 "pl:0:cQ", "pf:m:zzz", "rp:send:nope", "pp:ok:999", "ts:g:1:7", "\x00\xff"):
+    for data in (
+        "pb:st:1:bogus",
+        "pb:sp:abc",
+        "pb:zz:1",
+        "pb",
+        "pb:v:1:2",
+        "pl:x:-",
+        "pl:0:cQ",
+        "pf:m:zzz",
+        "rp:send:nope",
+        "pp:ok:999",
+        "ts:g:1:7",
+        "\x00\xff",
+    ):
         answer = await petra.press_data(data)
         assert answer is not None and answer.show_alert, data
     problem = await stored(bot, 1)
@@ -225,7 +241,7 @@ async def test_coordinators_only_problems_are_invisible_to_members(bot):
 
 
 async def test_problems_list_pages_and_filters(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await seed(bot, jan, 23)
     await seed(bot, jan, 2, category=Category.ADDICTION, urgency=Urgency.ACUTE, locality="Dubina")
     bot.advance(__import__("datetime").timedelta(days=40))
@@ -262,7 +278,7 @@ async def test_problems_list_pages_and_filters(bot):
 
 async def test_admin_sees_all_teams_and_filters_by_team(bot):
     _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
-    karel, = await make_team(bot, "Jih", "Karel")
+    (karel,) = await make_team(bot, "Jih", "Karel")
     await seed(bot, jan, 2)
     await seed(bot, karel, 3)
     await bot.admin.send("/problems")
@@ -283,7 +299,7 @@ async def test_hundreds_of_problems_and_long_texts_stay_within_limits(bot):
     (number,) = await seed(bot, jan, 1, description=long_text)
     services = bot.app.bot_data.services
     for i in range(30):
-        await services.problems.comment(Actor(user_id=jan.id), number, f"Komentář {i} " * 90)
+        await services.problems.comment(Actor(user_id=jan.id), number, f"Komentář {i} " * 70)
     await petra.send(f"/problem {number}")
     parts = [m for m in petra.inbox if m.seq > petra.mark]
     assert len(parts) >= 2  # split safely, the buttons on the last part

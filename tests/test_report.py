@@ -16,9 +16,10 @@ async def stored(bot, number: int):  # type: ignore[no-untyped-def]
 
 
 async def problem_count(bot) -> int:  # type: ignore[no-untyped-def]
-    async with bot.db.read() as repos, repos.problems.conn.execute(
-        "SELECT COUNT(*) FROM problems"
-    ) as cur:
+    async with (
+        bot.db.read() as repos,
+        repos.problems.conn.execute("SELECT COUNT(*) FROM problems") as cur,
+    ):
         row = await cur.fetchone()
     return int(row[0])
 
@@ -160,11 +161,12 @@ async def test_personal_data_warning_edit_or_send_anyway(bot):
 
 async def test_forged_send_without_confirming_personal_data_is_refused(bot):
     _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
-    await report(jan, description="Volejte na 605 123 456, tam vám řeknou víc o celé věci.",
-                 send=False)
-    send_anyway = [
+    await report(
+        jan, description="Volejte na 605 123 456, tam vám řeknou víc o celé věci.", send=False
+    )
+    send_anyway = next(
         b.callback_data for row in jan.last().buttons for b in row if b.text == "Přesto odeslat"
-    ][0]
+    )
     await jan.press_data(send_anyway.replace("rp:sendpd:", "rp:send:"))
     assert await problem_count(bot) == 0
     assert "osobní údaje" in jan.last().text
@@ -174,9 +176,9 @@ async def test_pressing_send_twice_creates_one_problem(bot):
     _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan, send=False)
     preview = jan.last()
+    send = next(b.callback_data for row in preview.buttons for b in row if "Odeslat" in b.text)
     await jan.press("✅ Odeslat", message=preview)
     assert "uložen jako #1" in jan.last().text
-    send = [b.callback_data for row in preview.buttons for b in row if "Odeslat" in b.text][0]
     await jan.press_data(send)
     assert "uložen jako #1" in jan.last().text
     await bot.restart()
@@ -238,7 +240,7 @@ async def test_similar_open_problem_is_offered_for_support_instead(bot):
     await eva.press("návykové látky")
     await eva.send("HULVÁKY")
     offer = eva.last()
-    assert "Už tu je otevřený problém" in offer.text and "#1" in offer.text
+    assert "Už tu je 1 otevřený problém" in offer.text and "#1" in offer.text
     await eva.press("👍 Podpořit #1")
     assert "podporujete problém #1" in eva.last().text
     assert await problem_count(bot) == 1

@@ -197,7 +197,7 @@ async def _similar_question(
     now = ctx.services.clock.now()
     lines = [
         t.n_(
-            "There already is an open problem of this kind here:",
+            "There already is {n} open problem of this kind here:",
             "There already are {n} open problems of this kind here:",
             len(found),
         ),
@@ -281,6 +281,9 @@ def _finding_kind(t: Translator, finding: Finding) -> str:
 async def _report_draft(update: Update, ctx: BotContext, *steps: str) -> Draft:
     """The sender's report dialogue, at one of ``steps`` (else the button is stale)."""
     draft = await current_draft(update, ctx)
+    if draft is None:
+        # dropped, e.g. when the person was removed from the team: say so if that is why
+        await ctx.services.reports.teams(require_actor(update, ctx))
     if draft is None or draft.kind != REPORT or (steps and draft.step not in steps):
         raise BadButton(draft.step if draft else None)
     return draft
