@@ -56,3 +56,36 @@ def test_sandbox_demo_has_ostrava_teams():
     assert "7 týmů" in result.stdout
     assert "Moravská Ostrava a Přívoz" in result.stdout
     assert "Poruba — 4 členové, 1 koordinátor" in result.stdout
+
+
+REPORT_SCRIPT = "\n".join(
+    [
+        "/as Jan",
+        "/report",
+        ":4",  # návykové látky
+        "Zátiší u koupaliště",  # the demo has an open problem there: offered first
+        ":3",  # report a new one anyway
+        "Na cestě za koupalištěm leží rozbité lahve a stříkačky.",
+        ":photo",
+        ":1",  # Done
+        ":3",  # akutní
+        ":1",  # Send
+        "/as Petra",
+        "/problem 3",
+        "/problems akutní",
+        ":quit",
+    ]
+)
+
+
+def test_sandbox_report_with_photo_reaches_the_coordinator():
+    result = run_sandbox("--demo", script=REPORT_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Už tu je 1 otevřený problém tohoto druhu" in out
+    assert "Přidána 1 fotka" in out
+    assert "Problém byl uložen jako #3" in out
+    assert "Nový problém · 🚨 AKUTNÍ · #3 Zátiší u koupaliště — návykové látky" in out
+    assert "Jan Novák: nahlásil(a) problém" in out
+    assert "1 problém · otevřené, 🔴 akutní" in out
+    assert "Traceback" not in result.stderr
