@@ -251,9 +251,9 @@ async def test_similar_open_problem_is_offered_for_support_instead(bot):
     await eva.press("návykové látky")
     await eva.send("Hulváky")
     await eva.press("💬 Komentovat #1")
-    await eva.send("Včera večer tam byly další stříkačky.")
+    await eva.send("Včera večer tam byly <b>další</b> stříkačky.")
     await petra.send("/problem 1")
-    assert "Včera večer tam byly další stříkačky." in petra.last().text
+    assert "Včera večer tam byly <b>další</b> stříkačky." in petra.last().text
 
 
 async def test_back_and_cancel_at_every_step(bot):

@@ -249,9 +249,9 @@ class ProblemRepo(Repo):
         where, params = visible.sql()
         rows = await self._all(
             _PROBLEM_SELECT
-            + " WHERE p.team_id = ? AND p.category = ? AND p.locality_key = ?"
+            + " WHERE p.team_id = ? AND p.category = ? AND (p.locality_key = ? OR l.name_key = ?)"
             + f" AND p.status IN ({_marks(_OPEN)}) AND {where} ORDER BY p.id DESC",
-            (team_id, category.value, locality_key, *_OPEN, *params),
+            (team_id, category.value, locality_key, locality_key, *_OPEN, *params),
         )
         return [_line(r) for r in rows]
 
