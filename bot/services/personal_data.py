@@ -39,9 +39,7 @@ _REGIONS = "ABCEHJKLMPSTUZ"
 _CAR_PLATE = re.compile(rf"(?<![\w])\d[{_REGIONS}][A-Z0-9] ?\d{{4}}(?![\w])")
 _WORD = r"[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+"
 _NAME_PAIR = re.compile(rf"(?<![\w.])({_WORD})\s+({_WORD}(?:-{_WORD})?)(?![\w])")
-_TITLED = re.compile(
-    rf"(?<![\w])(?:pan|paní|pana|panu|panem|slečna|slečny)\s+({_WORD})(?![\w])", re.IGNORECASE
-)
+_TITLED = re.compile(rf"(?<![\w])(?i:pan|paní|pana|panu|panem|slečna|slečny)\s+({_WORD})(?![\w])")
 
 FIRST_NAMES = frozenset(
     [
@@ -322,6 +320,13 @@ _PLACE_WORDS = frozenset(
         "stadionu",
         "sídliště",
         "sídlišti",
+        "ubytovna",
+        "ubytovny",
+        "ubytovně",
+        "ubytovnu",
+        "hřiště",
+        "areál",
+        "areálu",
         "hotel",
         "hotelu",
         "restaurace",
@@ -394,12 +399,14 @@ def _emails(text: str) -> list[Finding]:
 
 
 def _phones(text: str) -> list[Finding]:
-    """Czech numbers (9 digits from 2–7 or 9, whole or in threes) and +country numbers."""
-    found = [_finding(PersonalDataKind.PHONE, m) for m in _PHONE_CZ.finditer(text)]
+    """+country numbers first (so a foreign number is found whole), then Czech numbers
+    (9 digits from 2–7 or 9, whole or in threes)."""
+    found = []
     for match in _PHONE_INTL.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if 8 <= len(digits) <= 15:
             found.append(_finding(PersonalDataKind.PHONE, match))
+    found += [_finding(PersonalDataKind.PHONE, m) for m in _PHONE_CZ.finditer(text)]
     return found
 
 
