@@ -17,6 +17,7 @@ from bot.handlers import (
     fallback,
     groups,
     invites,
+    meetings,
     members,
     menus,
     notices,
@@ -30,6 +31,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import BotContext, BotData
 from bot.scheduling.clock import Clock, SystemClock
+from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.container import Services
 from bot.storage.db import Database
@@ -85,9 +87,12 @@ def build_application(
     services = Services(db, clock, settings)
     outbox = OutboxSender(db, clock, app.bot, notices.renderer(services, settings))
     services.on_outbox_queued(outbox.kick)
+    due = DueWorkRunner(db, clock, services.meetings.perform, after_round=outbox.kick)
+    services.meetings.wake_due = due.kick
     app.bot_data.settings = settings
     app.bot_data.services = services
     app.bot_data.outbox = outbox
+    app.bot_data.due = due
 
     for module in (
         start,
@@ -100,6 +105,7 @@ def build_application(
         problem_list,
         problem_detail,
         team_settings,
+        meetings,
         dialogue,
         fallback,
     ):
@@ -124,10 +130,13 @@ async def _kick_outbox(ctx: BotContext) -> None:
 async def on_startup(app: MDTApplication) -> None:
     await app.bot_data.services.db.connect()
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
+    count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
+    log.info("due work of %d upcoming meetings derived", count)
     await menus.set_command_menus(app.bot, app.bot_data.settings)
     log.info("mdtbot started as @%s", app.bot.username)
 
 
 async def on_shutdown(app: MDTApplication) -> None:
+    await app.bot_data.due.stop()
     await app.bot_data.outbox.stop()
     await app.bot_data.services.db.close()

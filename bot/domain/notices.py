@@ -11,3 +11,11 @@ class Notice(StrEnum):
     PROBLEM_STATUS = "problem.status"  # to the reporter: their problem moved on
     PROPOSAL_NEW = "proposal.new"  # to a coordinator: a solution waits for a decision
     PROPOSAL_DECIDED = "proposal.decided"  # to the proposer: accepted or rejected
+    MEETING_INVITATION = "meeting.invitation"  # to a member: when, where, attendance buttons
+    MEETING_CALENDAR = "meeting.ics"  # to a member: the .ics file (request or cancellation)
+    MEETING_MOVED = "meeting.moved"  # to a member: new time or place, attendance buttons again
+    MEETING_CANCELLED = "meeting.cancelled"  # to a member
+    MEETING_GROUP = "meeting.group"  # to the group: scheduled, moved or cancelled
+    MEETING_REMINDER = "meeting.reminder"  # to a member who did not decline
+    MEETING_GROUP_REMINDER = "meeting.group_reminder"  # to the group
+    MEMBER_UNREACHABLE = "member.unreachable"  # to a coordinator: a member blocked the bot

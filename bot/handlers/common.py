@@ -22,6 +22,8 @@ from bot.services.errors import (
     InvalidInput,
     InviteProblem,
     InviteUnusable,
+    MeetingNotFound,
+    MeetingOver,
     NotAllowed,
     NotFound,
     NotMember,
@@ -58,8 +60,12 @@ def explain(t: Translator, error: Exception) -> str:
         return t._("Sorry, you are not allowed to do that.")
     if isinstance(error, ProblemNotFound):
         return t._("Problem #{n} does not exist, or you have no access to it.", n=error.number)
+    if isinstance(error, MeetingNotFound):
+        return t._("This meeting does not exist, or you have no access to it.")
     if isinstance(error, NotFound):
         return t._("This no longer exists.")
+    if isinstance(error, MeetingOver):
+        return t._("This meeting has already started, taken place or been cancelled.")
     if isinstance(error, AlreadyDone):
         return t._("Someone has already decided this.")
     if isinstance(error, BadTransition):
@@ -130,6 +136,10 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t._("The text looks like it contains personal data; please check it.")
         case InputProblem.TOO_LARGE:
             return t._("That file is too large: at most {n} MB, please.", n=error.limit)
+        case InputProblem.PAST:
+            return t._("That moment has already passed. Please give a time in the future.")
+        case InputProblem.TOO_FAR:
+            return t._("That is too far ahead: at most two years, please.")
         case InputProblem.NOT_A_PHOTO:
             return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")

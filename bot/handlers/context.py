@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.i18n import Translator, pick_language
+from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.authz import Actor
 from bot.services.container import Services
@@ -20,6 +21,7 @@ class BotData:
     services: Services
     settings: Settings
     outbox: OutboxSender
+    due: DueWorkRunner
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

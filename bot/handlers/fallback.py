@@ -33,6 +33,7 @@ PRIVATE_ONLY_COMMANDS = [
     "report",
     "problems",
     "problem",
+    "meeting",
     "propose",
     "team",
 ]

@@ -31,6 +31,7 @@ MEMBER_COMMANDS = [
     ("problems", N_("Open problems of my teams")),
     ("problem", N_("Detail of a problem: /problem 12")),
     ("propose", N_("Propose a solution: /propose 12")),
+    ("meeting", N_("Team meetings: when, where, will I come")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
 ]

@@ -7,12 +7,19 @@ removed or a problem made confidential meanwhile gets nothing).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.domain.meetings import Answer, Meeting, MeetingStatus
 from bot.domain.notices import Notice
 from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.handlers.common import button, keyboard
+from bot.handlers.meetings import answer_row
 from bot.i18n import Translator
+from bot.rendering.calendar import ics_filename, meeting_ics
+from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.problems import (
     category_name,
     escape,
@@ -21,10 +28,11 @@ from bot.rendering.problems import (
     shorten,
     status_name,
 )
-from bot.scheduling.outbox import OutMessage, Renderer
+from bot.scheduling.outbox import Attachment, OutMessage, Renderer
 from bot.services.authz import Action, Actor
 from bot.services.container import Services
 from bot.services.errors import ServiceError
+from bot.services.meetings import MEETING_LENGTH, MeetingView
 from bot.storage.outbox import OutboxItem
 
 NoticeRenderer = Callable[[Services, Translator, OutboxItem], Awaitable[OutMessage | None]]
@@ -137,10 +145,180 @@ async def _proposal_decided(
     return OutMessage(text, _open_button(t, proposal.problem_id))
 
 
+# --- meetings ------------------------------------------------------------------------------
+
+
+async def _current_view(services: Services, item: OutboxItem) -> MeetingView | None:
+    """The meeting as the reader may see it, if it is still the one the notice was about."""
+    view = await services.meetings.view(_reader(services, item), int(item.payload["meeting_id"]))
+    if view.meeting.starts_at != datetime.fromisoformat(item.payload["starts_at"]):
+        return None  # moved since: a newer notice is on its way
+    return view
+
+
+def _late_note(t: Translator, item: OutboxItem) -> str:
+    if not item.payload.get("late"):
+        return ""
+    return "\n<i>" + t._("(Sent late: the bot was not running at the planned time.)") + "</i>"
+
+
+def _meeting_keyboard(t: Translator, view: MeetingView) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            answer_row(t, view.meeting.id, view.my_answer),
+            [button(t._("Meeting details"), f"mt:v:{view.meeting.id}")],
+        ]
+    )
+
+
+async def _meeting_invitation(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    view = await _current_view(services, item)
+    if view is None or view.meeting.status is not MeetingStatus.SCHEDULED:
+        return None
+    lines = [
+        "📅 <b>" + t._("Invitation to a team meeting") + "</b>",
+        *when_where(t, view.meeting, view.team.name),
+        "🔁 " + recurrence_text(t, view.recurrence),
+        "",
+        t._("Will you come? The calendar file follows."),
+    ]
+    return OutMessage("\n".join(lines), _meeting_keyboard(t, view))
+
+
+async def _meeting_calendar(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    view = await services.meetings.view(_reader(services, item), int(item.payload["meeting_id"]))
+    if view.meeting.sequence != int(item.payload.get("sequence", -1)):
+        return None  # changed since: the newer file is on its way
+    meeting = view.meeting
+    data = meeting_ics(
+        meeting,
+        t._("MDT meeting — {team}", team=view.team.name),
+        t._("Meeting of the multidisciplinary team {team}.", team=view.team.name),
+        services.clock.now(),
+        MEETING_LENGTH,
+    )
+    caption = t._("Calendar file: {when}", when=t.short_datetime(meeting.starts_at))
+    if meeting.status is MeetingStatus.CANCELLED:
+        caption = t._(
+            "Cancelled in your calendar: {when}", when=t.short_datetime(meeting.starts_at)
+        )
+    return OutMessage(caption, document=Attachment(ics_filename(meeting), data))
+
+
+async def _meeting_moved(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    view = await _current_view(services, item)
+    if view is None or view.meeting.status is not MeetingStatus.SCHEDULED:
+        return None
+    lines = ["🕑 <b>" + t._("The team meeting has changed") + "</b>"]
+    lines += when_where(t, view.meeting, view.team.name)
+    if "before" in item.payload:
+        before = datetime.fromisoformat(item.payload["before"])
+        lines.append("<s>" + t.datetime(before) + "</s>")
+        lines += ["", t._("Please answer again whether you will come.")]
+    return OutMessage("\n".join(lines), _meeting_keyboard(t, view))
+
+
+async def _meeting_cancelled(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    view = await services.meetings.view(_reader(services, item), int(item.payload["meeting_id"]))
+    if view.meeting.status is not MeetingStatus.CANCELLED:
+        return None
+    text = "✖ <b>" + t._("The team meeting is cancelled") + "</b>\n"
+    text += "\n".join(when_where(t, view.meeting, view.team.name))
+    return OutMessage(text)
+
+
+async def _meeting_group(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    found = await services.meetings.for_group(int(item.payload["meeting_id"]), item.chat_id)
+    if found is None:
+        return None
+    meeting, team = found
+    event = Notice(item.payload.get("event", Notice.MEETING_INVITATION))
+    if event is Notice.MEETING_CANCELLED:
+        if meeting.status is not MeetingStatus.CANCELLED:
+            return None
+        title = "✖ " + t._("The team meeting is cancelled")
+    else:
+        if (
+            meeting.status is not MeetingStatus.SCHEDULED
+            or meeting.starts_at != datetime.fromisoformat(item.payload["starts_at"])
+        ):
+            return None
+        title = (
+            "🕑 " + t._("The team meeting has changed")
+            if event is Notice.MEETING_MOVED
+            else "📅 " + t._("A team meeting is scheduled")
+        )
+    lines = ["<b>" + title + "</b>", *when_where(t, meeting, team.name)]
+    if meeting.status is MeetingStatus.SCHEDULED:
+        lines.append(t._("Please answer in a private chat with me: /meeting"))
+    return OutMessage("\n".join(lines))
+
+
+async def _meeting_reminder(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    view = await _current_view(services, item)
+    if view is None or not _still_ahead(services, view.meeting) or view.my_answer is Answer.NO:
+        return None
+    lines = ["⏰ <b>" + t._("Reminder: team meeting") + "</b>"]
+    lines += when_where(t, view.meeting, view.team.name)
+    return OutMessage("\n".join(lines) + _late_note(t, item), _meeting_keyboard(t, view))
+
+
+async def _meeting_group_reminder(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    found = await services.meetings.for_group(int(item.payload["meeting_id"]), item.chat_id)
+    if found is None:
+        return None
+    meeting, team = found
+    if meeting.starts_at != datetime.fromisoformat(item.payload["starts_at"]):
+        return None
+    if not _still_ahead(services, meeting):
+        return None
+    lines = ["⏰ <b>" + t._("Reminder: team meeting") + "</b>", *when_where(t, meeting, team.name)]
+    return OutMessage("\n".join(lines) + _late_note(t, item))
+
+
+def _still_ahead(services: Services, meeting: Meeting) -> bool:
+    return meeting.status is MeetingStatus.SCHEDULED and meeting.starts_at > services.clock.now()
+
+
+async def _member_unreachable(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    if item.team_id is None:
+        return None
+    team, member = await services.members.member(
+        _reader(services, item), item.team_id, int(item.payload["member_id"])
+    )
+    text = "⚠ " + t._(
+        "Messages to {name} ({team}) are not delivered: they have blocked the bot. "
+        "Please reach them another way.",
+        name=escape(member.display_name),
+        team=escape(team.name),
+    )
+    return OutMessage(text)
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
     Notice.PROBLEM_STATUS: _problem_status,
     Notice.PROPOSAL_NEW: _proposal_new,
     Notice.PROPOSAL_DECIDED: _proposal_decided,
+    Notice.MEETING_INVITATION: _meeting_invitation,
+    Notice.MEETING_CALENDAR: _meeting_calendar,
+    Notice.MEETING_MOVED: _meeting_moved,
+    Notice.MEETING_CANCELLED: _meeting_cancelled,
+    Notice.MEETING_GROUP: _meeting_group,
+    Notice.MEETING_REMINDER: _meeting_reminder,
+    Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
+    Notice.MEMBER_UNREACHABLE: _member_unreachable,
 }

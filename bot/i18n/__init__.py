@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -73,6 +73,16 @@ class Translator:
         """E.g. ``2. 12. 2026 9:00``: fits any sentence (no weekday to decline)."""
         local = moment.astimezone(self.timezone)
         return format_datetime(local, _SHORT_DATETIME_PATTERN[self.language], locale=self._locale)
+
+    def weekday(self, index: int) -> str:
+        """The weekday's name, Monday = 0 (as in Python)."""
+        return str(get_day_names("wide", locale=self._locale)[index])
+
+    def time(self, moment: dt.datetime) -> str:
+        local = moment.astimezone(self.timezone)
+        return format_datetime(
+            local, "H:mm" if self.language == "cs" else "HH:mm", locale=self._locale
+        )
 
     def date(self, moment: dt.datetime) -> str:
         local = moment.astimezone(self.timezone)

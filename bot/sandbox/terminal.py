@@ -176,6 +176,10 @@ class Sandbox:
             return
         self.clock.advance(delta)
         await self._time("")
+        self.app.bot_data.due.kick()  # what fell due meanwhile is done now
+        await self.app.bot_data.due.settle()
+        self.app.bot_data.outbox.kick()
+        await self.app.bot_data.outbox.settle()
 
     async def _time(self, _: str) -> None:
         local = self.clock.now().astimezone(self.app.bot_data.settings.tz)

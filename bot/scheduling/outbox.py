@@ -8,7 +8,8 @@ Delivery policy (a notice must never be lost silently):
 * 429 (after the rate limiter's own retries) moves the row to ``retry_after`` later;
   timeouts and 5xx are retried with exponential backoff, then given up with an error log;
 * a 400 (Telegram refuses the message itself) is given up at once with an error log;
-* 403 in a private chat marks the person unreachable (they blocked the bot);
+* 403 in a private chat marks the person unreachable (they blocked the bot) and tells the
+  coordinators of their teams once;
 * a group that became a supergroup is followed: the new chat id is stored and the row resent.
 
 Rendering happens at sending time, in the reader's language, by a renderer the handlers
@@ -24,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -36,6 +37,7 @@ from telegram.error import (
 )
 
 from bot.scheduling.clock import Clock
+from bot.services import notify
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxItem
 
@@ -46,9 +48,18 @@ MAX_BACKOFF = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class OutMessage:
+    """A text message, or a document with ``text`` as its caption (≤ 1024 characters)."""
+
     text: str
     markup: InlineKeyboardMarkup | None = None
+    document: Attachment | None = None
 
 
 Renderer = Callable[[OutboxItem], Awaitable[list[OutMessage] | None]]
@@ -107,7 +118,7 @@ class OutboxSender:
                 await self._give_up(item, "no longer relevant", log.info)
                 return True
             for message in messages:
-                await self.bot.send_message(item.chat_id, message.text, reply_markup=message.markup)
+                await self._send(item.chat_id, message)
         except ChatMigrated as error:
             await self._migrated(item, int(error.new_chat_id))
         except RetryAfter as error:
@@ -130,6 +141,17 @@ class OutboxSender:
                 await repos.outbox.mark_sent(item.id, self.clock.now())
         return True
 
+    async def _send(self, chat_id: int, message: OutMessage) -> None:
+        if message.document is None:
+            await self.bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        else:
+            await self.bot.send_document(
+                chat_id,
+                InputFile(message.document.data, filename=message.document.filename),
+                caption=message.text or None,
+                reply_markup=message.markup,
+            )
+
     async def _retry(self, item: OutboxItem, delay: timedelta, error: str) -> None:
         log.warning("outbox %s to %s: %s; retrying in %s", item.kind, item.chat_id, error, delay)
         async with self.db.transaction() as repos:
@@ -143,10 +165,13 @@ class OutboxSender:
     async def _forbidden(self, item: OutboxItem, error: str) -> None:
         log.info("outbox %s: chat %s refuses messages: %s", item.kind, item.chat_id, error)
         now = self.clock.now()
+        told = False
         async with self.db.transaction() as repos:
             if item.user_id is not None and item.user_id == item.chat_id:
-                await repos.users.set_unreachable(item.user_id, True)
+                told = await notify.member_unreachable(repos, item.user_id, now)
             await repos.outbox.give_up(item.id, error, now)
+        if told:
+            self.kick()
 
     async def _migrated(self, item: OutboxItem, new_chat_id: int) -> None:
         log.info("group %s is now supergroup %s", item.chat_id, new_chat_id)

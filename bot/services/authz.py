@@ -31,6 +31,7 @@ class Action(StrEnum):
     REPORT = "report"  # report problems, comment, propose and support solutions
     MANAGE_PROBLEMS = "manage_problems"  # status, lead, duplicates, confidentiality, decisions
     MANAGE_TEAM = "manage_team"  # localities and team settings
+    MANAGE_MEETINGS = "manage_meetings"  # schedule, move, cancel, minute meetings
 
 
 _ADMIN_ONLY = {Action.CREATE_TEAM, Action.LIST_ALL_TEAMS}
@@ -40,6 +41,7 @@ _COORDINATOR = {
     Action.LINK_GROUP,
     Action.MANAGE_PROBLEMS,
     Action.MANAGE_TEAM,
+    Action.MANAGE_MEETINGS,
 }
 
 

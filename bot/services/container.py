@@ -9,6 +9,7 @@ from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
 from bot.services.invites import InviteService
 from bot.services.localities import LocalityService
+from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
@@ -35,6 +36,13 @@ class Services:
         self.reports = ReportService(db, clock)
         self.problems = ProblemService(db, clock)
         self.proposals = ProposalService(db, clock)
+        self.meetings = MeetingService(
+            db,
+            clock,
+            reminders=tuple(settings.reminders),
+            agenda_lead=settings.agenda_lead,
+            timezone=settings.timezone,
+        )
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:
         """Have every service call ``wake`` after committing messages to the outbox."""

@@ -22,6 +22,7 @@ PROPOSE = "propose"
 DUPLICATE = "duplicate"
 REJECT = "reject"
 LOCALITY = "locality"
+MEETING = "meeting"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -29,6 +30,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     DUPLICATE: Action.MANAGE_PROBLEMS,
     REJECT: Action.MANAGE_PROBLEMS,
     LOCALITY: Action.MANAGE_TEAM,
+    MEETING: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

@@ -30,6 +30,14 @@ class ProblemNotFound(NotFound):
         self.number = number
 
 
+class MeetingNotFound(NotFound):
+    """No such meeting for this person (also another team's)."""
+
+
+class MeetingOver(ServiceError):
+    """The meeting has started, was held or was cancelled: it can no longer be changed."""
+
+
 class AlreadyDone(ServiceError):
     """A state change that someone else made first (e.g. a proposal decided meanwhile)."""
 
@@ -52,6 +60,8 @@ class InputProblem(StrEnum):
     PERSONAL_DATA = "personal_data"
     TOO_LARGE = "too_large"
     NOT_A_PHOTO = "not_a_photo"
+    PAST = "past"
+    TOO_FAR = "too_far"
 
 
 class InvalidInput(ServiceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,39 @@ async def to_coordinators(
     return count
 
 
+async def to_members(
+    repos: Repos,
+    team_id: int,
+    notice: Notice,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    unless: Callable[[int], Awaitable[bool]] | None = None,
+) -> int:
+    """Queue a notice to every member of the team (but those for whom ``unless`` is true)."""
+    count = 0
+    for member in await repos.memberships.list_members(team_id):
+        if unless is not None and await unless(member.user_id):
+            continue
+        await repos.outbox.add(
+            member.user_id, notice, payload, now, user_id=member.user_id, team_id=team_id
+        )
+        count += 1
+    return count
+
+
+async def to_linked_group(
+    repos: Repos, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
+) -> bool:
+    """Queue a message to the team's linked group whatever its problem-notice setting
+    (meeting news and reminders are what a group is linked for)."""
+    team = await repos.teams.get(team_id)
+    if team is None or team.group_chat_id is None:
+        return False
+    await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
+    return True
+
+
 async def to_person(
     repos: Repos, user_id: int, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
 ) -> None:
@@ -45,3 +79,23 @@ async def to_group(
         return False
     await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
     return True
+
+
+async def member_unreachable(repos: Repos, user_id: int, now: datetime) -> bool:
+    """Mark a person unreachable (they blocked the bot) and, the first time, tell the
+    coordinators of their teams. True if anybody was told."""
+    user = await repos.users.get(user_id)
+    if user is None or user.unreachable:
+        return False
+    await repos.users.set_unreachable(user_id, True)
+    told = 0
+    for team_id in await repos.memberships.roles_of(user_id):
+        told += await to_coordinators(
+            repos,
+            team_id,
+            Notice.MEMBER_UNREACHABLE,
+            {"member_id": user_id},
+            now,
+            except_user=user_id,
+        )
+    return told > 0

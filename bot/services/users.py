@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.services import notify
 from bot.services.base import Service
 
 
@@ -13,10 +14,17 @@ class UserService(Service):
         return user.language if user else None
 
     async def set_reachable(self, user_id: int, reachable: bool) -> None:
-        """Remember that a person blocked the bot (so nobody waits for their answers)."""
+        """Remember that a person blocked the bot (their coordinators are told) or came back."""
+        now = self.clock.now()
+        told = False
         async with self.db.transaction() as repos:
-            await repos.users.ensure(user_id, self.clock.now())
-            await repos.users.set_unreachable(user_id, not reachable)
+            await repos.users.ensure(user_id, now)
+            if reachable:
+                await repos.users.set_unreachable(user_id, False)
+            else:
+                told = await notify.member_unreachable(repos, user_id, now)
+        if told:
+            self.wake_outbox()
 
     async def set_language(self, user_id: int, language: str) -> None:
         if language not in SUPPORTED_LANGUAGES:

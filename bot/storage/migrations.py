@@ -181,4 +181,59 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_due ON outbox(sent_at, failed_at, due_at)
     """,
+    # 3: meetings (one-off or a recurring series), attendance answers, per-team meeting settings,
+    # and the due work (reminders, agenda freezing...) derived from them
+    """
+    ALTER TABLE teams ADD COLUMN reminder_offsets TEXT;
+    ALTER TABLE teams ADD COLUMN agenda_lead INTEGER;
+    CREATE TABLE meeting_series (
+        id INTEGER PRIMARY KEY,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        rule TEXT NOT NULL CHECK (rule IN ('weekly', 'monthly')),
+        every_weeks INTEGER NOT NULL DEFAULT 1,
+        nth INTEGER,
+        weekday INTEGER NOT NULL,
+        local_time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        series_id INTEGER REFERENCES meeting_series(id),
+        starts_at TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        place TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled', 'held')),
+        sequence INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        created_by INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX meetings_team ON meetings(team_id, starts_at);
+    CREATE UNIQUE INDEX meetings_occurrence ON meetings(series_id, starts_at)
+        WHERE series_id IS NOT NULL;
+    CREATE TABLE meeting_answers (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        answer TEXT NOT NULL CHECK (answer IN ('yes', 'no', 'maybe')),
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (meeting_id, user_id)
+    );
+    CREATE TABLE due_work (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        ref_id INTEGER NOT NULL,
+        due_at TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        outcome TEXT
+    );
+    CREATE INDEX due_work_pending ON due_work(done_at, due_at);
+    CREATE INDEX due_work_ref ON due_work(kind, ref_id)
+    """,
 ]

@@ -6,7 +6,7 @@ Team-owned rows are always read through a ``team_id`` so one team can never see 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -24,6 +24,7 @@ from bot.domain.models import (
     User,
 )
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.outbox import OutboxRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 
@@ -68,6 +69,30 @@ class TeamRepo(Repo):
 
     async def set_group_notices(self, team_id: int, enabled: bool) -> None:
         await self._exec("UPDATE teams SET group_notices = ? WHERE id = ?", (int(enabled), team_id))
+
+    async def meeting_settings(
+        self, team_id: int
+    ) -> tuple[tuple[timedelta, ...] | None, timedelta | None]:
+        """The team's own reminder offsets and agenda lead (None where it keeps the default)."""
+        row = await self._one(
+            "SELECT reminder_offsets, agenda_lead FROM teams WHERE id = ?", (team_id,)
+        )
+        if row is None:
+            return None, None
+        lead = timedelta(seconds=row[1]) if row[1] is not None else None
+        return offsets_from_db(row[0]), lead
+
+    async def set_meeting_settings(
+        self, team_id: int, reminders: tuple[timedelta, ...] | None, agenda_lead: timedelta | None
+    ) -> None:
+        await self._exec(
+            "UPDATE teams SET reminder_offsets = ?, agenda_lead = ? WHERE id = ?",
+            (
+                offsets_to_db(reminders),
+                int(agenda_lead.total_seconds()) if agenda_lead is not None else None,
+                team_id,
+            ),
+        )
 
     async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._exec(
@@ -419,3 +444,5 @@ class Repos:
         self.problems = ProblemRepo(conn)
         self.proposals = ProposalRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.meetings = MeetingRepo(conn)
+        self.due = DueWorkRepo(conn)

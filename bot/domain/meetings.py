@@ -1,0 +1,113 @@
+"""Meetings, their recurrence and attendance, and the work that falls due around them."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class Answer(StrEnum):
+    """Attendance answers: přijdu / nepřijdu / možná."""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class RecurrenceRule(StrEnum):
+    WEEKLY = "weekly"  # every N weeks on the same weekday
+    MONTHLY = "monthly"  # the n-th (or last) given weekday of every month
+
+
+#: ``nth`` of a monthly rule that means "the last such weekday of the month"
+LAST = -1
+
+
+class Recurrence(_Model):
+    """When a series repeats; always at the same wall-clock time in the team's zone."""
+
+    rule: RecurrenceRule
+    every_weeks: int = Field(default=1, ge=1, le=8)
+    nth: int | None = None  # monthly: 1–4 or LAST
+    weekday: int = Field(ge=0, le=6)  # Monday = 0, as in Python
+    local_time: time
+
+
+class Series(_Model):
+    id: int
+    team_id: int
+    recurrence: Recurrence
+    timezone: str
+    ended_at: datetime | None = None
+
+
+class Meeting(_Model):
+    id: int
+    team_id: int
+    series_id: int | None
+    starts_at: datetime  # UTC
+    timezone: str
+    place: str
+    status: MeetingStatus
+    #: bumped on every change, so calendars replace the event (iCalendar SEQUENCE)
+    sequence: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+
+class AttendanceLine(_Model):
+    user_id: int
+    display_name: str
+    org_name: str
+    answer: Answer | None
+
+
+class MeetingSettings(_Model):
+    """A team's reminder offsets and agenda lead time (the configured defaults unless set)."""
+
+    reminders: tuple[timedelta, ...]
+    agenda_lead: timedelta
+    custom: bool = False
+
+
+class DueKind(StrEnum):
+    """Work that falls due at a moment; derived from meetings (and later tasks)."""
+
+    REMINDER = "meeting.reminder"  # remind members who did not decline, and the group
+    AGENDA = "meeting.agenda"  # freeze and send the agenda
+    NEXT_OCCURRENCE = "meeting.next"  # schedule the next meeting of a series
+
+
+class DueOutcome(StrEnum):
+    DONE = "done"
+    LATE = "late"  # done, but later than due (the bot was down)
+    SKIPPED = "skipped"  # no longer useful (e.g. the meeting has started)
+    FAILED = "failed"  # an error while doing it (logged)
+
+
+class DueWork(_Model):
+    id: int
+    key: str
+    kind: DueKind
+    team_id: int
+    ref_id: int
+    due_at: datetime
+    payload: dict[str, Any] = {}

@@ -1,0 +1,450 @@
+"""Meetings: scheduling, moving and cancelling them, attendance answers, and the due work
+(reminders, the next occurrence of a series) derived from them.
+
+Everything that must happen later is a row in ``due_work`` keyed by the meeting *and its start*,
+so moving a meeting replaces its reminders and re-deriving at start-up adds only what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.meetings import (
+    Answer,
+    AttendanceLine,
+    DueKind,
+    DueOutcome,
+    DueWork,
+    Meeting,
+    MeetingSettings,
+    MeetingStatus,
+    Recurrence,
+)
+from bot.domain.models import Team
+from bot.domain.notices import Notice
+from bot.scheduling.clock import Clock
+from bot.scheduling.recurrence import next_occurrence
+from bot.services import authz, notify
+from bot.services.authz import Action, Actor
+from bot.services.base import Service
+from bot.services.errors import (
+    InputProblem,
+    InvalidInput,
+    MeetingNotFound,
+    MeetingOver,
+    NotAllowed,
+)
+from bot.services.text import clean_line
+from bot.storage.db import Database
+from bot.storage.repos import Repos
+
+log = logging.getLogger(__name__)
+
+PLACE_MIN, PLACE_MAX = 2, 200
+#: how long a meeting is assumed to last (calendar entry; when the next occurrence is planned)
+MEETING_LENGTH = timedelta(hours=2)
+#: work done later than this after its due time carries a "late" mark
+LATE_AFTER = timedelta(minutes=2)
+#: how far ahead a meeting may be scheduled
+HORIZON = timedelta(days=730)
+_MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
+
+
+def clean_place(text: str | None) -> str:
+    return clean_line(text, min_len=PLACE_MIN, max_len=PLACE_MAX)
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: Meeting
+    team: Team
+    may_manage: bool
+    my_answer: Answer | None
+    recurrence: Recurrence | None
+
+
+class MeetingService(Service):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        reminders: tuple[timedelta, ...],
+        agenda_lead: timedelta,
+        timezone: str,
+    ) -> None:
+        super().__init__(db, clock)
+        self.default_reminders = reminders
+        self.default_agenda_lead = agenda_lead
+        self.timezone = timezone
+        #: called after a commit that added due work, so the due-work runner re-arms its timer
+        self.wake_due: Callable[[], None] = lambda: None
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def teams_to_manage(self, actor: Actor) -> list[Team]:
+        async with self.db.read() as repos:
+            return await authz.teams_for(repos, actor, Action.MANAGE_MEETINGS)
+
+    async def my_teams(self, actor: Actor) -> list[Team]:
+        async with self.db.read() as repos:
+            return await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+
+    async def upcoming(self, actor: Actor, team_id: int) -> list[Meeting]:
+        async with self.db.read() as repos:
+            await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            return await repos.meetings.upcoming(team_id, self.clock.now())
+
+    async def view(self, actor: Actor, meeting_id: int) -> MeetingView:
+        async with self.db.read() as repos:
+            meeting, team = await _require_meeting(repos, actor, meeting_id, Action.VIEW_TEAM)
+            role = await authz.role_in(repos, actor, team.id)
+            recurrence = None
+            if meeting.series_id is not None:
+                series = await repos.meetings.series(team.id, meeting.series_id)
+                if series is not None and series.ended_at is None:
+                    recurrence = series.recurrence
+            return MeetingView(
+                meeting=meeting,
+                team=team,
+                may_manage=authz.role_allows(role, Action.MANAGE_MEETINGS),
+                my_answer=await repos.meetings.answer_of(meeting_id, actor.user_id),
+                recurrence=recurrence,
+            )
+
+    async def attendance(
+        self, actor: Actor, meeting_id: int
+    ) -> tuple[Meeting, list[AttendanceLine]]:
+        async with self.db.read() as repos:
+            meeting, team = await _require_meeting(repos, actor, meeting_id, Action.MANAGE_MEETINGS)
+            return meeting, await repos.meetings.attendance(team.id, meeting_id)
+
+    async def settings_of(self, team_id: int) -> MeetingSettings:
+        async with self.db.read() as repos:
+            return await self._settings(repos, team_id)
+
+    async def for_reader(self, reader: Actor, meeting_id: int) -> tuple[Meeting, Team]:
+        """The meeting, if the reader (still) belongs to its team: for notices being sent."""
+        async with self.db.read() as repos:
+            return await _require_meeting(repos, reader, meeting_id, Action.VIEW_TEAM)
+
+    async def for_group(self, meeting_id: int, chat_id: int) -> tuple[Meeting, Team] | None:
+        """The meeting, if the chat is still the linked group of its team."""
+        async with self.db.read() as repos:
+            team_id = await repos.meetings.team_of(meeting_id)
+            team = await repos.teams.get(team_id) if team_id is not None else None
+            if team is None or team.group_chat_id != chat_id:
+                return None
+            meeting = await repos.meetings.get(team.id, meeting_id)
+            return (meeting, team) if meeting is not None else None
+
+    # --- changing -----------------------------------------------------------------------------
+
+    def check_start(self, starts_at: datetime) -> None:
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidInput(InputProblem.PAST)
+        if starts_at > now + HORIZON:
+            raise InvalidInput(InputProblem.TOO_FAR)
+
+    async def schedule(
+        self,
+        actor: Actor,
+        team_id: int,
+        starts_at: datetime,
+        place: str | None,
+        recurrence: Recurrence | None = None,
+    ) -> Meeting:
+        clean = clean_place(place)
+        self.check_start(starts_at)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
+            series_id = None
+            if recurrence is not None:
+                series_id = await repos.meetings.create_series(
+                    team_id, recurrence, self.timezone, now
+                )
+            meeting = await repos.meetings.create(
+                team_id, starts_at, self.timezone, clean, actor.user_id, now, series_id=series_id
+            )
+            await self._announce(repos, meeting, Notice.MEETING_INVITATION, now)
+            await self._derive(repos, meeting, now)
+            await _audit(repos, actor, "meeting.schedule", meeting, now)
+        self._woken()
+        return meeting
+
+    async def move(self, actor: Actor, meeting_id: int, starts_at: datetime) -> Meeting:
+        """A new start: everyone is told, answers are asked again, reminders move."""
+        self.check_start(starts_at)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await self._changeable(repos, actor, meeting_id)
+            if starts_at == meeting.starts_at:
+                return meeting
+            moved = meeting.model_copy(update={"starts_at": starts_at})
+            await repos.meetings.update(moved, now)
+            await repos.meetings.clear_answers(meeting_id)
+            moved = await _reload(repos, moved)
+            await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
+            await self._derive(repos, moved, now)
+            await _audit(repos, actor, "meeting.move", moved, now)
+        self._woken()
+        return moved
+
+    async def change_place(self, actor: Actor, meeting_id: int, place: str | None) -> Meeting:
+        clean = clean_place(place)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await self._changeable(repos, actor, meeting_id)
+            if clean == meeting.place:
+                return meeting
+            changed = meeting.model_copy(update={"place": clean})
+            await repos.meetings.update(changed, now)
+            changed = await _reload(repos, changed)
+            await self._announce(repos, changed, Notice.MEETING_MOVED, now)
+            await _audit(repos, actor, "meeting.place", changed, now)
+        self._woken()
+        return changed
+
+    async def cancel(self, actor: Actor, meeting_id: int, *, whole_series: bool) -> Meeting:
+        """Cancel one meeting (a series then goes on with its next occurrence) or a series."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await self._changeable(repos, actor, meeting_id)
+            cancelled = meeting.model_copy(update={"status": MeetingStatus.CANCELLED})
+            await repos.meetings.update(cancelled, now)
+            cancelled = await _reload(repos, cancelled)
+            await self._announce(repos, cancelled, Notice.MEETING_CANCELLED, now)
+            await repos.due.drop_pending(_MEETING_WORK, meeting_id)
+            if meeting.series_id is not None:
+                if whole_series:
+                    await repos.meetings.end_series(meeting.team_id, meeting.series_id, now)
+                else:
+                    await self._plan_next(repos, cancelled, now)
+            await _audit(repos, actor, "meeting.cancel", cancelled, now, whole_series=whole_series)
+        self._woken()
+        return cancelled
+
+    async def answer(self, actor: Actor, meeting_id: int, answer: Answer) -> Meeting:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting, _ = await _require_meeting(repos, actor, meeting_id, Action.VIEW_TEAM)
+            if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
+                raise MeetingOver(meeting.status.value)
+            await repos.meetings.set_answer(meeting_id, actor.user_id, answer, now)
+        return meeting
+
+    async def set_team_settings(
+        self,
+        actor: Actor,
+        team_id: int,
+        reminders: tuple[timedelta, ...] | None,
+        agenda_lead: timedelta | None,
+    ) -> MeetingSettings:
+        """Change (or, with None, reset to the defaults) a team's offsets; reminders of its
+        upcoming meetings follow."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+            await repos.teams.set_meeting_settings(team_id, reminders, agenda_lead)
+            for meeting in await repos.meetings.upcoming(team_id, now, limit=100):
+                await self._derive(repos, meeting, now)
+            settings = await self._settings(repos, team_id)
+        self._woken()
+        return settings
+
+    # --- due work -----------------------------------------------------------------------------
+
+    async def rederive_all(self) -> int:
+        """Re-create the due work of every upcoming meeting (start-up); returns the count."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meetings = await repos.meetings.all_upcoming(now)
+            for meeting in meetings:
+                await self._derive(repos, meeting, now)
+        self._woken()
+        return len(meetings)
+
+    async def perform(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
+        """Do one piece of due work inside the runner's transaction (so the messages it
+        queues and its "done" mark commit together: exactly once)."""
+        meeting = await repos.meetings.get(work.team_id, work.ref_id)
+        if meeting is None:
+            return DueOutcome.SKIPPED
+        late = now - work.due_at > LATE_AFTER
+        done = DueOutcome.LATE if late else DueOutcome.DONE
+        if work.kind is DueKind.NEXT_OCCURRENCE:  # also after a held meeting
+            return done if await self._plan_next(repos, meeting, now) else DueOutcome.SKIPPED
+        if meeting.status is not MeetingStatus.SCHEDULED:
+            return DueOutcome.SKIPPED
+        if work.kind is DueKind.REMINDER:
+            if meeting.starts_at <= now:
+                log.info("reminder %s skipped: meeting %s has started", work.key, meeting.id)
+                return DueOutcome.SKIPPED
+            await self._remind(repos, meeting, now, late=late)
+            return done
+        log.warning("due work %s of unknown kind %s skipped", work.key, work.kind)
+        return DueOutcome.SKIPPED
+
+    async def _remind(self, repos: Repos, meeting: Meeting, now: datetime, *, late: bool) -> None:
+        payload = _payload(meeting, late=late)
+
+        async def declined(user_id: int) -> bool:
+            return await repos.meetings.answer_of(meeting.id, user_id) is Answer.NO
+
+        await notify.to_members(
+            repos, meeting.team_id, Notice.MEETING_REMINDER, payload, now, unless=declined
+        )
+        await notify.to_linked_group(
+            repos, meeting.team_id, Notice.MEETING_GROUP_REMINDER, payload, now
+        )
+
+    async def _plan_next(self, repos: Repos, meeting: Meeting, now: datetime) -> bool:
+        """Schedule the series' occurrence after ``meeting`` (unless there is one already)."""
+        if meeting.series_id is None:
+            return False
+        series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+        if series is None or series.ended_at is not None:
+            return False
+        if await repos.meetings.has_later_occurrence(series.id, meeting.starts_at):
+            return False
+        zone = ZoneInfo(series.timezone)
+        starts_at = next_occurrence(series.recurrence, meeting.local_start.date(), zone)
+        while starts_at <= now:  # the bot was down over whole occurrences: go to a future one
+            starts_at = next_occurrence(series.recurrence, starts_at.astimezone(zone).date(), zone)
+        following = await repos.meetings.create(
+            meeting.team_id,
+            starts_at,
+            series.timezone,
+            meeting.place,
+            None,
+            now,
+            series_id=series.id,
+        )
+        await self._announce(repos, following, Notice.MEETING_INVITATION, now)
+        await self._derive(repos, following, now)
+        return True
+
+    async def _derive(self, repos: Repos, meeting: Meeting, now: datetime) -> None:
+        """Make the pending due work of a meeting what its start and the team's settings say.
+
+        Reminders whose moment has passed when they are derived are not created (the
+        invitation came later than they would); those already stored stay and run late.
+        """
+        if meeting.status is not MeetingStatus.SCHEDULED:
+            await repos.due.drop_pending(_MEETING_WORK, meeting.id)
+            return
+        settings = await self._settings(repos, meeting.team_id)
+        stamp = f"m{meeting.id}@{meeting.starts_at:%Y%m%dT%H%MZ}"
+        keys: list[str] = []
+
+        async def want(key: str, kind: DueKind, due_at: datetime, create: bool = True) -> None:
+            keys.append(key)
+            if create:
+                await repos.due.ensure(key, kind, meeting.team_id, meeting.id, due_at, now)
+
+        for offset in settings.reminders:
+            due_at = meeting.starts_at - offset
+            await want(
+                f"{stamp}:remind:{int(offset.total_seconds())}",
+                DueKind.REMINDER,
+                due_at,
+                create=due_at > now,
+            )
+        if meeting.series_id is not None:
+            await want(f"{stamp}:next", DueKind.NEXT_OCCURRENCE, meeting.starts_at + MEETING_LENGTH)
+        await repos.due.drop_pending(_MEETING_WORK, meeting.id, keep=keys)
+
+    async def _announce(
+        self,
+        repos: Repos,
+        meeting: Meeting,
+        notice: Notice,
+        now: datetime,
+        *,
+        before: datetime | None = None,
+    ) -> None:
+        """Tell every member (text, then the calendar file) and the linked group."""
+        payload = _payload(meeting)
+        if before is not None:
+            payload["before"] = before.isoformat()
+        await notify.to_members(repos, meeting.team_id, notice, payload, now)
+        await notify.to_members(repos, meeting.team_id, Notice.MEETING_CALENDAR, payload, now)
+        await notify.to_linked_group(
+            repos, meeting.team_id, Notice.MEETING_GROUP, {**payload, "event": notice.value}, now
+        )
+
+    async def _changeable(self, repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
+        meeting, _ = await _require_meeting(repos, actor, meeting_id, Action.MANAGE_MEETINGS)
+        if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= self.clock.now():
+            raise MeetingOver(meeting.status.value)
+        return meeting
+
+    async def _settings(self, repos: Repos, team_id: int) -> MeetingSettings:
+        reminders, lead = await repos.teams.meeting_settings(team_id)
+        return MeetingSettings(
+            reminders=reminders if reminders is not None else self.default_reminders,
+            agenda_lead=lead if lead is not None else self.default_agenda_lead,
+            custom=reminders is not None or lead is not None,
+        )
+
+    def _woken(self) -> None:
+        self.wake_outbox()
+        self.wake_due()
+
+
+def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "meeting_id": meeting.id,
+        "starts_at": meeting.starts_at.isoformat(),
+        "sequence": meeting.sequence,
+    }
+    if late:
+        payload["late"] = True
+    return payload
+
+
+async def _require_meeting(
+    repos: Repos, actor: Actor, meeting_id: int, action: Action
+) -> tuple[Meeting, Team]:
+    """The meeting and its team if the actor may do ``action``; another team's meeting gives
+    the same answer as one that does not exist."""
+    team_id = await repos.meetings.team_of(meeting_id)
+    if team_id is None:
+        raise MeetingNotFound(str(meeting_id))
+    try:
+        team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+    except NotAllowed:  # NotMember included
+        raise MeetingNotFound(str(meeting_id)) from None
+    if action is not Action.VIEW_TEAM:
+        await authz.require(repos, actor, action, team_id)
+    meeting = await repos.meetings.get(team_id, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound(str(meeting_id))
+    return meeting, team
+
+
+async def _reload(repos: Repos, meeting: Meeting) -> Meeting:
+    fresh = await repos.meetings.get(meeting.team_id, meeting.id)
+    assert fresh is not None
+    return fresh
+
+
+async def _audit(
+    repos: Repos, actor: Actor, action: str, meeting: Meeting, now: datetime, **details: Any
+) -> None:
+    await repos.audit.add(
+        now,
+        actor.user_id,
+        action,
+        team_id=meeting.team_id,
+        object_type="meeting",
+        object_id=meeting.id,
+        details={"starts_at": meeting.starts_at.isoformat(), "place": meeting.place, **details},
+    )

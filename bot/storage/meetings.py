@@ -1,0 +1,296 @@
+"""Meetings, series, attendance answers and due work."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.meetings import (
+    Answer,
+    AttendanceLine,
+    DueKind,
+    DueOutcome,
+    DueWork,
+    Meeting,
+    MeetingStatus,
+    Recurrence,
+    RecurrenceRule,
+    Series,
+)
+from bot.storage.base import Repo, from_db, req_time, to_db
+
+
+def _meeting(row: aiosqlite.Row) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        team_id=row["team_id"],
+        series_id=row["series_id"],
+        starts_at=req_time(row["starts_at"]),
+        timezone=row["timezone"],
+        place=row["place"],
+        status=MeetingStatus(row["status"]),
+        sequence=row["sequence"],
+        created_at=req_time(row["created_at"]),
+        updated_at=req_time(row["updated_at"]),
+    )
+
+
+def _series(row: aiosqlite.Row) -> Series:
+    return Series(
+        id=row["id"],
+        team_id=row["team_id"],
+        recurrence=Recurrence(
+            rule=RecurrenceRule(row["rule"]),
+            every_weeks=row["every_weeks"],
+            nth=row["nth"],
+            weekday=row["weekday"],
+            local_time=time.fromisoformat(row["local_time"]),
+        ),
+        timezone=row["timezone"],
+        ended_at=from_db(row["ended_at"]),
+    )
+
+
+class MeetingRepo(Repo):
+    async def create_series(
+        self, team_id: int, recurrence: Recurrence, timezone: str, now: datetime
+    ) -> int:
+        return await self._insert(
+            "INSERT INTO meeting_series (team_id, rule, every_weeks, nth, weekday, local_time, "
+            "timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                team_id,
+                recurrence.rule.value,
+                recurrence.every_weeks,
+                recurrence.nth,
+                recurrence.weekday,
+                recurrence.local_time.isoformat(timespec="minutes"),
+                timezone,
+                to_db(now),
+            ),
+        )
+
+    async def series(self, team_id: int, series_id: int) -> Series | None:
+        row = await self._one(
+            "SELECT * FROM meeting_series WHERE id = ? AND team_id = ?", (series_id, team_id)
+        )
+        return _series(row) if row else None
+
+    async def end_series(self, team_id: int, series_id: int, now: datetime) -> None:
+        await self._exec(
+            "UPDATE meeting_series SET ended_at = ? WHERE id = ? AND team_id = ?",
+            (to_db(now), series_id, team_id),
+        )
+
+    async def create(
+        self,
+        team_id: int,
+        starts_at: datetime,
+        timezone: str,
+        place: str,
+        created_by: int | None,
+        now: datetime,
+        *,
+        series_id: int | None = None,
+    ) -> Meeting:
+        meeting_id = await self._insert(
+            "INSERT INTO meetings (team_id, series_id, starts_at, timezone, place, status, "
+            "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
+            (
+                team_id,
+                series_id,
+                to_db(starts_at),
+                timezone,
+                place,
+                to_db(now),
+                created_by,
+                to_db(now),
+            ),
+        )
+        meeting = await self.get(team_id, meeting_id)
+        assert meeting is not None
+        return meeting
+
+    async def get(self, team_id: int, meeting_id: int) -> Meeting | None:
+        row = await self._one(
+            "SELECT * FROM meetings WHERE id = ? AND team_id = ?", (meeting_id, team_id)
+        )
+        return _meeting(row) if row else None
+
+    async def team_of(self, meeting_id: int) -> int | None:
+        """The team a meeting belongs to (to check the reader's membership before reading it)."""
+        row = await self._one("SELECT team_id FROM meetings WHERE id = ?", (meeting_id,))
+        return int(row[0]) if row else None
+
+    async def upcoming(self, team_id: int, now: datetime, limit: int = 10) -> list[Meeting]:
+        rows = await self._all(
+            "SELECT * FROM meetings WHERE team_id = ? AND status = 'scheduled' AND starts_at > ? "
+            "ORDER BY starts_at LIMIT ?",
+            (team_id, to_db(now), limit),
+        )
+        return [_meeting(r) for r in rows]
+
+    async def all_upcoming(self, now: datetime) -> list[Meeting]:
+        rows = await self._all(
+            "SELECT * FROM meetings WHERE status = 'scheduled' AND starts_at > ? "
+            "ORDER BY starts_at",
+            (to_db(now),),
+        )
+        return [_meeting(r) for r in rows]
+
+    async def has_later_occurrence(self, series_id: int, after: datetime) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM meetings WHERE series_id = ? AND starts_at > ? AND status = 'scheduled'",
+            (series_id, to_db(after)),
+        )
+        return row is not None
+
+    async def update(self, meeting: Meeting, now: datetime) -> None:
+        """Store a changed start, place or status; bumps the calendar sequence."""
+        await self._exec(
+            "UPDATE meetings SET starts_at = ?, place = ?, status = ?, sequence = sequence + 1, "
+            "updated_at = ? WHERE id = ? AND team_id = ?",
+            (
+                to_db(meeting.starts_at),
+                meeting.place,
+                meeting.status.value,
+                to_db(now),
+                meeting.id,
+                meeting.team_id,
+            ),
+        )
+
+    async def set_answer(
+        self, meeting_id: int, user_id: int, answer: Answer, now: datetime
+    ) -> None:
+        await self._exec(
+            "INSERT INTO meeting_answers (meeting_id, user_id, answer, answered_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (meeting_id, user_id) "
+            "DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+            (meeting_id, user_id, answer.value, to_db(now)),
+        )
+
+    async def answer_of(self, meeting_id: int, user_id: int) -> Answer | None:
+        row = await self._one(
+            "SELECT answer FROM meeting_answers WHERE meeting_id = ? AND user_id = ?",
+            (meeting_id, user_id),
+        )
+        return Answer(row[0]) if row else None
+
+    async def clear_answers(self, meeting_id: int) -> None:
+        await self._exec("DELETE FROM meeting_answers WHERE meeting_id = ?", (meeting_id,))
+
+    async def attendance(self, team_id: int, meeting_id: int) -> list[AttendanceLine]:
+        """Every current member of the team with their answer (or none), by name."""
+        rows = await self._all(
+            "SELECT u.id, u.display_name, u.org_name, a.answer FROM memberships m "
+            "JOIN users u ON u.id = m.user_id "
+            "LEFT JOIN meeting_answers a ON a.meeting_id = ? AND a.user_id = m.user_id "
+            "WHERE m.team_id = ? AND m.removed_at IS NULL AND u.display_name IS NOT NULL "
+            "ORDER BY u.display_name COLLATE NOCASE, u.id",
+            (meeting_id, team_id),
+        )
+        return [
+            AttendanceLine(
+                user_id=r[0],
+                display_name=r[1],
+                org_name=r[2] or "",
+                answer=Answer(r[3]) if r[3] else None,
+            )
+            for r in rows
+        ]
+
+
+def _work(row: aiosqlite.Row) -> DueWork:
+    return DueWork(
+        id=row["id"],
+        key=row["key"],
+        kind=DueKind(row["kind"]),
+        team_id=row["team_id"],
+        ref_id=row["ref_id"],
+        due_at=req_time(row["due_at"]),
+        payload=json.loads(row["payload"]),
+    )
+
+
+class DueWorkRepo(Repo):
+    async def ensure(
+        self,
+        key: str,
+        kind: DueKind,
+        team_id: int,
+        ref_id: int,
+        due_at: datetime,
+        now: datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> bool:
+        """Add the work unless work with this key exists (done or not); True if added."""
+        changed = await self._exec(
+            "INSERT INTO due_work (key, kind, team_id, ref_id, due_at, payload, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (
+                key,
+                kind.value,
+                team_id,
+                ref_id,
+                to_db(due_at),
+                json.dumps(payload or {}),
+                to_db(now),
+            ),
+        )
+        return changed > 0
+
+    async def drop_pending(
+        self, kinds: Iterable[DueKind], ref_id: int, keep: Iterable[str] = ()
+    ) -> int:
+        """Forget work not yet done for an object (but the keys in ``keep``)."""
+        kind_list = [k.value for k in kinds]
+        keep_list = list(keep)
+        return await self._exec(
+            f"DELETE FROM due_work WHERE done_at IS NULL AND ref_id = ? "
+            f"AND kind IN ({','.join('?' * len(kind_list))}) "
+            f"AND key NOT IN ({','.join('?' * len(keep_list))})",
+            (ref_id, *kind_list, *keep_list),
+        )
+
+    async def claim_next(self, now: datetime) -> DueWork | None:
+        row = await self._one(
+            "SELECT * FROM due_work WHERE done_at IS NULL AND due_at <= ? "
+            "ORDER BY due_at, id LIMIT 1",
+            (to_db(now),),
+        )
+        return _work(row) if row else None
+
+    async def mark_done(self, work_id: int, outcome: DueOutcome, now: datetime) -> None:
+        await self._exec(
+            "UPDATE due_work SET done_at = ?, outcome = ? WHERE id = ?",
+            (to_db(now), outcome.value, work_id),
+        )
+
+    async def next_due(self) -> datetime | None:
+        row = await self._one("SELECT MIN(due_at) FROM due_work WHERE done_at IS NULL")
+        return req_time(row[0]) if row and row[0] else None
+
+    async def items(self, ref_id: int | None = None) -> list[dict[str, Any]]:
+        """Every row as stored (for tests and diagnostics)."""
+        rows = await self._all(
+            "SELECT * FROM due_work WHERE ? IS NULL OR ref_id = ? ORDER BY due_at, id",
+            (ref_id, ref_id),
+        )
+        return [dict(r) for r in rows]
+
+
+def offsets_to_db(offsets: Iterable[timedelta] | None) -> str | None:
+    if offsets is None:
+        return None
+    return json.dumps([int(o.total_seconds()) for o in offsets])
+
+
+def offsets_from_db(text: str | None) -> tuple[timedelta, ...] | None:
+    if text is None:
+        return None
+    return tuple(timedelta(seconds=s) for s in json.loads(text))
