@@ -97,7 +97,7 @@ async def test_coordinator_schedules_members_get_invitation_and_calendar_file(bo
 
 
 async def test_attendance_answers_and_who_is_coming(bot):
-    petra, jan, eva, ota = await make_team(bot, "Poruba", "Petra", "Jan", "Eva", "Ota")
+    petra, jan, eva, _ota = await make_team(bot, "Poruba", "Petra", "Jan", "Eva", "Ota")
     await schedule(petra)
     answer = await jan.press("Přijdu", message=invitations(jan)[0])
     assert answer is not None and "Zapsáno: Přijdu" in answer.text
@@ -249,7 +249,7 @@ async def test_weekly_series_plans_the_next_meeting_after_each_one(bot):
     assert "každé 2 týdny v úterý" in invitations(jan)[0].text
     bot.clock.set(MEETING_UTC + timedelta(hours=2))
     await run_due(bot)
-    (first, second) = invitations(jan)
+    (_first, second) = invitations(jan)
     assert "úterý 29. prosince 2026 14:00" in second.text
     await run_due(bot)
     assert len(invitations(jan)) == 2
@@ -344,8 +344,13 @@ async def test_only_coordinators_schedule_move_and_cancel(bot):
     assert "Naplánovat schůzku" not in jan.last().button_texts()
     await jan.press(0)
     assert "Změnit čas" not in str(jan.last().button_texts())
-    for forged in (f"mt:n:{team.id}", f"mt:x:{meeting.id}", f"mt:xo:{meeting.id}",
-                   f"mt:m:{meeting.id}", f"mt:a:{meeting.id}"):
+    for forged in (
+        f"mt:n:{team.id}",
+        f"mt:x:{meeting.id}",
+        f"mt:xo:{meeting.id}",
+        f"mt:m:{meeting.id}",
+        f"mt:a:{meeting.id}",
+    ):
         answer = await jan.press_data(forged)
         assert answer is not None and answer.show_alert, forged
     async with bot.db.read() as repos:
@@ -368,9 +373,7 @@ async def test_another_team_and_forged_buttons_learn_nothing(bot):
         answer = await jan.press_data(junk)
         assert answer is not None and answer.show_alert, junk
     async with bot.db.read() as repos:
-        answers = await repos.meetings.attendance(
-            (await repos.teams.list_all())[1].id, meeting_id
-        )
+        answers = await repos.meetings.attendance((await repos.teams.list_all())[1].id, meeting_id)
     assert all(line.answer is None for line in answers)
 
 

@@ -6,7 +6,6 @@ from bot.domain.meetings import LAST, Answer, AttendanceLine, Meeting, Recurrenc
 from bot.i18n import N_, Translator
 from bot.rendering.problems import escape
 
-
 #: "on Monday"… as the phrase reads after "every week" (Czech declines and picks v/ve)
 _ON_WEEKDAY = (
     N_("on Monday"),
