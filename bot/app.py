@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.handlers import (
+    agenda,
     dialogue,
     fallback,
     groups,
@@ -106,6 +107,7 @@ def build_application(
         problem_detail,
         team_settings,
         meetings,
+        agenda,
         dialogue,
         fallback,
     ):

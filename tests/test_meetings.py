@@ -174,8 +174,10 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_late_once(bot):
     await bot.restart()
     await run_due(bot)
     assert len(reminders(jan.inbox)) == 1
-    outcomes = sorted(str(r["outcome"]) for r in await due_rows(bot) if r["done_at"])
-    assert outcomes == ["late"]
+    outcomes = {r["kind"]: r["outcome"] for r in await due_rows(bot) if r["done_at"]}
+    assert outcomes == {"meeting.agenda": "late", "meeting.reminder": "late"}
+    agendas = [m for m in jan.inbox if "Program schůzky týmu Poruba" in m.text]
+    assert len(agendas) == 1 and "opožděně" in agendas[0].text
 
 
 async def test_a_reminder_no_longer_useful_after_downtime_is_skipped(bot, caplog):

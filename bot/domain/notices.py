@@ -19,3 +19,5 @@ class Notice(StrEnum):
     MEETING_REMINDER = "meeting.reminder"  # to a member who did not decline
     MEETING_GROUP_REMINDER = "meeting.group_reminder"  # to the group
     MEMBER_UNREACHABLE = "member.unreachable"  # to a coordinator: a member blocked the bot
+    AGENDA = "agenda"  # to a member: the frozen agenda as text parts and a PDF
+    AGENDA_GROUP = "agenda.group"  # to the group: the same without confidential items

@@ -34,6 +34,7 @@ PRIVATE_ONLY_COMMANDS = [
     "problems",
     "problem",
     "meeting",
+    "agenda",
     "propose",
     "team",
 ]

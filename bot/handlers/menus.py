@@ -32,6 +32,7 @@ MEMBER_COMMANDS = [
     ("problem", N_("Detail of a problem: /problem 12")),
     ("propose", N_("Propose a solution: /propose 12")),
     ("meeting", N_("Team meetings: when, where, will I come")),
+    ("agenda", N_("Agenda of the next meeting")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
 ]

@@ -6,18 +6,21 @@ removed or a problem made confidential meanwhile gets nothing).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.domain.agenda import Agenda
 from bot.domain.meetings import Answer, Meeting, MeetingStatus
 from bot.domain.notices import Notice
 from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.handlers.common import button, keyboard
 from bot.handlers.meetings import answer_row
 from bot.i18n import Translator
+from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
 from bot.rendering.calendar import ics_filename, meeting_ics
 from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.problems import (
@@ -28,6 +31,7 @@ from bot.rendering.problems import (
     shorten,
     status_name,
 )
+from bot.rendering.split import split_lines
 from bot.scheduling.outbox import Attachment, OutMessage, Renderer
 from bot.services.authz import Action, Actor
 from bot.services.container import Services
@@ -36,6 +40,7 @@ from bot.services.meetings import MEETING_LENGTH, MeetingView
 from bot.storage.outbox import OutboxItem
 
 NoticeRenderer = Callable[[Services, Translator, OutboxItem], Awaitable[OutMessage | None]]
+MultiRenderer = Callable[[Services, Translator, OutboxItem], Awaitable[list[OutMessage] | None]]
 
 
 def renderer(services: Services, settings: Settings) -> Renderer:
@@ -44,8 +49,11 @@ def renderer(services: Services, settings: Settings) -> Renderer:
         if item.user_id is not None:
             language = await services.users.language(item.user_id) or language
         t = Translator(language, settings.tz)
+        notice = Notice(item.kind)
         try:
-            message = await _RENDERERS[Notice(item.kind)](services, t, item)
+            if notice in _MULTI_RENDERERS:
+                return await _MULTI_RENDERERS[notice](services, t, item)
+            message = await _RENDERERS[notice](services, t, item)
         except ServiceError:  # the reader may no longer see it
             return None
         return [message] if message is not None else None
@@ -307,6 +315,50 @@ async def _member_unreachable(
     return OutMessage(text)
 
 
+# --- agendas ---------------------------------------------------------------------------------
+
+
+async def _agenda_messages(
+    t: Translator, agenda: Agenda, item: OutboxItem, now: datetime
+) -> list[OutMessage]:
+    lines = agenda_lines(t, agenda, now)
+    if item.payload.get("late"):
+        lines.append(_late_note(t, item).strip())
+    parts = [OutMessage(part) for part in split_lines(lines)]
+    # a PDF takes a few hundred milliseconds: not on the event loop
+    pdf = await asyncio.to_thread(agenda_pdf, t, agenda, now)
+    document = Attachment(agenda_filename(agenda), pdf)
+    caption = t._("Agenda for printing (PDF)")
+    return [*parts, OutMessage(caption, document=document)]
+
+
+async def _agenda(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
+    agenda, _ = await services.agenda.for_meeting(
+        _reader(services, item), int(item.payload["meeting_id"])
+    )
+    if not _agenda_current(services, agenda, item):
+        return None
+    return await _agenda_messages(t, agenda, item, services.clock.now())
+
+
+async def _agenda_group(
+    services: Services, t: Translator, item: OutboxItem
+) -> list[OutMessage] | None:
+    agenda = await services.agenda.for_group(int(item.payload["meeting_id"]), item.chat_id)
+    if agenda is None or not _agenda_current(services, agenda, item):
+        return None
+    return await _agenda_messages(t, agenda, item, services.clock.now())
+
+
+def _agenda_current(services: Services, agenda: Agenda, item: OutboxItem) -> bool:
+    meeting = agenda.meeting
+    return (
+        meeting.status is MeetingStatus.SCHEDULED
+        and meeting.starts_at > services.clock.now()
+        and meeting.starts_at == datetime.fromisoformat(item.payload["starts_at"])
+    )
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
@@ -321,4 +373,9 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.MEETING_REMINDER: _meeting_reminder,
     Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
     Notice.MEMBER_UNREACHABLE: _member_unreachable,
+}
+#: notices that render to several messages
+_MULTI_RENDERERS: dict[Notice, MultiRenderer] = {
+    Notice.AGENDA: _agenda,
+    Notice.AGENDA_GROUP: _agenda_group,
 }

@@ -12,6 +12,9 @@ Delivery policy (a notice must never be lost silently):
   coordinators of their teams once;
 * a group that became a supergroup is followed: the new chat id is stored and the row resent.
 
+A row may render to several messages (a long agenda); after each one the row remembers how
+many went out, so a retry goes on with the next instead of repeating them.
+
 Rendering happens at sending time, in the reader's language, by a renderer the handlers
 provide; it may decide a notice is no longer relevant (e.g. the problem became confidential).
 """
@@ -117,8 +120,14 @@ class OutboxSender:
             if messages is None:
                 await self._give_up(item, "no longer relevant", log.info)
                 return True
-            for message in messages:
+            done = int(item.payload.get("parts_sent", 0))
+            for index, message in enumerate(messages):
+                if index < done:
+                    continue  # went out before a retry
                 await self._send(item.chat_id, message)
+                if index < len(messages) - 1:
+                    async with self.db.transaction() as repos:
+                        await repos.outbox.set_progress(item.id, index + 1)
         except ChatMigrated as error:
             await self._migrated(item, int(error.new_chat_id))
         except RetryAfter as error:

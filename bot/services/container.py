@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from bot.config import Settings
 from bot.scheduling.clock import Clock
+from bot.services.agenda import AgendaService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
@@ -36,6 +37,7 @@ class Services:
         self.reports = ReportService(db, clock)
         self.problems = ProblemService(db, clock)
         self.proposals = ProposalService(db, clock)
+        self.agenda = AgendaService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,

@@ -23,6 +23,7 @@ DUPLICATE = "duplicate"
 REJECT = "reject"
 LOCALITY = "locality"
 MEETING = "meeting"
+AGENDA_TOPIC = "agenda_topic"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -31,6 +32,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REJECT: Action.MANAGE_PROBLEMS,
     LOCALITY: Action.MANAGE_TEAM,
     MEETING: Action.MANAGE_MEETINGS,
+    AGENDA_TOPIC: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

@@ -29,7 +29,7 @@ from bot.domain.models import Team
 from bot.domain.notices import Notice
 from bot.scheduling.clock import Clock
 from bot.scheduling.recurrence import next_occurrence
-from bot.services import authz, notify
+from bot.services import agenda, authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -289,6 +289,13 @@ class MeetingService(Service):
                 return DueOutcome.SKIPPED
             await self._remind(repos, meeting, now, late=late)
             return done
+        if work.kind is DueKind.AGENDA:
+            if meeting.starts_at <= now:
+                log.info("agenda %s not sent: meeting %s has started", work.key, meeting.id)
+                await agenda.freeze_and_send(repos, meeting, now, late=True, send=False)
+                return DueOutcome.SKIPPED
+            sent = await agenda.freeze_and_send(repos, meeting, now, late=late)
+            return done if sent else DueOutcome.SKIPPED
         log.warning("due work %s of unknown kind %s skipped", work.key, work.kind)
         return DueOutcome.SKIPPED
 
@@ -356,6 +363,13 @@ class MeetingService(Service):
                 DueKind.REMINDER,
                 due_at,
                 create=due_at > now,
+            )
+        if await repos.agenda.frozen_at(meeting.id) is None:
+            # an agenda whose lead time has passed is compiled at once
+            await want(
+                f"{stamp}:agenda:{int(settings.agenda_lead.total_seconds())}",
+                DueKind.AGENDA,
+                max(meeting.starts_at - settings.agenda_lead, now),
             )
         if meeting.series_id is not None:
             await want(f"{stamp}:next", DueKind.NEXT_OCCURRENCE, meeting.starts_at + MEETING_LENGTH)

@@ -236,4 +236,32 @@ MIGRATIONS: list[str] = [
     CREATE INDEX due_work_pending ON due_work(done_at, due_at);
     CREATE INDEX due_work_ref ON due_work(kind, ref_id)
     """,
+    # 4: agendas: the coordinator's edits of a draft (removed problems, order, extra topics)
+    # and the items frozen at the lead time
+    """
+    ALTER TABLE meetings ADD COLUMN agenda_frozen_at TEXT;
+    CREATE TABLE agenda_edits (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        problem_id INTEGER NOT NULL REFERENCES problems(id),
+        removed INTEGER NOT NULL DEFAULT 0,
+        rank INTEGER,
+        PRIMARY KEY (meeting_id, problem_id)
+    );
+    CREATE TABLE agenda_topics (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        text TEXT NOT NULL,
+        added_by INTEGER,
+        added_at TEXT NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE agenda_items (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        position INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        problem_id INTEGER REFERENCES problems(id),
+        topic_id INTEGER REFERENCES agenda_topics(id),
+        PRIMARY KEY (meeting_id, position)
+    )
+    """,
 ]

@@ -86,6 +86,13 @@ class OutboxRepo(Repo):
         )
         return _item(row).model_copy(update={"attempts": row["attempts"] + 1})
 
+    async def set_progress(self, item_id: int, parts_sent: int) -> None:
+        """Remember how many messages of a multi-part row went out (a retry goes on from there)."""
+        await self._exec(
+            "UPDATE outbox SET payload = json_set(payload, '$.parts_sent', ?) WHERE id = ?",
+            (parts_sent, item_id),
+        )
+
     async def mark_sent(self, item_id: int, now: datetime) -> None:
         await self._exec("UPDATE outbox SET sent_at = ? WHERE id = ?", (to_db(now), item_id))
 

@@ -23,6 +23,7 @@ from bot.domain.models import (
     Team,
     User,
 )
+from bot.storage.agenda import AgendaRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.outbox import OutboxRepo
@@ -446,3 +447,4 @@ class Repos:
         self.outbox = OutboxRepo(conn)
         self.meetings = MeetingRepo(conn)
         self.due = DueWorkRepo(conn)
+        self.agenda = AgendaRepo(conn)

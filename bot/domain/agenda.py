@@ -1,0 +1,69 @@
+"""A meeting's agenda: sections in the order of PRODUCT.md §4 (Meetings)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.meetings import Meeting
+from bot.domain.problems import Category, Status, Urgency
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Section(StrEnum):
+    TASKS = "tasks"  # 1. tasks due or overdue since the last meeting
+    NEW = "new"  # 2. new problems since the last meeting
+    DECISIONS = "decisions"  # 3. problems with proposals that need a decision
+    OPEN = "open"  # 4. other open problems, longest without progress first
+    TOPICS = "topics"  # topics a coordinator added
+    LATE = "late"  # 5. urgent problems reported after the agenda was frozen
+
+
+class AgendaProblem(_Model):
+    """What the agenda shows of one problem."""
+
+    id: int
+    team_id: int
+    category: Category
+    locality: str
+    urgency: Urgency
+    status: Status
+    coordinators_only: bool
+    reporter_id: int | None
+    created_at: datetime
+    progressed_at: datetime
+    open_proposals: int
+    proposal_support: int  # supporters of its open proposals, together
+
+
+class AgendaTopic(_Model):
+    id: int
+    text: str
+
+
+class AgendaEntry(_Model):
+    section: Section
+    problem: AgendaProblem | None = None
+    topic: AgendaTopic | None = None
+
+    @property
+    def key(self) -> str:
+        return f"p{self.problem.id}" if self.problem else f"t{self.topic.id if self.topic else 0}"
+
+
+class Agenda(_Model):
+    meeting: Meeting
+    team_name: str
+    entries: list[AgendaEntry]
+    #: when the agenda was frozen (None: still a draft)
+    frozen_at: datetime | None
+    #: the previous meeting's start: "new since the last meeting" counts from here
+    since: datetime | None
+
+    def section(self, section: Section) -> list[AgendaEntry]:
+        return [e for e in self.entries if e.section is section]

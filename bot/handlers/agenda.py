@@ -1,0 +1,225 @@
+"""``/agenda``: the next meeting's agenda (draft or frozen) any time, as text and PDF; before it
+is frozen a coordinator removes and restores problems, moves them up and adds topics.
+
+Callback data: ``ag:<action>:<meeting>[:<object>]``, numbers only; every press re-reads the
+meeting and re-checks the role (the service refuses edits once the agenda is frozen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.domain.agenda import Agenda, Section
+from bot.domain.models import Draft
+from bot.handlers.common import (
+    BadButton,
+    Rows,
+    as_int,
+    button,
+    guarded,
+    keyboard,
+    nav_row,
+    require_actor,
+    send_long,
+    show,
+)
+from bot.handlers.context import BotContext
+from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.i18n import N_, Translator
+from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
+from bot.rendering.problems import escape
+from bot.services.dialogues import AGENDA_TOPIC
+
+PAGE = 8
+
+
+@guarded
+async def on_agenda(update: Update, ctx: BotContext) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    teams = await ctx.services.agenda.teams(actor)
+    if len(teams) == 1:
+        await _team_agenda(update, ctx, t, teams[0][0])
+    elif not teams:
+        await show(update, t._("There are no teams yet."))
+    else:
+        rows = [[button(name, f"ag:t:{team_id}")] for team_id, name in teams]
+        await show(update, t._("The agenda of which team?"), keyboard(rows))
+
+
+async def _team_agenda(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
+    meeting = await ctx.services.agenda.next_meeting(require_actor(update, ctx), team_id)
+    if meeting is None:
+        await show(
+            update,
+            t._(
+                "No meeting is planned, so there is no agenda yet. "
+                "A coordinator plans one with /meeting."
+            ),
+        )
+        return
+    await _show_agenda(update, ctx, t, meeting.id)
+
+
+async def _show_agenda(update: Update, ctx: BotContext, t: Translator, meeting_id: int) -> None:
+    agenda, may_edit = await ctx.services.agenda.for_meeting(require_actor(update, ctx), meeting_id)
+    rows: Rows = [[button("📄 " + t._("PDF for printing"), f"ag:p:{meeting_id}")]]
+    if may_edit:
+        rows.insert(0, [button("✏ " + t._("Edit the agenda"), f"ag:e:{meeting_id}:0")])
+    now = ctx.services.agenda.clock.now()
+    await send_long(update, agenda_lines(t, agenda, now), keyboard(rows))
+
+
+def _edit_screen(t: Translator, agenda: Agenda, page: int) -> tuple[str, Rows]:
+    meeting_id = agenda.meeting.id
+    problems = [e for e in agenda.entries if e.problem is not None]
+    topics = [e for e in agenda.entries if e.topic is not None]
+    pages = max(1, (len(problems) + PAGE - 1) // PAGE)
+    page = min(max(page, 0), pages - 1)
+    rows: Rows = []
+    for entry in problems[page * PAGE : (page + 1) * PAGE]:
+        assert entry.problem is not None
+        number = entry.problem.id
+        rows.append(
+            [
+                button(f"⬆ #{number}", f"ag:u:{meeting_id}:{number}"),
+                button(f"✖ #{number}", f"ag:r:{meeting_id}:{number}"),
+            ]
+        )
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(button("«", f"ag:e:{meeting_id}:{page - 1}"))
+        nav.append(button(f"{page + 1}/{pages}", f"ag:e:{meeting_id}:{page}"))
+        if page < pages - 1:
+            nav.append(button("»", f"ag:e:{meeting_id}:{page + 1}"))
+        rows.append(nav)
+    for entry in topics:
+        assert entry.topic is not None
+        label = entry.topic.text if len(entry.topic.text) <= 30 else entry.topic.text[:29] + "…"
+        rows.append([button("✖ " + label, f"ag:x:{meeting_id}:{entry.topic.id}")])
+    rows.append([button("➕ " + t._("Add a topic"), f"ag:a:{meeting_id}")])
+    rows.append([button("↩ " + t._("Removed problems"), f"ag:z:{meeting_id}")])
+    rows.append([button("✅ " + t._("Done"), f"ag:v:{meeting_id}")])
+    text = t._(
+        "Editing the agenda of {when}: ⬆ moves a problem up within its section, ✖ removes it "
+        "(it stays open). Sections: {sections}.",
+        when=t.datetime(agenda.meeting.starts_at),
+        sections=", ".join(
+            f"{sum(e.section is s for e in problems)}× {t._(_SHORT[s])}" for s in _SHORT
+        ),
+    )
+    return text, rows
+
+
+_SHORT = {
+    Section.NEW: N_("new"),
+    Section.DECISIONS: N_("waiting for a decision"),
+    Section.OPEN: N_("other open"),
+}
+
+
+@guarded
+async def on_button(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    parts = (query.data or "").split(":") if query else []
+    if len(parts) not in (3, 4) or parts[0] != "ag":
+        raise BadButton(parts)
+    action, target = parts[1], as_int(parts[2])
+    extra = as_int(parts[3]) if len(parts) == 4 else None
+    t = await ctx.tr(update)
+    actor = require_actor(update, ctx)
+    agendas = ctx.services.agenda
+    match action, extra:
+        case "t", None:
+            await _team_agenda(update, ctx, t, target)
+            return
+        case "v", None:
+            await _show_agenda(update, ctx, t, target)
+            return
+        case "p", None:
+            agenda, _ = await agendas.for_meeting(actor, target)
+            chat = update.effective_chat
+            if chat is not None:
+                data = await asyncio.to_thread(agenda_pdf, t, agenda, agendas.clock.now())
+                await update.get_bot().send_document(
+                    chat.id, document=data, filename=agenda_filename(agenda)
+                )
+            return
+        case "e", int(page):
+            pass
+        case "u", int(problem_id):
+            await agendas.move_up(actor, target, problem_id)
+            page = 0
+        case "r", int(problem_id):
+            await agendas.set_removed(actor, target, problem_id, True)
+            page = 0
+        case "b", int(problem_id):
+            await agendas.set_removed(actor, target, problem_id, False)
+            page = 0
+        case "x", int(topic_id):
+            await agendas.remove_topic(actor, target, topic_id)
+            page = 0
+        case "z", None:
+            removed = await agendas.removed_problems(actor, target)
+            rows: Rows = [[button(f"↩ #{n}", f"ag:b:{target}:{n}")] for n in removed[:40]]
+            rows.append([button("« " + t._("Back"), f"ag:e:{target}:0")])
+            text = t._("Removed from this agenda:") if removed else t._("Nothing was removed.")
+            await show(update, text, keyboard(rows))
+            return
+        case "a", None:
+            agenda, may_edit = await agendas.for_meeting(actor, target)
+            if not may_edit:
+                raise BadButton("not editable")
+            await ctx.services.dialogues.start(
+                actor.user_id,
+                AGENDA_TOPIC,
+                "topic",
+                team_id=agenda.meeting.team_id,
+                data={"meeting_id": target},
+            )
+            await show(
+                update,
+                t._("Write the topic to add (e.g. <i>Grant application 2027</i>)."),
+                keyboard([nav_row(t, back=False)]),
+            )
+            return
+        case _:
+            raise BadButton(action)
+    agenda, may_edit = await agendas.for_meeting(actor, target)
+    if not may_edit:
+        raise BadButton("not editable")
+    text, rows = _edit_screen(t, agenda, page)
+    await show(update, text, keyboard(rows))
+
+
+async def _on_topic_text(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    meeting_id = draft.data.get("meeting_id")
+    if not isinstance(meeting_id, int):
+        raise BadButton("draft")
+    message = update.effective_message
+    topic = await ctx.services.agenda.add_topic(
+        require_actor(update, ctx), meeting_id, message.text if message else None
+    )
+    await ctx.services.dialogues.finish(draft.user_id)
+    agenda, _ = await ctx.services.agenda.for_meeting(require_actor(update, ctx), meeting_id)
+    text, rows = _edit_screen(t, agenda, 0)
+    await show(
+        update, t._("Added: {topic}", topic=escape(topic.text)) + "\n\n" + text, keyboard(rows)
+    )
+
+
+async def _on_topic_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    await show(update, t._("Write the topic to add (e.g. <i>Grant application 2027</i>)."))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    register_dialogue(AGENDA_TOPIC, DialogueSteps(on_text=_on_topic_text, on_back=_on_topic_back))
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("agenda", on_agenda, filters=private))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ag:"))

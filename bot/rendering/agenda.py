@@ -1,0 +1,99 @@
+"""The agenda as Telegram HTML lines (split safely over messages) and as a printable PDF."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from bot.domain.agenda import Agenda, AgendaEntry, AgendaProblem, Section
+from bot.domain.problems import Urgency
+from bot.i18n import N_, Translator
+from bot.rendering.pdf import Block, Style, render_pdf
+from bot.rendering.problems import age, category_name, status_name, urgency_name
+
+SECTION_TITLES = {
+    Section.TASKS: N_("Tasks due or overdue"),
+    Section.NEW: N_("New problems since the last meeting"),
+    Section.DECISIONS: N_("Proposals waiting for a decision"),
+    Section.OPEN: N_("Other open problems (longest without progress first)"),
+    Section.TOPICS: N_("Other topics"),
+    Section.LATE: N_("Late additions"),
+}
+_ORDER = list(SECTION_TITLES)
+
+
+def problem_item(t: Translator, problem: AgendaProblem, now: datetime) -> str:
+    """``#12 · Zárubecká 12 · drugs · acute · 5 days · new · 2 proposals (3 supporters)``:
+    no emoji, so the printed agenda says the same as the message."""
+    parts = [f"#{problem.id}", problem.locality, category_name(t, problem.category)]
+    if problem.urgency is not Urgency.NORMAL:
+        parts.append(urgency_name(t, problem.urgency))
+    parts += [age(t, problem.created_at, now), status_name(t, problem.status)]
+    if problem.open_proposals:
+        parts.append(
+            t.n_("{n} proposal", "{n} proposals", problem.open_proposals)
+            + " ("
+            + t.n_("{n} supporter", "{n} supporters", problem.proposal_support)
+            + ")"
+        )
+    text = " · ".join(parts)
+    if problem.coordinators_only:
+        text = "[" + t._("coordinators only") + "] " + text
+    return text
+
+
+def _entry_text(t: Translator, entry: AgendaEntry, now: datetime) -> str:
+    if entry.problem is not None:
+        return problem_item(t, entry.problem, now)
+    return entry.topic.text if entry.topic else ""
+
+
+def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
+    """The agenda's content in plain text, section by section, items numbered throughout."""
+    meeting = agenda.meeting
+    blocks = [
+        Block(Style.TITLE, t._("Agenda of the team {team}", team=agenda.team_name)),
+        Block(Style.META, t.datetime(meeting.starts_at) + " · " + meeting.place),
+    ]
+    if agenda.frozen_at is None:
+        blocks.append(Block(Style.NOTE, t._("Draft: it may still change.")))
+    number = 0
+    for section in _ORDER:
+        entries = [e for e in agenda.entries if e.section is section]
+        if not entries:
+            continue
+        blocks.append(Block(Style.HEADING, t._(SECTION_TITLES[section])))
+        for entry in entries:
+            number += 1
+            blocks.append(Block(Style.ITEM, f"{number}. {_entry_text(t, entry, now)}"))
+    if number == 0:
+        blocks.append(Block(Style.NOTE, t._("Nothing is on the agenda yet.")))
+    return blocks
+
+
+def agenda_lines(t: Translator, agenda: Agenda, now: datetime) -> list[str]:
+    """Telegram HTML, one self-contained line per block."""
+    lines = []
+    for block in agenda_blocks(t, agenda, now):
+        text = html.escape(block.text, quote=False)
+        match block.style:
+            case Style.TITLE:
+                lines.append(f"📋 <b>{text}</b>")
+            case Style.META:
+                lines.append(f"🗓 {text}")
+            case Style.HEADING:
+                lines += ["", f"<b>{text}</b>"]
+            case Style.NOTE:
+                lines.append(f"<i>{text}</i>")
+            case _:
+                lines.append(text)
+    return lines
+
+
+def agenda_pdf(t: Translator, agenda: Agenda, now: datetime) -> bytes:
+    blocks = agenda_blocks(t, agenda, now)
+    return render_pdf(blocks[0].text, blocks)
+
+
+def agenda_filename(agenda: Agenda) -> str:
+    return f"program-{agenda.meeting.local_start:%Y-%m-%d}.pdf"
