@@ -1,43 +1,49 @@
-"""Reading the date and time a coordinator types for a meeting, in the Czech forms people use.
+"""Strict parsing of the date and time a coordinator types when scheduling a meeting.
 
-Accepted (case and diacritics optional, extra words ``v``/``ve``/``od``/``h``/``hod`` allowed):
-``15.12. 14:00`` · ``15. 12. 2026 14:00`` · ``15.12.26 14.00`` · ``2026-12-15 14:00`` ·
-``15. prosince 14:00`` · ``dnes/zítra/pozítří 9:30`` · ``úterý 10:00`` / ``v út v 10`` (the nearest
-Tuesday, today if the time is still ahead) · ``příští úterý 10:00`` (Tuesday of next calendar
-week) · ``toto úterý 10:00`` (this week's).
-
-The parser is strict on purpose: anything left over or contradictory is refused rather than
-guessed, and the caller always echoes back what was understood before saving.
+A wrong guess sends a whole team to the wrong place on the wrong day, while asking again costs
+one message. So anything that is not clearly one day and one time of day is refused with a
+reason (:class:`DateProblem`) the bot can explain, instead of being guessed at.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
-MAX_INPUT = 100
+MAX_LENGTH = 100
+"""Longer input is refused unread: no real answer is that long, and it bounds the work."""
+
 HORIZON = timedelta(days=730)
-#: a date typed without a year that passed at most this long ago is taken as a mistake
+"""Meetings more than two years ahead are almost certainly a typo in the year."""
+
 RECENT_PAST = timedelta(days=31)
+"""A yearless date this far in the past was probably mistyped; further back it means next year."""
 
 
 class DateProblem(StrEnum):
+    """Why the input was refused; each has its own explanation for the user."""
+
     EMPTY = "empty"
     UNREADABLE = "unreadable"
     NO_TIME = "no_time"
     NO_DATE = "no_date"
     INVALID_DATE = "invalid_date"
     INVALID_TIME = "invalid_time"
-    NONEXISTENT_TIME = "nonexistent_time"  # skipped when summer time begins
+    NONEXISTENT_TIME = "nonexistent_time"
     PAST = "past"
     TOO_FAR = "too_far"
 
 
 class DateParseError(ValueError):
+    """The input does not name one clear future moment."""
+
+    problem: DateProblem
+
     def __init__(self, problem: DateProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
@@ -45,8 +51,13 @@ class DateParseError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedMoment:
-    local: datetime  # aware, in the zone asked for
-    #: the wall time occurs twice (summer time ends); the first occurrence is taken
+    """A moment in the meeting's zone.
+
+    ``ambiguous`` marks a wall time that occurs twice (the hour repeated when summer time
+    ends); ``local`` is then its first occurrence (``fold=0``), which the bot can point out.
+    """
+
+    local: datetime
     ambiguous: bool
 
     @property
@@ -54,262 +65,492 @@ class ParsedMoment:
         return self.local.astimezone(UTC)
 
 
-_WEEKDAYS = {
-    "pondeli": 0, "po": 0, "pon": 0,
-    "utery": 1, "ut": 1, "ute": 1,
-    "streda": 2, "stredu": 2, "st": 2, "str": 2,
-    "ctvrtek": 3, "ct": 3, "ctv": 3,
-    "patek": 4, "pa": 4, "pat": 4,
-    "sobota": 5, "sobotu": 5, "so": 5, "sob": 5,
-    "nedele": 6, "nedeli": 6, "ne": 6, "ned": 6,
+# ---------------------------------------------------------------------------------------------
+# Vocabulary (lower case, without diacritics: input is folded the same way)
+
+_MONTHS: dict[str, int] = {
+    "leden": 1, "ledna": 1, "january": 1, "jan": 1,
+    "unor": 2, "unora": 2, "february": 2, "feb": 2,
+    "brezen": 3, "brezna": 3, "march": 3, "mar": 3,
+    "duben": 4, "dubna": 4, "april": 4, "apr": 4,
+    "kveten": 5, "kvetna": 5, "may": 5,
+    "cerven": 6, "cervna": 6, "june": 6, "jun": 6,
+    "cervenec": 7, "cervence": 7, "july": 7, "jul": 7,
+    "srpen": 8, "srpna": 8, "august": 8, "aug": 8,
+    "zari": 9, "september": 9, "sep": 9, "sept": 9,
+    "rijen": 10, "rijna": 10, "october": 10, "oct": 10,
+    "listopad": 11, "listopadu": 11, "november": 11, "nov": 11,
+    "prosinec": 12, "prosince": 12, "december": 12, "dec": 12,
 }  # fmt: skip
-_MONTHS = {
-    **dict.fromkeys(("leden", "ledna", "january", "jan"), 1),
-    **dict.fromkeys(("unor", "unora", "february", "feb"), 2),
-    **dict.fromkeys(("brezen", "brezna", "march", "mar"), 3),
-    **dict.fromkeys(("duben", "dubna", "april", "apr"), 4),
-    **dict.fromkeys(("kveten", "kvetna", "may"), 5),
-    **dict.fromkeys(("cerven", "cervna", "june", "jun"), 6),
-    **dict.fromkeys(("cervenec", "cervence", "july", "jul"), 7),
-    **dict.fromkeys(("srpen", "srpna", "august", "aug"), 8),
-    **dict.fromkeys(("zari", "september", "sep", "sept"), 9),
-    **dict.fromkeys(("rijen", "rijna", "october", "oct"), 10),
-    **dict.fromkeys(("listopad", "listopadu", "november", "nov"), 11),
-    **dict.fromkeys(("prosinec", "prosince", "december", "dec"), 12),
+
+_WEEKDAYS: dict[str, int] = {
+    "po": 0, "pon": 0, "pondeli": 0,
+    "ut": 1, "ute": 1, "utery": 1,
+    "st": 2, "str": 2, "streda": 2, "stredu": 2,
+    "ct": 3, "ctv": 3, "ctvrtek": 3,
+    "pa": 4, "pat": 4, "patek": 4,
+    "so": 5, "sob": 5, "sobota": 5, "sobotu": 5,
+    "ne": 6, "ned": 6, "nedele": 6, "nedeli": 6,
+}  # fmt: skip
+
+_RELATIVE_DAYS = {"dnes": 0, "dneska": 0, "zitra": 1, "pozitri": 2}
+_FILLERS = frozenset({"v", "ve", "od", "na", "dne"})
+_HOUR_FILLERS = frozenset({"v", "ve", "od"})
+_WEEK_WORDS = frozenset({"tyden", "tydnu"})  # "příští týden", "v příštím týdnu"
+
+# A part of the day only confirms a 24-hour time ("14:00 odpoledne"); it never shifts one, so
+# "2 odpoledne" is refused instead of being turned into 14:00.
+_DAY_PARTS: dict[str, range] = {
+    "rano": range(4, 12),
+    "dopoledne": range(6, 12),
+    "poledne": range(11, 14),
+    "odpoledne": range(12, 19),
+    "vecer": range(17, 24),
 }
-_RELATIVE = {"dnes": 0, "dneska": 0, "zitra": 1, "pozitri": 2}
-_NEXT_WEEK = {"pristi", "pristim"}
-_THIS_WEEK = {"tento", "toto", "tuto", "tenhle", "tuhle", "tohle", "tento tyden"}
-_FILLER = {"v", "ve", "od", "na", "o", "dne", "tyden", "tydnu", "at", "on", "a"}
-_HOUR_WORDS = {"h", "hod", "hodin", "hodine", "hod."}
-
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:t(\d{1,2}):(\d{2}))?$")
-_FULL_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # 15.12 (a date) or 14.00 (a time)
-_DAY_DOT = re.compile(r"^(\d{1,2})\.$")
-_DAY_NUMBER = re.compile(r"^(\d{1,2})$")
-_COLON_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?:h)?$")
-_HOUR_H = re.compile(r"^(\d{1,2})h$")
-_NUMBER = re.compile(r"^\d{1,4}$")
 
 
-def _plain(text: str) -> str:
-    """Lower case without diacritics; commas and extra spaces removed."""
+class _Week(Enum):
+    NEAREST = "nearest"  # "úterý": the next Tuesday whose time is still ahead, maybe today
+    THIS = "this"  # "tento úterý": this calendar week's, even if already past
+    NEXT = "next"  # "příští úterý": the next calendar week's
+
+
+_MODIFIERS: dict[str, _Week] = {
+    **dict.fromkeys(("pristi", "pristim"), _Week.NEXT),
+    **dict.fromkeys(("tento", "toto", "tuto", "tenhle", "tuhle", "tohle"), _Week.THIS),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+
+
+@dataclass(frozen=True)
+class _CalendarDate:
+    day: int
+    month: int
+    year: int | None
+
+
+@dataclass(frozen=True)
+class _Clock:
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class _Dotted:
+    """ "15.12" or "14.00": a date or a time, decided by what else was typed."""
+
+    left: int
+    right: int
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A bare number: an hour ("15.12. 14"). ``marked`` when after "v"/"ve"/"od"."""
+
+    value: int
+    marked: bool
+
+
+@dataclass(frozen=True)
+class _RelativeDay:
+    offset: int
+
+
+@dataclass(frozen=True)
+class _Weekday:
+    weekday: int
+    week: _Week
+
+
+@dataclass(frozen=True)
+class _Modifier:
+    week: _Week
+
+
+@dataclass(frozen=True)
+class _WeekWord:
+    pass
+
+
+@dataclass(frozen=True)
+class _Filler:
+    word: str
+
+
+@dataclass(frozen=True)
+class _DayPart:
+    hours: range
+
+
+_Token = (
+    _CalendarDate
+    | _Clock
+    | _Dotted
+    | _Number
+    | _RelativeDay
+    | _Weekday
+    | _Modifier
+    | _WeekWord
+    | _Filler
+    | _DayPart
+)
+
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MARKER = r"\s*(?:hodin[ay]?|hod|h)\b\.?"
+_YEAR_DOT = r"(?:\.(?!\d))?"
+
+_ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+_NAMED = re.compile(rf"(\d{{1,2}})\s*\.?\s*({_MONTH_NAMES})\b(?:\s*(\d{{4}})(?![\d:]){_YEAR_DOT})?")
+_FULL_YEAR = re.compile(rf"(\d{{1,2}})\s*\.\s*(\d{{1,2}})\s*\.\s*(\d{{4}})(?![\d:]){_YEAR_DOT}")
+# "15.12.26" only written together: "15.12. 14" is a date and an hour.
+_SHORT_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d:.])")
+_DAY_MONTH_DOT = re.compile(r"(\d{1,2})\s*\.\s*(\d{1,2})\s*\.(?!\d)")
+_CLOCK = re.compile(rf"(\d{{1,2}}):(\d{{2}})(?!\d)(?:{_MARKER})?")
+_DOTTED = re.compile(rf"(\d{{1,2}})\.(\d{{2}})(?![\d.])({_MARKER})?")
+_DAY_MONTH = re.compile(r"(\d{1,2})\s*\.\s*(\d{1,2})(?![\d.:])")
+_HOUR = re.compile(rf"(\d{{1,2}}){_MARKER}")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[a-z]+\.?")
+
+
+def _unreadable() -> DateParseError:
+    return DateParseError(DateProblem.UNREADABLE)
+
+
+def _normalise(text: str) -> str:
+    """Lower case without diacritics ("Příští" → "pristi"), commas as spaces, one space."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = re.sub(r"[,;]", " ", plain)
-    plain = re.sub(r"(\d{1,2})\.\s+(\d{1,2})\.", r"\1.\2.", plain)  # 15. 12. → 15.12.
-    plain = re.sub(r"(\d{1,2}\.\d{1,2}\.)\s+(\d{4})\b", r"\1\2", plain)  # 15.12. 2026
-    return re.sub(r"\s+", " ", plain).strip()
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = _ISO_T.sub(r"\1 ", folded.replace(",", " "))
+    return " ".join(folded.split())
 
 
-@dataclass
-class _Found:
-    relative: int | None = None  # days from today
-    day_month: tuple[int, int, int | None] | None = None  # day, month, year (None: infer)
-    weekday: int | None = None
-    week: str | None = None  # "next" | "this"
-    at: tuple[int, int] | None = None
-    specs: int = 0  # how many day specifications were given
+def _word(word: str) -> _Token:
+    word = word.removesuffix(".")
+    if word in _FILLERS:
+        return _Filler(word)
+    if word in _RELATIVE_DAYS:
+        return _RelativeDay(_RELATIVE_DAYS[word])
+    if word in _WEEKDAYS:
+        return _Weekday(_WEEKDAYS[word], _Week.NEAREST)
+    if word in _MODIFIERS:
+        return _Modifier(_MODIFIERS[word])
+    if word in _WEEK_WORDS:
+        return _WeekWord()
+    if word in _DAY_PARTS:
+        return _DayPart(_DAY_PARTS[word])
+    raise _unreadable()
 
-    def set_time(self, hour: int, minute: int) -> None:
-        if self.at is not None:
-            raise DateParseError(DateProblem.UNREADABLE)
-        self.at = (hour, minute)
+
+def _tokenise(text: str) -> list[_Token]:
+    """Split normalised text into tokens; any character or word we do not know is refused."""
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos] == " ":
+            pos += 1
+            continue
+        token: _Token
+        if m := _ISO.match(text, pos):
+            token = _CalendarDate(int(m[3]), int(m[2]), int(m[1]))
+        elif m := _NAMED.match(text, pos):
+            year = int(m[3]) if m[3] else None
+            token = _CalendarDate(int(m[1]), _MONTHS[m[2]], year)
+        elif m := _FULL_YEAR.match(text, pos):
+            token = _CalendarDate(int(m[1]), int(m[2]), int(m[3]))
+        elif m := _SHORT_YEAR.match(text, pos):
+            token = _CalendarDate(int(m[1]), int(m[2]), 2000 + int(m[3]))
+        elif m := _DAY_MONTH_DOT.match(text, pos):
+            token = _CalendarDate(int(m[1]), int(m[2]), None)
+        elif m := _CLOCK.match(text, pos):
+            token = _Clock(int(m[1]), int(m[2]))
+        elif m := _DOTTED.match(text, pos):
+            left, right = int(m[1]), int(m[2])
+            token = _Clock(left, right) if m[3] else _Dotted(left, right)
+        elif m := _DAY_MONTH.match(text, pos):
+            token = _CalendarDate(int(m[1]), int(m[2]), None)
+        elif m := _HOUR.match(text, pos):
+            token = _Clock(int(m[1]), 0)
+        elif m := _NUMBER.match(text, pos):
+            if len(m[0]) > 2:
+                raise _unreadable()
+            previous = tokens[-1] if tokens else None
+            marked = isinstance(previous, _Filler) and previous.word in _HOUR_FILLERS
+            token = _Number(int(m[0]), marked)
+        elif m := _WORD.match(text, pos):
+            token = _word(m[0])
+        else:
+            raise _unreadable()
+        tokens.append(token)
+        pos = m.end()
+    return tokens
+
+
+def _attach_modifiers(tokens: list[_Token]) -> list[_Token]:
+    """Drop fillers and join "příští [týden] úterý" / "úterý příští týden" into one weekday.
+
+    A modifier that does not end up on a weekday ("příští 10:00") is refused.
+    """
+    items = [t for t in tokens if not isinstance(t, _Filler)]
+    result: list[_Token] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        i += 1
+        if isinstance(item, _WeekWord):
+            raise _unreadable()
+        if not isinstance(item, _Modifier):
+            result.append(item)
+            continue
+        has_week = i < len(items) and isinstance(items[i], _WeekWord)
+        i += has_week
+        following = items[i] if i < len(items) else None
+        previous = result[-1] if result else None
+        if isinstance(following, _Weekday) and following.week is _Week.NEAREST:
+            result.append(_Weekday(following.weekday, item.week))
+            i += 1
+        elif has_week and isinstance(previous, _Weekday) and previous.week is _Week.NEAREST:
+            result[-1] = _Weekday(previous.weekday, item.week)
+        else:
+            raise _unreadable()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure: exactly one day and one time of day
+
+
+def _plausible_date(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]
+
+
+def _plausible_time(hour: int, minute: int) -> bool:
+    return hour <= 23 and minute <= 59
+
+
+_Day = _CalendarDate | _RelativeDay | _Weekday
+
+
+@dataclass(frozen=True)
+class _Parts:
+    day: _Day | None
+    clock: _Clock | None
+    check_weekday: int | None  # "út 15.12.": the weekday the date must fall on
+    day_part: _DayPart | None
+
+
+def _resolve_dotted(
+    dotted: list[_Dotted], has_day: bool, has_time: bool
+) -> tuple[list[_CalendarDate], list[_Clock]]:
+    """Decide whether each "a.b" is a date or a time from the rest of the input.
+
+    With nothing else to go by, the one reading that makes sense wins; if both do
+    ("10.11 11.10"), the input is refused.
+    """
+    if not dotted:
+        return [], []
+    if len(dotted) == 1:
+        (only,) = dotted
+        as_date = _CalendarDate(only.left, only.right, None)
+        as_clock = _Clock(only.left, only.right)
+        if has_day:
+            return [], [as_clock]
+        if has_time:
+            return [as_date], []
+        # Alone, it is refused unless only one reading makes sense ("14.00" is no date).
+        could_be_date = _plausible_date(only.left, only.right)
+        if could_be_date == _plausible_time(only.left, only.right):
+            raise _unreadable()
+        return ([as_date], []) if could_be_date else ([], [as_clock])
+    if len(dotted) > 2 or has_day or has_time:
+        raise _unreadable()
+    readings = [
+        (first, second)
+        for first, second in (dotted, dotted[::-1])
+        if _plausible_date(first.left, first.right) and _plausible_time(second.left, second.right)
+    ]
+    if len(readings) != 1:
+        raise _unreadable()
+    ((day, clock),) = readings
+    return [_CalendarDate(day.left, day.right, None)], [_Clock(clock.left, clock.right)]
+
+
+def _structure(tokens: list[_Token]) -> _Parts:
+    """Sort tokens into one day and one time; two of either, or stray pieces, are refused."""
+    items = _attach_modifiers(tokens)
+    dates = [t for t in items if isinstance(t, _CalendarDate)]
+    others: list[_Day] = [t for t in items if isinstance(t, _RelativeDay)]
+    others += [t for t in items if isinstance(t, _Weekday) and t.week is not _Week.NEAREST]
+    plain = [t for t in items if isinstance(t, _Weekday) and t.week is _Week.NEAREST]
+    clocks = [t for t in items if isinstance(t, _Clock)]
+    numbers = [t for t in items if isinstance(t, _Number)]
+    day_parts = [t for t in items if isinstance(t, _DayPart)]
+    dotted = [t for t in items if isinstance(t, _Dotted)]
+
+    more_dates, more_clocks = _resolve_dotted(
+        dotted, has_day=bool(dates or others or plain), has_time=bool(clocks or numbers)
+    )
+    dates += more_dates
+    clocks += more_clocks
+
+    if numbers:
+        if clocks or len(numbers) > 1:
+            raise _unreadable()
+        (number,) = numbers
+        if number.value > 23 and not number.marked:
+            raise _unreadable()
+        clocks.append(_Clock(number.value, 0))
+
+    days: list[_Day] = [*dates, *others]
+    if len(days) > 1 or len(plain) > 1 or len(clocks) > 1 or len(day_parts) > 1:
+        raise _unreadable()
+    check_weekday: int | None = None
+    day: _Day | None = days[0] if days else None
+    if plain:
+        if day is None:
+            day = plain[0]
+        elif isinstance(day, _CalendarDate):
+            check_weekday = plain[0].weekday
+        else:
+            raise _unreadable()
+    return _Parts(
+        day=day,
+        clock=clocks[0] if clocks else None,
+        check_weekday=check_weekday,
+        day_part=day_parts[0] if day_parts else None,
+    )
+
+
+def _read(text: str) -> list[_Token]:
+    stripped = text.strip()
+    if not stripped:
+        raise DateParseError(DateProblem.EMPTY)
+    if len(stripped) > MAX_LENGTH:
+        raise _unreadable()
+    return _tokenise(_normalise(stripped))
+
+
+def _time_of(clock: _Clock, day_part: _DayPart | None) -> time:
+    if not _plausible_time(clock.hour, clock.minute):
+        raise DateParseError(DateProblem.INVALID_TIME)
+    if day_part is not None and clock.hour not in day_part.hours:
+        raise _unreadable()
+    return time(clock.hour, clock.minute)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
 
 
 def parse_time_of_day(text: str) -> time:
-    """A time of day alone: ``14:00``, ``9.30``, ``14h``, ``v 14``, ``14 hod``."""
-    plain = _plain(text or "")
-    if not plain:
-        raise DateParseError(DateProblem.EMPTY)
-    found = _Found()
-    tokens = plain.split(" ")
-    for index, token in enumerate(tokens):
-        if token in _FILLER or token in _HOUR_WORDS:
-            continue
-        if match := _COLON_TIME.match(token) or _HOUR_H.match(token):
-            groups = match.groups()
-            found.set_time(int(groups[0]), int(groups[1]) if len(groups) > 1 else 0)
-        elif match := _DAY_MONTH.match(token):
-            found.set_time(int(match.group(1)), int(match.group(2)))
-        elif _NUMBER.match(token) and len(token) <= 2 and _marked_hour(tokens, index):
-            found.set_time(int(token), 0)
+    """A time of day alone ("14:00", "9.30", "v 14", "14 h"), e.g. for a series' time.
+
+    A bare number ("14") is refused here: without a date next to it, it may as well be a day.
+    """
+    items = _attach_modifiers(_read(text))
+    clocks: list[_Clock] = []
+    day_parts: list[_DayPart] = []
+    for item in items:
+        if isinstance(item, _Clock):
+            clocks.append(item)
+        elif isinstance(item, _Dotted):
+            clocks.append(_Clock(item.left, item.right))
+        elif isinstance(item, _Number) and item.marked:
+            clocks.append(_Clock(item.value, 0))
+        elif isinstance(item, _DayPart):
+            day_parts.append(item)
         else:
-            raise DateParseError(DateProblem.UNREADABLE)
-    if found.at is None:
-        raise DateParseError(DateProblem.UNREADABLE)
-    return _time(*found.at)
+            raise _unreadable()
+    if len(clocks) != 1 or len(day_parts) > 1:
+        raise _unreadable()
+    return _time_of(clocks[0], day_parts[0] if day_parts else None)
 
 
 def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> ParsedMoment:
-    """The meeting's moment in ``zone``; raises :class:`DateParseError` with the reason."""
-    if text is None or not text.strip():
-        raise DateParseError(DateProblem.EMPTY)
-    if len(text) > MAX_INPUT:
-        raise DateParseError(DateProblem.UNREADABLE)
-    found = _scan(_plain(text))
-    today = now.astimezone(zone).date()
-    if found.specs > 1:
-        raise DateParseError(DateProblem.UNREADABLE)
-    if found.specs == 0:
-        raise DateParseError(DateProblem.NO_DATE if found.at else DateProblem.UNREADABLE)
-    if found.at is None:
+    """The future moment a coordinator typed, as a wall time in ``zone``.
+
+    ``now`` is an aware datetime (any zone); "today", weekdays and missing years are
+    reckoned from it as seen in ``zone``.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    parts = _structure(_read(text))
+    day = parts.day
+    if isinstance(day, _CalendarDate):
+        _check_date(day)
+    at = _time_of(parts.clock, parts.day_part) if parts.clock is not None else None
+    if day is None and at is None:
+        raise _unreadable()
+    if day is None:
+        raise DateParseError(DateProblem.NO_DATE)
+    if at is None:
         raise DateParseError(DateProblem.NO_TIME)
-    at = _time(*found.at)
-    if found.day_month is not None:
-        day = _explicit_day(*found.day_month, at=at, now=now, zone=zone)
-    elif found.weekday is not None:
-        day = _weekday(found.weekday, found.week, today, at, now, zone)
-    else:
-        assert found.relative is not None
-        day = today + timedelta(days=found.relative)
-    return _moment(day, at, now, zone)
 
-
-def _scan(plain: str) -> _Found:
-    found = _Found()
-    tokens = plain.split(" ")
-    has_colon_time = any(_COLON_TIME.match(t) for t in tokens)
-    has_other_date = any(_FULL_DATE.match(t) or _ISO.match(t) for t in tokens)
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        nxt = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if match := _ISO.match(token):
-            year, month, day_, hour, minute = match.groups()
-            _set_day(found, day_month=(int(day_), int(month), int(year)))
-            if hour is not None:
-                found.set_time(int(hour), int(minute))
-        elif match := _FULL_DATE.match(token):
-            day_, month, year = match.groups()
-            _set_day(found, day_month=(int(day_), int(month), _year(year)))
-        elif match := _DAY_MONTH.match(token):
-            if has_colon_time or (not has_other_date and found.at is not None):
-                _set_day(found, day_month=(int(match.group(1)), int(match.group(2)), None))
-            elif has_other_date or found.specs:
-                found.set_time(int(match.group(1)), int(match.group(2)))
-            else:
-                raise DateParseError(DateProblem.UNREADABLE)  # 15.12 or 15:12? ask again
-        elif (match := _DAY_DOT.match(token) or _DAY_NUMBER.match(token)) and nxt in _MONTHS:
-            year = None  # "15. prosince", "15 prosinec 2026"
-            if index + 2 < len(tokens) and re.fullmatch(r"\d{4}", tokens[index + 2]):
-                year = int(tokens[index + 2])
-                index += 1
-            _set_day(found, day_month=(int(match.group(1)), _MONTHS[nxt], year))
-            index += 1
-        elif match := _COLON_TIME.match(token):
-            found.set_time(int(match.group(1)), int(match.group(2)))
-        elif match := _HOUR_H.match(token):
-            found.set_time(int(match.group(1)), 0)
-        elif token in _RELATIVE:
-            _set_day(found, relative=_RELATIVE[token])
-        elif token in _WEEKDAYS or token.rstrip(".") in _WEEKDAYS:
-            _set_day(found, weekday=_WEEKDAYS[token.rstrip(".")])
-        elif token in _NEXT_WEEK:
-            found.week = "next"
-        elif token in _THIS_WEEK:
-            found.week = "this"
-        elif token in _FILLER or token in _HOUR_WORDS:
-            pass
-        elif (
-            token.isdigit()
-            and len(token) <= 2
-            and (_marked_hour(tokens, index) or (found.specs and found.at is None and not nxt))
-        ):
-            found.set_time(int(token), 0)
-        else:
-            raise DateParseError(DateProblem.UNREADABLE)
-        index += 1
-    if found.week is not None and found.weekday is None:
-        raise DateParseError(DateProblem.UNREADABLE)
-    return found
-
-
-def _marked_hour(tokens: list[str], index: int) -> bool:
-    """A bare number is an hour when ``v``/``ve``/``od`` precede it or ``h``/``hod`` follow."""
-    before = tokens[index - 1] if index > 0 else ""
-    after = tokens[index + 1] if index + 1 < len(tokens) else ""
-    return before in {"v", "ve", "od", "o"} or after in _HOUR_WORDS
-
-
-def _set_day(
-    found: _Found,
-    *,
-    day_month: tuple[int, int, int | None] | None = None,
-    relative: int | None = None,
-    weekday: int | None = None,
-) -> None:
-    found.specs += 1
-    if day_month is not None:
-        found.day_month = day_month
-    if relative is not None:
-        found.relative = relative
-    if weekday is not None:
-        found.weekday = weekday
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
-def _time(hour: int, minute: int) -> time:
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise DateParseError(DateProblem.INVALID_TIME)
-    return time(hour, minute)
-
-
-def _valid(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise DateParseError(DateProblem.INVALID_DATE) from None
-
-
-def _explicit_day(
-    day: int, month: int, year: int | None, *, at: time, now: datetime, zone: ZoneInfo
-) -> date:
-    if year is not None:
-        return _valid(year, month, day)
-    today = now.astimezone(zone).date()
-    if not 1 <= month <= 12:
-        raise DateParseError(DateProblem.INVALID_DATE)
-    try:
-        candidate = date(today.year, month, day)
-    except ValueError:  # 29 February in a common year: maybe next year's
-        candidate = _valid(today.year + 1, month, day)
-        return candidate
-    moment = datetime.combine(candidate, at, tzinfo=zone)
-    if moment <= now and now - moment > RECENT_PAST:
-        return _valid(today.year + 1, month, day)
-    return candidate
-
-
-def _weekday(
-    weekday: int, week: str | None, today: date, at: time, now: datetime, zone: ZoneInfo
-) -> date:
-    monday = today - timedelta(days=today.weekday())
-    if week == "next":
-        return monday + timedelta(weeks=1, days=weekday)
-    if week == "this":
-        return monday + timedelta(days=weekday)
-    ahead = (weekday - today.weekday()) % 7
-    candidate = today + timedelta(days=ahead)
-    if ahead == 0 and datetime.combine(candidate, at, tzinfo=zone) <= now:
-        candidate += timedelta(weeks=1)
-    return candidate
-
-
-def _moment(day: date, at: time, now: datetime, zone: ZoneInfo) -> ParsedMoment:
-    local = datetime.combine(day, at, tzinfo=zone).replace(fold=0)
-    round_trip = local.astimezone(UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise DateParseError(DateProblem.NONEXISTENT_TIME)
-    ambiguous = local.utcoffset() != local.replace(fold=1).utcoffset()
-    if local <= now:
+    now_utc = now.astimezone(UTC)
+    on = _resolve_day(day, at, now_utc, zone)
+    if parts.check_weekday is not None and on.weekday() != parts.check_weekday:
+        raise _unreadable()
+    if on.year < now_utc.year - 1:  # also keeps "1.1.0001" from overflowing in UTC
         raise DateParseError(DateProblem.PAST)
-    if local - now > HORIZON:
+
+    local = datetime.combine(on, at, tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise DateParseError(DateProblem.NONEXISTENT_TIME)
+    ambiguous = local.replace(fold=1).utcoffset() != local.utcoffset()
+    moment = local.astimezone(UTC)
+    if moment <= now_utc:
+        raise DateParseError(DateProblem.PAST)
+    if moment - now_utc > HORIZON:
         raise DateParseError(DateProblem.TOO_FAR)
     return ParsedMoment(local=local, ambiguous=ambiguous)
+
+
+def _check_date(day: _CalendarDate) -> None:
+    """Refuse dates no year has (31.2., 32.1., month 13) or, with a year, this one lacks."""
+    if day.year is None:
+        valid = _plausible_date(day.day, day.month)
+    else:
+        try:
+            date(day.year, day.month, day.day)
+        except ValueError:
+            valid = False
+        else:
+            valid = True
+    if not valid:
+        raise DateParseError(DateProblem.INVALID_DATE)
+
+
+def _utc(on: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(on, at, tzinfo=zone).astimezone(UTC)
+
+
+def _resolve_day(day: _Day, at: time, now_utc: datetime, zone: ZoneInfo) -> date:
+    today = now_utc.astimezone(zone).date()
+    if isinstance(day, _RelativeDay):
+        return today + timedelta(days=day.offset)
+    if isinstance(day, _Weekday):
+        monday = today - timedelta(days=today.weekday())
+        if day.week is _Week.THIS:
+            return monday + timedelta(days=day.weekday)
+        if day.week is _Week.NEXT:
+            return monday + timedelta(days=7 + day.weekday)
+        on = today + timedelta(days=(day.weekday - today.weekday()) % 7)
+        if _utc(on, at, zone) <= now_utc:
+            on += timedelta(days=7)
+        return on
+    year = day.year
+    if year is None:
+        # This year's date unless it passed more than RECENT_PAST ago. A 29 February this
+        # year lacks is measured as 1 March for this decision only.
+        year = today.year
+        probe = date(year, day.month, 1) + timedelta(days=day.day - 1)
+        if now_utc - _utc(probe, at, zone) > RECENT_PAST:
+            year += 1
+    try:
+        return date(year, day.month, day.day)
+    except ValueError:
+        raise DateParseError(DateProblem.INVALID_DATE) from None
