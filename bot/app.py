@@ -27,6 +27,7 @@ from bot.handlers import (
     problem_list,
     report,
     start,
+    tasks,
     team_settings,
     teams,
 )
@@ -88,7 +89,7 @@ def build_application(
     services = Services(db, clock, settings)
     outbox = OutboxSender(db, clock, app.bot, notices.renderer(services, settings))
     services.on_outbox_queued(outbox.kick)
-    due = DueWorkRunner(db, clock, services.meetings.perform, after_round=outbox.kick)
+    due = DueWorkRunner(db, clock, services.perform_due, after_round=outbox.kick)
     services.meetings.wake_due = due.kick
     app.bot_data.settings = settings
     app.bot_data.services = services
@@ -108,6 +109,7 @@ def build_application(
         team_settings,
         meetings,
         agenda,
+        tasks,
         dialogue,
         fallback,
     ):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.meetings import Meeting
 from bot.domain.problems import Category, Status, Urgency
+from bot.domain.tasks import Task
 
 
 class _Model(BaseModel):
@@ -50,10 +51,7 @@ class AgendaEntry(_Model):
     section: Section
     problem: AgendaProblem | None = None
     topic: AgendaTopic | None = None
-
-    @property
-    def key(self) -> str:
-        return f"p{self.problem.id}" if self.problem else f"t{self.topic.id if self.topic else 0}"
+    task: Task | None = None
 
 
 class Agenda(_Model):

@@ -94,6 +94,8 @@ class DueKind(StrEnum):
     REMINDER = "meeting.reminder"  # remind members who did not decline, and the group
     AGENDA = "meeting.agenda"  # freeze and send the agenda
     NEXT_OCCURRENCE = "meeting.next"  # schedule the next meeting of a series
+    TASK_REMINDER = "task.reminder"  # remind the owner before the deadline
+    TASK_OVERDUE = "task.overdue"  # tell the coordinators the deadline passed
 
 
 class DueOutcome(StrEnum):

@@ -21,3 +21,7 @@ class Notice(StrEnum):
     MEMBER_UNREACHABLE = "member.unreachable"  # to a coordinator: a member blocked the bot
     AGENDA = "agenda"  # to a member: the frozen agenda as text parts and a PDF
     AGENDA_GROUP = "agenda.group"  # to the group: the same without confidential items
+    TASK_NEW = "task.new"  # to the owner: a task for you
+    TASK_REMINDER = "task.reminder"  # to the owner: the deadline is near
+    TASK_OVERDUE = "task.overdue"  # to a coordinator: a task is past its deadline
+    TASK_BLOCKED = "task.blocked"  # to a coordinator: the owner cannot go on

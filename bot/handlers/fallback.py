@@ -35,6 +35,7 @@ PRIVATE_ONLY_COMMANDS = [
     "problem",
     "meeting",
     "agenda",
+    "tasks",
     "propose",
     "team",
 ]

@@ -384,7 +384,7 @@ def _preview(t: Translator, draft: Draft) -> str:
     return "\n".join(lines)
 
 
-def _date_problem(t: Translator, problem: DateProblem) -> str:
+def date_problem_text(t: Translator, problem: DateProblem) -> str:
     match problem:
         case DateProblem.EMPTY | DateProblem.UNREADABLE:
             return t._(
@@ -422,7 +422,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
                 moment = parse_moment(text or "", now, _zone(ctx))
             except DateParseError as error:
                 await show(
-                    update, _date_problem(t, error.problem), keyboard([nav_row(t, back=False)])
+                    update, date_problem_text(t, error.problem), keyboard([nav_row(t, back=False)])
                 )
                 return
             draft = await ctx.services.dialogues.advance(

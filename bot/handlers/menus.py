@@ -33,6 +33,7 @@ MEMBER_COMMANDS = [
     ("propose", N_("Propose a solution: /propose 12")),
     ("meeting", N_("Team meetings: when, where, will I come")),
     ("agenda", N_("Agenda of the next meeting")),
+    ("tasks", N_("My tasks: done / blocked")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
 ]

@@ -17,10 +17,12 @@ from bot.domain.agenda import Agenda
 from bot.domain.meetings import Answer, Meeting, MeetingStatus
 from bot.domain.notices import Notice
 from bot.domain.problems import Problem, ProposalStatus, Status
+from bot.domain.tasks import TaskStatus
 from bot.handlers.common import button, keyboard
 from bot.handlers.meetings import answer_row
+from bot.handlers.tasks import task_rows
 from bot.i18n import Translator
-from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
+from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
 from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.problems import (
@@ -359,6 +361,28 @@ def _agenda_current(services: Services, agenda: Agenda, item: OutboxItem) -> boo
     )
 
 
+# --- tasks -----------------------------------------------------------------------------------
+
+
+async def _task_notice(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    task = await services.tasks.get(_reader(services, item), int(item.payload["task_id"]))
+    if task.status is TaskStatus.DONE:
+        return None
+    now = services.clock.now()
+    kind = Notice(item.kind)
+    if kind is Notice.TASK_BLOCKED and task.status is not TaskStatus.BLOCKED:
+        return None
+    title = {
+        Notice.TASK_NEW: "📌 " + t._("A new task for you"),
+        Notice.TASK_REMINDER: "⏰ " + t._("Reminder: the deadline of your task is near"),
+        Notice.TASK_OVERDUE: "⚠ " + t._("A task is past its deadline"),
+        Notice.TASK_BLOCKED: "⛔ " + t._("A task is blocked"),
+    }[kind]
+    text = f"<b>{title}</b>\n" + escape(task_item(t, task, now))
+    mine = task.owner_id == item.user_id
+    return OutMessage(text, keyboard(task_rows(t, task)) if mine else None)
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
@@ -373,6 +397,10 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.MEETING_REMINDER: _meeting_reminder,
     Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
     Notice.MEMBER_UNREACHABLE: _member_unreachable,
+    Notice.TASK_NEW: _task_notice,
+    Notice.TASK_REMINDER: _task_notice,
+    Notice.TASK_OVERDUE: _task_notice,
+    Notice.TASK_BLOCKED: _task_notice,
 }
 #: notices that render to several messages
 _MULTI_RENDERERS: dict[Notice, MultiRenderer] = {

@@ -127,6 +127,8 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         if p.status is not Status.DUPLICATE:
             second.insert(0, button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"))
         rows.append(second)
+        if p.status.is_open:
+            rows.append([button("📌 " + t._("New task"), f"tk:n:{n}")])
     return rows
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.domain.agenda import Agenda, AgendaEntry, AgendaProblem, Section
 from bot.domain.problems import Urgency
+from bot.domain.tasks import Task, TaskStatus
 from bot.i18n import N_, Translator
 from bot.rendering.pdf import Block, Style, render_pdf
 from bot.rendering.problems import age, category_name, status_name, urgency_name
@@ -42,9 +43,25 @@ def problem_item(t: Translator, problem: AgendaProblem, now: datetime) -> str:
     return text
 
 
+def task_item(t: Translator, task: Task, now: datetime) -> str:
+    """``Task: text — Jan Novák (MP Ostrava) · by 15. 12. 2026 · overdue``"""
+    owner = ", ".join(x for x in (task.owner_name, task.owner_org) if x)
+    parts = [t._("Task: {text}", text=task.text) + (f" — {owner}" if owner else "")]
+    parts.append(t._("by {date}", date=t.date(task.deadline)))
+    if task.status is TaskStatus.BLOCKED:
+        parts.append(t._("blocked"))
+    elif task.deadline <= now:
+        parts.append(t._("overdue"))
+    if task.problem_id is not None:
+        parts.append(f"#{task.problem_id}")
+    return " · ".join(parts)
+
+
 def _entry_text(t: Translator, entry: AgendaEntry, now: datetime) -> str:
     if entry.problem is not None:
         return problem_item(t, entry.problem, now)
+    if entry.task is not None:
+        return task_item(t, entry.task, now)
     return entry.topic.text if entry.topic else ""
 
 

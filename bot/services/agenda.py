@@ -21,6 +21,7 @@ from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import MeetingNotFound, MeetingOver, NotAllowed
 from bot.services.text import clean_line
+from bot.storage.agenda import FrozenItem
 from bot.storage.repos import Repos
 
 TOPIC_MIN, TOPIC_MAX = 3, 300
@@ -176,7 +177,9 @@ async def draft_entries(repos: Repos, meeting: Meeting) -> list[AgendaEntry]:
     problems = await repos.agenda.open_problems(meeting.team_id)
     since = await repos.agenda.previous_start(meeting.team_id, meeting.starts_at)
     removed, ranks = await repos.agenda.edits(meeting.id)
-    entries = rank(problems, since, removed=removed, ranks=ranks)
+    tasks = await repos.tasks.unfinished(meeting.team_id, due_by=meeting.starts_at)
+    entries = [AgendaEntry(section=Section.TASKS, task=task) for task in tasks]
+    entries += rank(problems, since, removed=removed, ranks=ranks)
     topics = await repos.agenda.topics(meeting.id)
     return entries + [AgendaEntry(section=Section.TOPICS, topic=topic) for topic in topics]
 
@@ -201,15 +204,20 @@ async def load(repos: Repos, meeting: Meeting) -> Agenda:
 
 async def _frozen_entries(repos: Repos, meeting: Meeting, frozen_at: datetime) -> list[AgendaEntry]:
     items = await repos.agenda.frozen_items(meeting.id)
-    problems = await repos.agenda.problems(meeting.team_id, [p for _, p, _ in items if p])
-    topics = await repos.agenda.topic_texts(meeting.id, [t for _, _, t in items if t])
+    problems = await repos.agenda.problems(
+        meeting.team_id, [i.problem_id for i in items if i.problem_id]
+    )
+    topics = await repos.agenda.topic_texts(meeting.id, [i.topic_id for i in items if i.topic_id])
+    tasks = await repos.tasks.by_ids(meeting.team_id, [i.task_id for i in items if i.task_id])
     entries = []
-    for section, problem_id, topic_id in items:
-        if problem_id is not None and problem_id in problems:
-            entries.append(AgendaEntry(section=section, problem=problems[problem_id]))
-        elif topic_id is not None and topic_id in topics:
-            topic = AgendaTopic(id=topic_id, text=topics[topic_id])
-            entries.append(AgendaEntry(section=section, topic=topic))
+    for item in items:
+        if item.problem_id is not None and item.problem_id in problems:
+            entries.append(AgendaEntry(section=item.section, problem=problems[item.problem_id]))
+        elif item.topic_id is not None and item.topic_id in topics:
+            topic = AgendaTopic(id=item.topic_id, text=topics[item.topic_id])
+            entries.append(AgendaEntry(section=item.section, topic=topic))
+        elif item.task_id is not None and item.task_id in tasks:
+            entries.append(AgendaEntry(section=item.section, task=tasks[item.task_id]))
     listed = set(problems)
     for problem in await repos.agenda.reported_since(meeting.team_id, frozen_at):
         if problem.urgency in LATE_URGENCIES and problem.id not in listed:
@@ -224,7 +232,12 @@ async def freeze_and_send(
     False if it was frozen before (nothing is sent twice)."""
     entries = await draft_entries(repos, meeting)
     items = [
-        (e.section, e.problem.id if e.problem else None, e.topic.id if e.topic else None)
+        FrozenItem(
+            e.section,
+            e.problem.id if e.problem else None,
+            e.topic.id if e.topic else None,
+            e.task.id if e.task else None,
+        )
         for e in entries
     ]
     if not await repos.agenda.freeze(meeting.id, items, now):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.config import Settings
+from bot.domain.meetings import DueKind, DueOutcome, DueWork
 from bot.scheduling.clock import Clock
 from bot.services.agenda import AgendaService
 from bot.services.base import Service
@@ -15,9 +17,11 @@ from bot.services.members import MemberService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.reports import ReportService
+from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
 from bot.services.users import UserService
 from bot.storage.db import Database
+from bot.storage.repos import Repos
 
 
 class Services:
@@ -38,6 +42,7 @@ class Services:
         self.problems = ProblemService(db, clock)
         self.proposals = ProposalService(db, clock)
         self.agenda = AgendaService(db, clock)
+        self.tasks = TaskService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,
@@ -45,6 +50,12 @@ class Services:
             agenda_lead=settings.agenda_lead,
             timezone=settings.timezone,
         )
+
+    async def perform_due(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
+        """Do one piece of due work (the due-work runner's callback)."""
+        if work.kind in (DueKind.TASK_REMINDER, DueKind.TASK_OVERDUE):
+            return await self.tasks.perform(repos, work, now)
+        return await self.meetings.perform(repos, work, now)
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:
         """Have every service call ``wake`` after committing messages to the outbox."""

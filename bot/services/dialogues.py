@@ -24,6 +24,7 @@ REJECT = "reject"
 LOCALITY = "locality"
 MEETING = "meeting"
 AGENDA_TOPIC = "agenda_topic"
+TASK = "task"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -33,6 +34,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     LOCALITY: Action.MANAGE_TEAM,
     MEETING: Action.MANAGE_MEETINGS,
     AGENDA_TOPIC: Action.MANAGE_MEETINGS,
+    TASK: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

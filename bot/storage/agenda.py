@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -39,6 +40,13 @@ def _problem(row: aiosqlite.Row) -> AgendaProblem:
         open_proposals=row["open_proposals"],
         proposal_support=row["proposal_support"],
     )
+
+
+class FrozenItem(NamedTuple):
+    section: Section
+    problem_id: int | None
+    topic_id: int | None
+    task_id: int | None
 
 
 def _marks(values: Iterable[object]) -> str:
@@ -127,31 +135,36 @@ class AgendaRepo(Repo):
         row = await self._one("SELECT agenda_frozen_at FROM meetings WHERE id = ?", (meeting_id,))
         return from_db(row[0]) if row else None
 
-    async def freeze(
-        self, meeting_id: int, items: list[tuple[Section, int | None, int | None]], now: datetime
-    ) -> bool:
-        """Store the agenda's items (section, problem, topic) in order; False if frozen before."""
+    async def freeze(self, meeting_id: int, items: list[FrozenItem], now: datetime) -> bool:
+        """Store the agenda's items in order; False if it was frozen before."""
         changed = await self._exec(
             "UPDATE meetings SET agenda_frozen_at = ? WHERE id = ? AND agenda_frozen_at IS NULL",
             (to_db(now), meeting_id),
         )
         if not changed:
             return False
-        for position, (section, problem_id, topic_id) in enumerate(items):
+        for position, item in enumerate(items):
             await self._exec(
-                "INSERT INTO agenda_items (meeting_id, position, section, problem_id, topic_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (meeting_id, position, section.value, problem_id, topic_id),
+                "INSERT INTO agenda_items (meeting_id, position, section, problem_id, topic_id, "
+                "task_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    meeting_id,
+                    position,
+                    item.section.value,
+                    item.problem_id,
+                    item.topic_id,
+                    item.task_id,
+                ),
             )
         return True
 
-    async def frozen_items(self, meeting_id: int) -> list[tuple[Section, int | None, int | None]]:
+    async def frozen_items(self, meeting_id: int) -> list[FrozenItem]:
         rows = await self._all(
-            "SELECT section, problem_id, topic_id FROM agenda_items WHERE meeting_id = ? "
-            "ORDER BY position",
+            "SELECT section, problem_id, topic_id, task_id FROM agenda_items "
+            "WHERE meeting_id = ? ORDER BY position",
             (meeting_id,),
         )
-        return [(Section(r[0]), r[1], r[2]) for r in rows]
+        return [FrozenItem(Section(r[0]), r[1], r[2], r[3]) for r in rows]
 
     async def topic_texts(self, meeting_id: int, ids: list[int]) -> dict[int, str]:
         if not ids:

@@ -264,4 +264,24 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (meeting_id, position)
     )
     """,
+    # 5: tasks agreed at meetings (or on a problem), and tasks on frozen agendas
+    """
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        problem_id INTEGER REFERENCES problems(id),
+        meeting_id INTEGER REFERENCES meetings(id),
+        text TEXT NOT NULL,
+        owner_id INTEGER REFERENCES users(id),
+        owner_org TEXT,
+        deadline TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done', 'blocked')),
+        created_by INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX tasks_team ON tasks(team_id, status, deadline);
+    CREATE INDEX tasks_owner ON tasks(owner_id, status);
+    ALTER TABLE agenda_items ADD COLUMN task_id INTEGER REFERENCES tasks(id)
+    """,
 ]

@@ -28,6 +28,7 @@ from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.outbox import OutboxRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
+from bot.storage.tasks import TaskRepo
 
 
 def _team(row: aiosqlite.Row) -> Team:
@@ -448,3 +449,4 @@ class Repos:
         self.meetings = MeetingRepo(conn)
         self.due = DueWorkRepo(conn)
         self.agenda = AgendaRepo(conn)
+        self.tasks = TaskRepo(conn)
