@@ -27,6 +27,7 @@ from bot.handlers import (
     problem_list,
     report,
     start,
+    still_solved,
     tasks,
     team_settings,
     teams,
@@ -110,6 +111,7 @@ def build_application(
         meetings,
         agenda,
         tasks,
+        still_solved,
         dialogue,
         fallback,
     ):

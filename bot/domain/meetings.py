@@ -96,6 +96,7 @@ class DueKind(StrEnum):
     NEXT_OCCURRENCE = "meeting.next"  # schedule the next meeting of a series
     TASK_REMINDER = "task.reminder"  # remind the owner before the deadline
     TASK_OVERDUE = "task.overdue"  # tell the coordinators the deadline passed
+    STILL_SOLVED = "problem.still_solved"  # ask the reporter whether it is still solved
 
 
 class DueOutcome(StrEnum):

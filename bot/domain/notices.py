@@ -25,3 +25,5 @@ class Notice(StrEnum):
     TASK_REMINDER = "task.reminder"  # to the owner: the deadline is near
     TASK_OVERDUE = "task.overdue"  # to a coordinator: a task is past its deadline
     TASK_BLOCKED = "task.blocked"  # to a coordinator: the owner cannot go on
+    STILL_SOLVED = "problem.still_solved"  # to the reporter: is it still solved?
+    PROBLEM_REOPENED = "problem.reopened"  # to a coordinator: the reporter says it is back

@@ -383,6 +383,33 @@ async def _task_notice(services: Services, t: Translator, item: OutboxItem) -> O
     return OutMessage(text, keyboard(task_rows(t, task)) if mine else None)
 
 
+async def _still_solved(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    problem = await _visible_problem(services, item)
+    if problem.status is not Status.SOLVED:
+        return None
+    text = t._(
+        "A while ago your problem {headline} was marked solved. Is it still solved?",
+        headline=headline(t, problem),
+    )
+    rows = [
+        [button("✅ " + t._("Yes, still solved"), f"ss:y:{problem.id}")],
+        [button("↩ " + t._("No, it is back"), f"ss:n:{problem.id}")],
+    ]
+    return OutMessage(text, keyboard(rows))
+
+
+async def _problem_reopened(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    problem = await _visible_problem(services, item)
+    text = "↩ " + t._(
+        "The reporter says {headline} is not solved any more; it is open again and goes on "
+        "the next agenda.",
+        headline=headline(t, problem),
+    )
+    return OutMessage(text, _open_button(t, problem.id))
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
@@ -401,6 +428,8 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_REMINDER: _task_notice,
     Notice.TASK_OVERDUE: _task_notice,
     Notice.TASK_BLOCKED: _task_notice,
+    Notice.STILL_SOLVED: _still_solved,
+    Notice.PROBLEM_REOPENED: _problem_reopened,
 }
 #: notices that render to several messages
 _MULTI_RENDERERS: dict[Notice, MultiRenderer] = {

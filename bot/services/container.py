@@ -55,6 +55,8 @@ class Services:
         """Do one piece of due work (the due-work runner's callback)."""
         if work.kind in (DueKind.TASK_REMINDER, DueKind.TASK_OVERDUE):
             return await self.tasks.perform(repos, work, now)
+        if work.kind is DueKind.STILL_SOLVED:
+            return await self.problems.still_solved(repos, work, now)
         return await self.meetings.perform(repos, work, now)
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from bot.domain.meetings import DueKind, DueOutcome, DueWork
 from bot.domain.models import Role, Team
 from bot.domain.notices import Notice
 from bot.domain.problems import (
@@ -24,6 +26,7 @@ from bot.services import authz, notify
 from bot.services.authz import Action, Actor, ProblemAccess
 from bot.services.base import Service
 from bot.services.errors import (
+    AlreadyDone,
     BadTransition,
     InputProblem,
     InvalidInput,
@@ -169,32 +172,7 @@ class ProblemService(Service):
         now = self.clock.now()
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
-            problem = access.problem
-            if status not in allowed_transitions(problem.status):
-                raise BadTransition(status.value)
-            await repos.problems.set_status(problem.team_id, problem_id, status, now)
-            await repos.problems.add_event(
-                problem_id, EventKind.STATUS, actor.user_id, now, status=status
-            )
-            await repos.audit.add(
-                now,
-                actor.user_id,
-                "problem.status",
-                team_id=problem.team_id,
-                object_type="problem",
-                object_id=problem_id,
-                details={"from": problem.status.value, "to": status.value},
-            )
-            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
-                await notify.to_person(
-                    repos,
-                    problem.reporter_id,
-                    problem.team_id,
-                    Notice.PROBLEM_STATUS,
-                    {"problem_id": problem_id, "status": status.value},
-                    now,
-                )
-            changed = await repos.problems.get(problem.team_id, problem_id)
+            changed = await apply_status(repos, actor, access.problem, status, now)
         self.wake_outbox()
         assert changed is not None
         return changed
@@ -301,6 +279,57 @@ class ProblemService(Service):
                 details={"coordinators_only": value},
             )
 
+    async def still_solved(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
+        """Ask the reporter whether a problem marked solved weeks ago still is (due work)."""
+        problem = await repos.problems.get(work.team_id, work.ref_id)
+        if problem is None or problem.status is not Status.SOLVED or problem.reporter_id is None:
+            return DueOutcome.SKIPPED
+        if await repos.memberships.get(problem.team_id, problem.reporter_id) is None:
+            return DueOutcome.SKIPPED
+        await notify.to_person(
+            repos,
+            problem.reporter_id,
+            problem.team_id,
+            Notice.STILL_SOLVED,
+            {"problem_id": problem.id},
+            now,
+        )
+        return DueOutcome.DONE
+
+    async def answer_still_solved(self, actor: Actor, problem_id: int, still: bool) -> Problem:
+        """The reporter's answer; "no" reopens the problem for the next agenda and tells the
+        coordinators."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
+            problem = access.problem
+            if problem.reporter_id != actor.user_id:
+                raise NotAllowed("still_solved")
+            if problem.status is not Status.SOLVED:
+                raise AlreadyDone(problem.status.value)
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.still_solved",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"still_solved": still},
+            )
+            if still:
+                return problem
+            changed = await apply_status(repos, actor, problem, Status.NEW, now)
+            await notify.to_coordinators(
+                repos,
+                problem.team_id,
+                Notice.PROBLEM_REOPENED,
+                {"problem_id": problem_id},
+                now,
+                except_user=actor.user_id,
+            )
+        self.wake_outbox()
+        return changed
+
 
 async def _team_organisations(repos: Repos, team_id: int) -> list[Organisation]:
     found = {
@@ -316,3 +345,49 @@ async def _organisation(repos: Repos, team_id: int, key: str) -> Organisation:
         if org_key(org) == key:
             return org
     raise NotFound(key)
+
+
+#: how long after a problem is marked solved its reporter is asked whether it still is
+STILL_SOLVED_AFTER = timedelta(weeks=4)
+
+
+async def apply_status(
+    repos: Repos, actor: Actor, problem: Problem, status: Status, now: datetime
+) -> Problem:
+    """Move a problem to ``status`` inside the caller's transaction (the caller has checked the
+    actor may manage it): timeline, audit, the reporter told, and for "solved" the later
+    "still solved?" question scheduled."""
+    if status not in allowed_transitions(problem.status):
+        raise BadTransition(status.value)
+    await repos.problems.set_status(problem.team_id, problem.id, status, now)
+    await repos.problems.add_event(problem.id, EventKind.STATUS, actor.user_id, now, status=status)
+    await repos.audit.add(
+        now,
+        actor.user_id,
+        "problem.status",
+        team_id=problem.team_id,
+        object_type="problem",
+        object_id=problem.id,
+        details={"from": problem.status.value, "to": status.value},
+    )
+    if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+        await notify.to_person(
+            repos,
+            problem.reporter_id,
+            problem.team_id,
+            Notice.PROBLEM_STATUS,
+            {"problem_id": problem.id, "status": status.value},
+            now,
+        )
+    if status is Status.SOLVED and problem.reporter_id is not None:
+        await repos.due.ensure(
+            f"p{problem.id}@{now:%Y%m%dT%H%M%SZ}:still-solved",
+            DueKind.STILL_SOLVED,
+            problem.team_id,
+            problem.id,
+            now + STILL_SOLVED_AFTER,
+            now,
+        )
+    changed = await repos.problems.get(problem.team_id, problem.id)
+    assert changed is not None
+    return changed
