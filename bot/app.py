@@ -21,6 +21,7 @@ from bot.handlers import (
     meetings,
     members,
     menus,
+    minutes,
     notices,
     onboarding,
     problem_detail,
@@ -112,6 +113,7 @@ def build_application(
         agenda,
         tasks,
         still_solved,
+        minutes,
         dialogue,
         fallback,
     ):

@@ -36,6 +36,7 @@ PRIVATE_ONLY_COMMANDS = [
     "meeting",
     "agenda",
     "tasks",
+    "minutes",
     "propose",
     "team",
 ]

@@ -39,6 +39,7 @@ MEMBER_COMMANDS = [
 ]
 COORDINATOR_COMMANDS = [
     ("team", N_("Localities and settings of the team (coordinator)")),
+    ("minutes", N_("Minutes of a meeting (coordinator)")),
     ("invite", N_("Invite a new member (coordinator)")),
     ("invites", N_("Open invites, cancel one (coordinator)")),
 ]

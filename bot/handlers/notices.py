@@ -25,6 +25,7 @@ from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
 from bot.rendering.meetings import recurrence_text, when_where
+from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
 from bot.rendering.problems import (
     category_name,
     escape,
@@ -410,6 +411,35 @@ async def _problem_reopened(
     return OutMessage(text, _open_button(t, problem.id))
 
 
+# --- minutes ---------------------------------------------------------------------------------
+
+
+async def _minutes(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
+    minutes, tasks = await services.minutes.for_reader(
+        _reader(services, item), int(item.payload["meeting_id"])
+    )
+    if minutes.finished_at is None:
+        return None
+    now = services.clock.now()
+    parts = [OutMessage(p) for p in split_lines(minutes_lines(t, minutes, tasks, now))]
+    pdf = await asyncio.to_thread(minutes_pdf, t, minutes, tasks, now)
+    document = Attachment(minutes_filename(minutes), pdf)
+    return [*parts, OutMessage(t._("Minutes for printing (PDF)"), document=document)]
+
+
+async def _minutes_group(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    found = await services.meetings.for_group(int(item.payload["meeting_id"]), item.chat_id)
+    if found is None:
+        return None
+    meeting, _team = found
+    text = "📝 " + t._(
+        "The minutes of the meeting of {when} are out; members have them in a private chat "
+        "with me.",
+        when=t.datetime(meeting.starts_at),
+    )
+    return OutMessage(text)
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
@@ -430,9 +460,11 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_BLOCKED: _task_notice,
     Notice.STILL_SOLVED: _still_solved,
     Notice.PROBLEM_REOPENED: _problem_reopened,
+    Notice.MINUTES_GROUP: _minutes_group,
 }
 #: notices that render to several messages
 _MULTI_RENDERERS: dict[Notice, MultiRenderer] = {
     Notice.AGENDA: _agenda,
     Notice.AGENDA_GROUP: _agenda_group,
+    Notice.MINUTES: _minutes,
 }

@@ -178,9 +178,16 @@ async def _save(update: Update, ctx: BotContext, t: Translator, draft: Draft, ty
         owner_id=owner if isinstance(owner, int) and owner else None,
         owner_org=str(draft.data.get("org") or "") or None,
         problem_id=draft.data.get("problem_id"),
+        meeting_id=draft.data.get("meeting_id"),
     )
     await ctx.services.dialogues.finish(draft.user_id)
-    await show(update, "📌 " + t._("Task saved:") + "\n" + _task_text(t, task, now))
+    markup = None
+    meeting_id, position = draft.data.get("meeting_id"), draft.data.get("position")
+    if isinstance(meeting_id, int) and isinstance(position, int):  # started from the minutes
+        markup = keyboard(
+            [[button("« " + t._("Back to the minutes"), f"mn:i:{meeting_id}:{position}")]]
+        )
+    await show(update, "📌 " + t._("Task saved:") + "\n" + _task_text(t, task, now), markup)
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -57,7 +57,7 @@ def task_item(t: Translator, task: Task, now: datetime) -> str:
     return " · ".join(parts)
 
 
-def _entry_text(t: Translator, entry: AgendaEntry, now: datetime) -> str:
+def entry_text(t: Translator, entry: AgendaEntry, now: datetime) -> str:
     if entry.problem is not None:
         return problem_item(t, entry.problem, now)
     if entry.task is not None:
@@ -82,7 +82,7 @@ def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
         blocks.append(Block(Style.HEADING, t._(SECTION_TITLES[section])))
         for entry in entries:
             number += 1
-            blocks.append(Block(Style.ITEM, f"{number}. {_entry_text(t, entry, now)}"))
+            blocks.append(Block(Style.ITEM, f"{number}. {entry_text(t, entry, now)}"))
     if number == 0:
         blocks.append(Block(Style.NOTE, t._("Nothing is on the agenda yet.")))
     return blocks

@@ -72,18 +72,20 @@ def rank(
     return entries
 
 
+def shown_to(entry: AgendaEntry, reader: Actor | None, role: Role | None) -> bool:
+    """Whether one reader may see an item (``reader`` None: the team's group)."""
+    problem = entry.problem
+    if problem is None or not problem.coordinators_only:
+        return True
+    if reader is None:
+        return False
+    return role is Role.COORDINATOR or problem.reporter_id == reader.user_id
+
+
 def visible_to(agenda: Agenda, reader: Actor | None, role: Role | None) -> Agenda:
     """The agenda as one reader may see it (``reader`` None: the team's group)."""
-
-    def shown(entry: AgendaEntry) -> bool:
-        problem = entry.problem
-        if problem is None or not problem.coordinators_only:
-            return True
-        if reader is None:
-            return False
-        return role is Role.COORDINATOR or problem.reporter_id == reader.user_id
-
-    return agenda.model_copy(update={"entries": [e for e in agenda.entries if shown(e)]})
+    entries = [e for e in agenda.entries if shown_to(e, reader, role)]
+    return agenda.model_copy(update={"entries": entries})
 
 
 class AgendaService(Service):

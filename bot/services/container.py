@@ -14,6 +14,7 @@ from bot.services.invites import InviteService
 from bot.services.localities import LocalityService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
+from bot.services.minutes import MinutesService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.reports import ReportService
@@ -43,6 +44,7 @@ class Services:
         self.proposals = ProposalService(db, clock)
         self.agenda = AgendaService(db, clock)
         self.tasks = TaskService(db, clock)
+        self.minutes = MinutesService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,

@@ -25,6 +25,7 @@ LOCALITY = "locality"
 MEETING = "meeting"
 AGENDA_TOPIC = "agenda_topic"
 TASK = "task"
+MINUTES_NOTE = "minutes_note"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -35,6 +36,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     MEETING: Action.MANAGE_MEETINGS,
     AGENDA_TOPIC: Action.MANAGE_MEETINGS,
     TASK: Action.MANAGE_MEETINGS,
+    MINUTES_NOTE: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

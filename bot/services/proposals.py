@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.models import OrgType
 from bot.domain.notices import Notice
 from bot.domain.problems import EventKind, Proposal, ProposalStatus
@@ -87,38 +89,9 @@ class ProposalService(Service):
         is told."""
         clean = clean_reason(reason) if (reason or not accept) else ""
         now = self.clock.now()
-        status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
         async with self.db.transaction() as repos:
             proposal = await _visible(repos, actor, proposal_id, Action.MANAGE_PROBLEMS)
-            if not await repos.proposals.decide(
-                proposal.team_id, proposal_id, status, clean, actor.user_id, now
-            ):
-                raise AlreadyDone(proposal.status.value)
-            await repos.problems.add_event(
-                proposal.problem_id,
-                EventKind.PROPOSAL_ACCEPTED if accept else EventKind.PROPOSAL_REJECTED,
-                actor.user_id,
-                now,
-                text=clean,
-            )
-            await repos.audit.add(
-                now,
-                actor.user_id,
-                f"proposal.{status.value}",
-                team_id=proposal.team_id,
-                object_type="proposal",
-                object_id=proposal_id,
-            )
-            if proposal.proposer_id is not None and proposal.proposer_id != actor.user_id:
-                await notify.to_person(
-                    repos,
-                    proposal.proposer_id,
-                    proposal.team_id,
-                    Notice.PROPOSAL_DECIDED,
-                    {"proposal_id": proposal_id, "problem_id": proposal.problem_id},
-                    now,
-                )
-            decided = await repos.proposals.get(proposal.team_id, proposal_id)
+            decided = await apply_decision(repos, actor, proposal, accept, clean, now)
         self.wake_outbox()
         assert decided is not None
         return decided
@@ -132,3 +105,42 @@ async def _visible(repos: Repos, actor: Actor, proposal_id: int, action: Action)
         raise NotFound(str(proposal_id))
     await authz.require_problem(repos, actor, action, proposal.problem_id)
     return proposal
+
+
+async def apply_decision(
+    repos: Repos, actor: Actor, proposal: Proposal, accept: bool, reason: str, now: datetime
+) -> Proposal:
+    """Accept or reject inside the caller's transaction (the caller checked the actor may
+    manage the problem); the timeline, the audit and the proposer's notice go with it."""
+    status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    if not await repos.proposals.decide(
+        proposal.team_id, proposal.id, status, reason, actor.user_id, now
+    ):
+        raise AlreadyDone(proposal.status.value)
+    await repos.problems.add_event(
+        proposal.problem_id,
+        EventKind.PROPOSAL_ACCEPTED if accept else EventKind.PROPOSAL_REJECTED,
+        actor.user_id,
+        now,
+        text=reason,
+    )
+    await repos.audit.add(
+        now,
+        actor.user_id,
+        f"proposal.{status.value}",
+        team_id=proposal.team_id,
+        object_type="proposal",
+        object_id=proposal.id,
+    )
+    if proposal.proposer_id is not None and proposal.proposer_id != actor.user_id:
+        await notify.to_person(
+            repos,
+            proposal.proposer_id,
+            proposal.team_id,
+            Notice.PROPOSAL_DECIDED,
+            {"proposal_id": proposal.id, "problem_id": proposal.problem_id},
+            now,
+        )
+    decided = await repos.proposals.get(proposal.team_id, proposal.id)
+    assert decided is not None
+    return decided

@@ -284,4 +284,29 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tasks_owner ON tasks(owner_id, status);
     ALTER TABLE agenda_items ADD COLUMN task_id INTEGER REFERENCES tasks(id)
     """,
+    # 6: minutes (zápis): who was there, and the outcome and note of each agenda item
+    """
+    CREATE TABLE minutes (
+        meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),
+        started_by INTEGER,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE TABLE minutes_attendance (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        PRIMARY KEY (meeting_id, user_id)
+    );
+    CREATE TABLE minutes_items (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        position INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        problem_id INTEGER REFERENCES problems(id),
+        topic_id INTEGER REFERENCES agenda_topics(id),
+        task_id INTEGER REFERENCES tasks(id),
+        outcome TEXT,
+        note TEXT,
+        PRIMARY KEY (meeting_id, position)
+    )
+    """,
 ]

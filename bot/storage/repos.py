@@ -26,6 +26,7 @@ from bot.domain.models import (
 from bot.storage.agenda import AgendaRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
+from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 from bot.storage.tasks import TaskRepo
@@ -450,3 +451,4 @@ class Repos:
         self.due = DueWorkRepo(conn)
         self.agenda = AgendaRepo(conn)
         self.tasks = TaskRepo(conn)
+        self.minutes = MinutesRepo(conn)

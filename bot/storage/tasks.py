@@ -102,6 +102,13 @@ class TaskRepo(Repo):
         )
         return {r["id"]: _task(r) for r in rows}
 
+    async def of_meeting(self, team_id: int, meeting_id: int) -> list[Task]:
+        rows = await self._all(
+            _SELECT + " WHERE t.team_id = ? AND t.meeting_id = ? ORDER BY t.id",
+            (team_id, meeting_id),
+        )
+        return [_task(r) for r in rows]
+
     async def set_status(self, task: Task, status: TaskStatus, now: datetime) -> None:
         await self._exec(
             "UPDATE tasks SET status = ?, updated_at = ? WHERE id = ? AND team_id = ?",

@@ -1,0 +1,87 @@
+"""The minutes (zápis) as Telegram HTML lines and as a printable PDF."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from bot.domain.minutes import Minutes, Outcome
+from bot.domain.tasks import Task
+from bot.i18n import N_, Translator
+from bot.rendering.agenda import entry_text, task_item
+from bot.rendering.pdf import Block, Style, render_pdf
+
+OUTCOME_NAMES = {
+    Outcome.DISCUSSED: N_("discussed"),
+    Outcome.SOLVED: N_("solved"),
+    Outcome.CARRIED: N_("carried over to the next meeting"),
+    Outcome.TASK: N_("task agreed"),
+    Outcome.ACCEPTED: N_("proposal accepted"),
+    Outcome.DONE: N_("task done"),
+}
+
+
+def outcome_name(t: Translator, outcome: Outcome | None) -> str:
+    return t._(OUTCOME_NAMES[outcome]) if outcome else t._("not dealt with")
+
+
+def minutes_blocks(
+    t: Translator, minutes: Minutes, tasks: list[Task], now: datetime
+) -> list[Block]:
+    meeting = minutes.meeting
+    present = [m for m in minutes.members if m.user_id in minutes.present]
+    absent = [m for m in minutes.members if m.user_id not in minutes.present]
+
+    def names(people: list) -> str:  # type: ignore[type-arg]
+        return ", ".join(f"{p.display_name} ({p.org_name})" for p in people) or "—"
+
+    blocks = [
+        Block(
+            Style.TITLE, t._("Minutes of the meeting of the team {team}", team=minutes.team_name)
+        ),
+        Block(Style.META, t.datetime(meeting.starts_at) + " · " + meeting.place),
+        Block(Style.HEADING, t._("Present ({n})", n=len(present))),
+        Block(Style.ITEM, names(present)),
+        Block(Style.HEADING, t._("Absent ({n})", n=len(absent))),
+        Block(Style.ITEM, names(absent)),
+        Block(Style.HEADING, t._("Items and decisions")),
+    ]
+    for number, item in enumerate(minutes.items, start=1):
+        text = f"{number}. {entry_text(t, item.entry, now)} — {outcome_name(t, item.outcome)}"
+        blocks.append(Block(Style.ITEM, text))
+        if item.note:
+            blocks.append(Block(Style.NOTE, t._("Note: {note}", note=item.note)))
+    if not minutes.items:
+        blocks.append(Block(Style.NOTE, t._("The agenda was empty.")))
+    blocks.append(Block(Style.HEADING, t._("Tasks agreed")))
+    blocks += [Block(Style.ITEM, "• " + task_item(t, task, now)) for task in tasks]
+    if not tasks:
+        blocks.append(Block(Style.NOTE, t._("No new tasks.")))
+    return blocks
+
+
+def minutes_lines(t: Translator, minutes: Minutes, tasks: list[Task], now: datetime) -> list[str]:
+    lines = []
+    for block in minutes_blocks(t, minutes, tasks, now):
+        text = html.escape(block.text, quote=False)
+        match block.style:
+            case Style.TITLE:
+                lines.append(f"📝 <b>{text}</b>")
+            case Style.META:
+                lines.append(f"🗓 {text}")
+            case Style.HEADING:
+                lines += ["", f"<b>{text}</b>"]
+            case Style.NOTE:
+                lines.append(f"<i>{text}</i>")
+            case _:
+                lines.append(text)
+    return lines
+
+
+def minutes_pdf(t: Translator, minutes: Minutes, tasks: list[Task], now: datetime) -> bytes:
+    blocks = minutes_blocks(t, minutes, tasks, now)
+    return render_pdf(blocks[0].text, blocks)
+
+
+def minutes_filename(minutes: Minutes) -> str:
+    return f"zapis-{minutes.meeting.local_start:%Y-%m-%d}.pdf"

@@ -1,0 +1,291 @@
+"""Minutes (zápis): the coordinator marks attendance and steps through the agenda item by item;
+on finishing, the outcomes are applied (problem statuses, tasks), the meeting is marked held and
+the minutes go to every member as text and PDF. Items left open simply stay open, so they come
+back on the next agenda.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.domain.agenda import AgendaEntry, AgendaTopic
+from bot.domain.meetings import Answer, DueKind, Meeting, MeetingStatus
+from bot.domain.minutes import Minutes, MinutesItem, Outcome
+from bot.domain.models import Team
+from bot.domain.notices import Notice
+from bot.domain.problems import Proposal, ProposalStatus, Status
+from bot.domain.tasks import Task, TaskStatus
+from bot.services import agenda, authz, notify
+from bot.services.authz import Action, Actor
+from bot.services.base import Service
+from bot.services.errors import (
+    AlreadyDone,
+    BadTransition,
+    MeetingNotFound,
+    MeetingOver,
+    NotAllowed,
+    NotFound,
+)
+from bot.services.problems import apply_status
+from bot.services.proposals import apply_decision
+from bot.services.text import clean_text
+from bot.storage.agenda import FrozenItem
+from bot.storage.repos import Repos
+
+log = logging.getLogger(__name__)
+
+#: minutes may be started this long before the meeting's start (people arrive early)
+EARLY = timedelta(hours=1)
+NOTE_MAX = 1000
+_FOR_PROBLEMS = {Outcome.DISCUSSED, Outcome.SOLVED, Outcome.CARRIED, Outcome.TASK, Outcome.ACCEPTED}
+_FOR_TASKS = {Outcome.DONE, Outcome.CARRIED}
+_FOR_TOPICS = {Outcome.DISCUSSED, Outcome.CARRIED, Outcome.TASK}
+
+
+def allowed_outcomes(entry: AgendaEntry) -> set[Outcome]:
+    if entry.problem is not None:
+        return _FOR_PROBLEMS
+    if entry.task is not None:
+        return _FOR_TASKS
+    return _FOR_TOPICS
+
+
+class MinutesService(Service):
+    async def teams(self, actor: Actor) -> list[Team]:
+        async with self.db.read() as repos:
+            return await authz.teams_for(repos, actor, Action.MANAGE_MEETINGS)
+
+    async def meeting_to_minute(self, actor: Actor, team_id: int) -> int | None:
+        """The meeting being minuted, else the latest one that has (nearly) started."""
+        async with self.db.read() as repos:
+            await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
+            running = await repos.minutes.in_progress(team_id)
+            if running is not None:
+                return running
+            return await repos.minutes.minutable(team_id, self.clock.now() + EARLY)
+
+    async def start(self, actor: Actor, meeting_id: int) -> Minutes:
+        """Begin (or resume) the minutes: the agenda is frozen if it was not, the items are
+        snapshotted, those who said they would come are marked present."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await _managed(repos, actor, meeting_id)
+            if await repos.minutes.state(meeting_id) is None:
+                if meeting.status is not MeetingStatus.SCHEDULED:
+                    raise MeetingOver(meeting.status.value)
+                if meeting.starts_at > now + EARLY:
+                    raise MeetingOver("not started")
+                await agenda.freeze_and_send(repos, meeting, now, late=False, send=False)
+                whole = await agenda.load(repos, meeting)
+                items = [_frozen(entry) for entry in whole.entries]
+                await repos.minutes.start(meeting_id, items, actor.user_id, now)
+                for line in await repos.meetings.attendance(meeting.team_id, meeting_id):
+                    if line.answer is Answer.YES:
+                        await repos.minutes.set_present(meeting_id, line.user_id, True)
+            return await _load(repos, meeting)
+
+    async def get(self, actor: Actor, meeting_id: int) -> Minutes:
+        async with self.db.read() as repos:
+            meeting = await _managed(repos, actor, meeting_id)
+            return await _load(repos, meeting)
+
+    async def toggle_present(self, actor: Actor, meeting_id: int, user_id: int) -> Minutes:
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            if await repos.memberships.get(meeting.team_id, user_id) is None:
+                raise NotFound(str(user_id))
+            present = user_id in await repos.minutes.present(meeting_id)
+            await repos.minutes.set_present(meeting_id, user_id, not present)
+            return await _load(repos, meeting)
+
+    async def set_outcome(
+        self, actor: Actor, meeting_id: int, position: int, outcome: Outcome
+    ) -> Minutes:
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            minutes = await _load(repos, meeting)
+            item = _item(minutes, position)
+            if outcome not in allowed_outcomes(item.entry):
+                raise BadTransition(outcome.value)
+            await repos.minutes.set_outcome(meeting_id, position, outcome)
+            return await _load(repos, meeting)
+
+    async def set_note(
+        self, actor: Actor, meeting_id: int, position: int, text: str | None
+    ) -> None:
+        note = clean_text(text, min_len=1, max_len=NOTE_MAX)
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            _item(await _load(repos, meeting), position)
+            await repos.minutes.set_note(meeting_id, position, note)
+
+    async def proposals(self, actor: Actor, meeting_id: int, position: int) -> list[Proposal]:
+        async with self.db.read() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            item = _item(await _load(repos, meeting), position)
+            if item.entry.problem is None:
+                return []
+            found = await repos.proposals.for_problem(meeting.team_id, item.entry.problem.id)
+            return [p for p in found if p.status is ProposalStatus.OPEN]
+
+    async def accept_proposal(
+        self, actor: Actor, meeting_id: int, position: int, proposal_id: int
+    ) -> Proposal:
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            item = _item(await _load(repos, meeting), position)
+            proposal = await repos.proposals.get(meeting.team_id, proposal_id)
+            problem = item.entry.problem
+            if proposal is None or problem is None or proposal.problem_id != problem.id:
+                raise NotFound(str(proposal_id))
+            if proposal.status is not ProposalStatus.OPEN:
+                raise AlreadyDone(proposal.status.value)
+            decided = await apply_decision(repos, actor, proposal, True, "", now)
+            await repos.minutes.set_outcome(meeting_id, position, Outcome.ACCEPTED)
+        self.wake_outbox()
+        return decided
+
+    async def finish(self, actor: Actor, meeting_id: int) -> Minutes:
+        """Apply the outcomes, mark the meeting held and send the minutes to every member."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            minutes = await _load(repos, meeting)
+            for item in minutes.items:
+                await _apply(repos, actor, item, now)
+            held = meeting.model_copy(update={"status": MeetingStatus.HELD})
+            await repos.meetings.update(held, now)
+            await repos.minutes.finish(meeting_id, now)
+            payload = {"meeting_id": meeting_id}
+            await notify.to_members(repos, meeting.team_id, Notice.MINUTES, payload, now)
+            await notify.to_linked_group(repos, meeting.team_id, Notice.MINUTES_GROUP, payload, now)
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "meeting.minutes",
+                team_id=meeting.team_id,
+                object_type="meeting",
+                object_id=meeting_id,
+                details={"items": len(minutes.items), "present": len(minutes.present)},
+            )
+            fresh = await repos.meetings.get(meeting.team_id, meeting_id)
+            assert fresh is not None
+            result = await _load(repos, fresh)
+        self.wake_outbox()
+        return result
+
+    async def for_reader(self, reader: Actor, meeting_id: int) -> tuple[Minutes, list[Task]]:
+        """Finished minutes as a member may read them, with the tasks agreed at the meeting."""
+        async with self.db.read() as repos:
+            team_id = await repos.meetings.team_of(meeting_id)
+            if team_id is None:
+                raise MeetingNotFound(str(meeting_id))
+            role = await authz.role_in(repos, reader, team_id)
+            meeting = await repos.meetings.get(team_id, meeting_id)
+            if role is None or meeting is None:
+                raise MeetingNotFound(str(meeting_id))
+            minutes = await _load(repos, meeting)
+            items = [i for i in minutes.items if agenda.shown_to(i.entry, reader, role)]
+            tasks = await repos.tasks.of_meeting(team_id, meeting_id)
+            return minutes.model_copy(update={"items": items}), tasks
+
+
+async def _apply(repos: Repos, actor: Actor, item: MinutesItem, now: datetime) -> None:
+    """Turn one outcome into the change it means; a change no longer possible is skipped."""
+    entry = item.entry
+    try:
+        if entry.problem is not None:
+            problem = await repos.problems.get(entry.problem.team_id, entry.problem.id)
+            if problem is None:
+                return
+            if item.outcome in (Outcome.DISCUSSED, Outcome.TASK, Outcome.ACCEPTED) and (
+                problem.status is Status.NEW
+            ):
+                await apply_status(repos, actor, problem, Status.DISCUSSED, now)
+            elif item.outcome is Outcome.SOLVED and problem.status is not Status.SOLVED:
+                await apply_status(repos, actor, problem, Status.SOLVED, now)
+        elif entry.task is not None and item.outcome is Outcome.DONE:
+            task = await repos.tasks.get(entry.task.team_id, entry.task.id)
+            if task is not None and task.status is not TaskStatus.DONE:
+                await repos.tasks.set_status(task, TaskStatus.DONE, now)
+                await repos.due.drop_pending((DueKind.TASK_REMINDER, DueKind.TASK_OVERDUE), task.id)
+    except BadTransition as error:
+        log.info("minutes outcome %s not applied: %s", item.outcome, error)
+
+
+def _frozen(entry: AgendaEntry) -> FrozenItem:
+    return FrozenItem(
+        entry.section,
+        entry.problem.id if entry.problem else None,
+        entry.topic.id if entry.topic else None,
+        entry.task.id if entry.task else None,
+    )
+
+
+def _item(minutes: Minutes, position: int) -> MinutesItem:
+    for item in minutes.items:
+        if item.position == position:
+            return item
+    raise NotFound(str(position))
+
+
+async def _managed(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
+    team_id = await repos.meetings.team_of(meeting_id)
+    if team_id is None:
+        raise MeetingNotFound(str(meeting_id))
+    try:
+        await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+    except NotAllowed:
+        raise MeetingNotFound(str(meeting_id)) from None
+    await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
+    meeting = await repos.meetings.get(team_id, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound(str(meeting_id))
+    return meeting
+
+
+async def _editable(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
+    meeting = await _managed(repos, actor, meeting_id)
+    state = await repos.minutes.state(meeting_id)
+    if state is None:
+        raise MeetingOver("not started")
+    if state[1] is not None:
+        raise AlreadyDone("minutes finished")
+    return meeting
+
+
+async def _load(repos: Repos, meeting: Meeting) -> Minutes:
+    state = await repos.minutes.state(meeting.id)
+    assert state is not None
+    rows = await repos.minutes.items(meeting.id)
+    problems = await repos.agenda.problems(
+        meeting.team_id, [r[1].problem_id for r in rows if r[1].problem_id]
+    )
+    topics = await repos.agenda.topic_texts(
+        meeting.id, [r[1].topic_id for r in rows if r[1].topic_id]
+    )
+    tasks = await repos.tasks.by_ids(meeting.team_id, [r[1].task_id for r in rows if r[1].task_id])
+    items = []
+    for position, frozen, outcome, note in rows:
+        if frozen.problem_id in problems:
+            entry = AgendaEntry(section=frozen.section, problem=problems[frozen.problem_id])
+        elif frozen.task_id in tasks:
+            entry = AgendaEntry(section=frozen.section, task=tasks[frozen.task_id])
+        elif frozen.topic_id in topics:
+            topic = AgendaTopic(id=frozen.topic_id, text=topics[frozen.topic_id])
+            entry = AgendaEntry(section=frozen.section, topic=topic)
+        else:
+            continue
+        items.append(MinutesItem(position=position, entry=entry, outcome=outcome, note=note))
+    team = await repos.teams.get(meeting.team_id)
+    return Minutes(
+        meeting=meeting,
+        team_name=team.name if team else "",
+        items=items,
+        members=await repos.memberships.list_members(meeting.team_id),
+        present=await repos.minutes.present(meeting.id),
+        started_at=state[0],
+        finished_at=state[1],
+    )

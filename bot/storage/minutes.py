@@ -1,0 +1,126 @@
+"""Minutes: the snapshot of the agenda being minuted, attendance, outcomes and notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.agenda import Section
+from bot.domain.minutes import Outcome
+from bot.storage.agenda import FrozenItem
+from bot.storage.base import Repo, from_db, to_db
+
+
+class MinutesRepo(Repo):
+    async def start(self, meeting_id: int, items: list[FrozenItem], by: int, now: datetime) -> bool:
+        """Begin minuting with a snapshot of the agenda; False if it was begun before."""
+        changed = await self._exec(
+            "INSERT OR IGNORE INTO minutes (meeting_id, started_by, started_at) VALUES (?, ?, ?)",
+            (meeting_id, by, to_db(now)),
+        )
+        if not changed:
+            return False
+        for position, item in enumerate(items):
+            await self._exec(
+                "INSERT INTO minutes_items (meeting_id, position, section, problem_id, topic_id, "
+                "task_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    meeting_id,
+                    position,
+                    item.section.value,
+                    item.problem_id,
+                    item.topic_id,
+                    item.task_id,
+                ),
+            )
+        return True
+
+    async def state(self, meeting_id: int) -> tuple[datetime, datetime | None] | None:
+        row = await self._one(
+            "SELECT started_at, finished_at FROM minutes WHERE meeting_id = ?", (meeting_id,)
+        )
+        if row is None:
+            return None
+        started = from_db(row[0])
+        assert started is not None
+        return started, from_db(row[1])
+
+    async def items(
+        self, meeting_id: int
+    ) -> list[tuple[int, FrozenItem, Outcome | None, str | None]]:
+        rows = await self._all(
+            "SELECT position, section, problem_id, topic_id, task_id, outcome, note "
+            "FROM minutes_items WHERE meeting_id = ? ORDER BY position",
+            (meeting_id,),
+        )
+        return [
+            (
+                r[0],
+                FrozenItem(Section(r[1]), r[2], r[3], r[4]),
+                Outcome(r[5]) if r[5] else None,
+                r[6],
+            )
+            for r in rows
+        ]
+
+    async def set_outcome(self, meeting_id: int, position: int, outcome: Outcome | None) -> bool:
+        return (
+            await self._exec(
+                "UPDATE minutes_items SET outcome = ? WHERE meeting_id = ? AND position = ?",
+                (outcome.value if outcome else None, meeting_id, position),
+            )
+            > 0
+        )
+
+    async def set_note(self, meeting_id: int, position: int, note: str) -> bool:
+        return (
+            await self._exec(
+                "UPDATE minutes_items SET note = ? WHERE meeting_id = ? AND position = ?",
+                (note, meeting_id, position),
+            )
+            > 0
+        )
+
+    async def present(self, meeting_id: int) -> set[int]:
+        rows = await self._all(
+            "SELECT user_id FROM minutes_attendance WHERE meeting_id = ?", (meeting_id,)
+        )
+        return {r[0] for r in rows}
+
+    async def set_present(self, meeting_id: int, user_id: int, present: bool) -> None:
+        if present:
+            await self._exec(
+                "INSERT OR IGNORE INTO minutes_attendance (meeting_id, user_id) VALUES (?, ?)",
+                (meeting_id, user_id),
+            )
+        else:
+            await self._exec(
+                "DELETE FROM minutes_attendance WHERE meeting_id = ? AND user_id = ?",
+                (meeting_id, user_id),
+            )
+
+    async def finish(self, meeting_id: int, now: datetime) -> bool:
+        return (
+            await self._exec(
+                "UPDATE minutes SET finished_at = ? WHERE meeting_id = ? AND finished_at IS NULL",
+                (to_db(now), meeting_id),
+            )
+            > 0
+        )
+
+    async def in_progress(self, team_id: int) -> int | None:
+        row = await self._one(
+            "SELECT m.id FROM minutes x JOIN meetings m ON m.id = x.meeting_id "
+            "WHERE m.team_id = ? AND x.finished_at IS NULL ORDER BY m.starts_at DESC LIMIT 1",
+            (team_id,),
+        )
+        return int(row[0]) if row else None
+
+    async def minutable(self, team_id: int, until: datetime) -> int | None:
+        """The team's latest scheduled meeting that has started by ``until``, not yet minuted."""
+        row = await self._one(
+            "SELECT m.id FROM meetings m LEFT JOIN minutes x ON x.meeting_id = m.id "
+            "WHERE m.team_id = ? AND m.status = 'scheduled' AND m.starts_at <= ? "
+            "AND x.meeting_id IS NULL ORDER BY m.starts_at DESC LIMIT 1",
+            (team_id, to_db(until)),
+        )
+        return int(row[0]) if row else None
