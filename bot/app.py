@@ -31,6 +31,7 @@ from bot.handlers import (
     still_solved,
     tasks,
     team_settings,
+    team_timing,
     teams,
 )
 from bot.handlers.context import BotContext, BotData
@@ -109,6 +110,7 @@ def build_application(
         problem_list,
         problem_detail,
         team_settings,
+        team_timing,
         meetings,
         agenda,
         tasks,

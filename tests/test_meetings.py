@@ -391,3 +391,36 @@ async def test_a_restart_mid_dialogue_keeps_what_was_typed(bot):
     await petra.press("✅ Naplánovat a pozvat všechny")
     assert said(petra, "Schůzka je naplánována")
     assert len(invitations(jan)) == 1
+
+
+async def test_a_coordinator_changes_the_team_timing_and_reminders_follow(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    await petra.send("/team")
+    assert "Připomínky před schůzkou: 24 h, 1 h" in petra.last().text
+    assert "Program se uzavírá a rozesílá 48 h předem" in petra.last().text
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("⏰ Změnit připomínky")
+    await petra.send("3 týdny")
+    assert "Napište prosím doby mezi 1 minutou a 14 dny" in petra.last().text
+    await petra.send("30d")
+    assert "Napište prosím doby" in petra.last().text
+    await petra.send("2h, 90m, 2h")
+    assert "Připomínky před schůzkou: 2 h, 1 h 30 min" in petra.last().text
+    await petra.press("📋 Změnit, kdy se uzavírá program")
+    await petra.send("3d")
+    assert "Program se uzavírá a rozesílá 3 d předem" in petra.last().text
+    # the meeting's reminders moved: nothing a day before, one 2 hours before
+    bot.clock.set(MEETING_UTC - timedelta(hours=24))
+    await run_due(bot)
+    assert reminders(jan.inbox) == []
+    bot.clock.set(MEETING_UTC - timedelta(hours=2))
+    await run_due(bot)
+    assert len(reminders(jan.inbox)) == 1
+    # members may not change it
+    answer = await jan.press_data("tt:r:1")
+    assert answer is not None and answer.show_alert
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("↺ Vrátit výchozí")
+    assert "Připomínky před schůzkou: 24 h, 1 h" in petra.last().text

@@ -138,6 +138,11 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t._("That file is too large: at most {n} MB, please.", n=error.limit)
         case InputProblem.PAST:
             return t._("That moment has already passed. Please give a time in the future.")
+        case InputProblem.NOT_A_DURATION:
+            return t._(
+                "Please write durations between 1 minute and 14 days, e.g. <i>24h, 1h</i> or "
+                "<i>90m</i>."
+            )
         case InputProblem.TOO_FAR:
             return t._("That is too far ahead: at most two years, please.")
         case InputProblem.NOT_A_PHOTO:

@@ -22,6 +22,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.team_timing import timing_lines
 from bot.i18n import Translator
 from bot.services.authz import Action
 from bot.services.dialogues import LOCALITY
@@ -65,8 +66,10 @@ async def _settings(update: Update, ctx: BotContext, team_id: int) -> None:
     ]
     if team.group_chat_id is None:
         lines.append(t._("No group is linked yet (/linkgroup in the group)."))
+    lines += timing_lines(t, await ctx.services.meetings.timing(actor, team_id))
     rows: Rows = [
         [button("📍 " + t._("Localities"), f"ts:l:{team_id}")],
+        [button("⏰ " + t._("Meeting reminders and agenda"), f"tt:v:{team_id}")],
         [
             button(
                 t._("Turn group notices off")

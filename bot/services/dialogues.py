@@ -26,6 +26,7 @@ MEETING = "meeting"
 AGENDA_TOPIC = "agenda_topic"
 TASK = "task"
 MINUTES_NOTE = "minutes_note"
+TEAM_TIMING = "team_timing"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -37,6 +38,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     AGENDA_TOPIC: Action.MANAGE_MEETINGS,
     TASK: Action.MANAGE_MEETINGS,
     MINUTES_NOTE: Action.MANAGE_MEETINGS,
+    TEAM_TIMING: Action.MANAGE_TEAM,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

@@ -62,6 +62,7 @@ class InputProblem(StrEnum):
     NOT_A_PHOTO = "not_a_photo"
     PAST = "past"
     TOO_FAR = "too_far"
+    NOT_A_DURATION = "not_a_duration"
 
 
 class InvalidInput(ServiceError):

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config import parse_duration
 from bot.domain.meetings import (
     Answer,
     AttendanceLine,
@@ -50,6 +51,8 @@ PLACE_MIN, PLACE_MAX = 2, 200
 MEETING_LENGTH = timedelta(hours=2)
 #: work done later than this after its due time carries a "late" mark
 LATE_AFTER = timedelta(minutes=2)
+MAX_REMINDERS = 4
+MIN_OFFSET, MAX_OFFSET = timedelta(minutes=1), timedelta(days=14)
 #: how far ahead a meeting may be scheduled
 HORIZON = timedelta(days=730)
 _MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
@@ -240,6 +243,29 @@ class MeetingService(Service):
             await repos.meetings.set_answer(meeting_id, actor.user_id, answer, now)
         return meeting
 
+    async def timing(self, actor: Actor, team_id: int) -> MeetingSettings:
+        """The team's reminder offsets and agenda lead (for its coordinators)."""
+        async with self.db.read() as repos:
+            await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+            return await self._settings(repos, team_id)
+
+    async def set_timing_text(
+        self, actor: Actor, team_id: int, *, reminders: str | None = None, lead: str | None = None
+    ) -> MeetingSettings:
+        """Change one of the two from what a coordinator typed (``24h, 1h`` or ``48h``)."""
+        current = await self.timing(actor, team_id)
+        offsets = tuple(current.reminders)
+        agenda_lead = current.agenda_lead
+        if reminders is not None:
+            offsets = tuple(
+                sorted({_duration(part) for part in reminders.split(",")}, reverse=True)
+            )
+            if not 1 <= len(offsets) <= MAX_REMINDERS:
+                raise InvalidInput(InputProblem.TOO_LONG, limit=MAX_REMINDERS)
+        if lead is not None:
+            agenda_lead = _duration(lead)
+        return await self.set_team_settings(actor, team_id, offsets, agenda_lead)
+
     async def set_team_settings(
         self,
         actor: Actor,
@@ -411,6 +437,16 @@ class MeetingService(Service):
     def _woken(self) -> None:
         self.wake_outbox()
         self.wake_due()
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        value = parse_duration(text)
+    except ValueError:
+        raise InvalidInput(InputProblem.NOT_A_DURATION) from None
+    if not MIN_OFFSET <= value <= MAX_OFFSET:
+        raise InvalidInput(InputProblem.NOT_A_DURATION)
+    return value
 
 
 def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:

@@ -1,0 +1,133 @@
+"""A team's meeting timing (coordinator, from ``/team``): how long before a meeting reminders
+go out and when the agenda is frozen and sent. Typed as durations: ``24h, 1h`` and ``48h``.
+
+Callback data ``tt:<action>:<team>``; the service re-checks the coordinator role.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.domain.meetings import MeetingSettings
+from bot.domain.models import Draft
+from bot.handlers.common import (
+    BadButton,
+    Rows,
+    as_int,
+    button,
+    callback_args,
+    guarded,
+    keyboard,
+    nav_row,
+    require_actor,
+    show,
+)
+from bot.handlers.context import BotContext
+from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.i18n import Translator
+from bot.services.dialogues import TEAM_TIMING
+
+REMINDERS, LEAD = "reminders", "lead"
+
+
+def duration_text(t: Translator, value: timedelta) -> str:
+    """``3 d``, ``48 h``, ``1 h 30 min``, ``45 min`` (whole days from three days up)."""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days >= 3 and not rest:
+        return t._("{n} d", n=days)
+    hours += days * 24
+    if hours:
+        parts.append(t._("{n} h", n=hours))
+    if mins or not parts:
+        parts.append(t._("{n} min", n=mins))
+    return " ".join(parts)
+
+
+def timing_lines(t: Translator, settings: MeetingSettings) -> list[str]:
+    reminders = ", ".join(duration_text(t, r) for r in settings.reminders) or "—"
+    return [
+        t._("Reminders before a meeting: {offsets}", offsets=reminders),
+        t._(
+            "The agenda is frozen and sent {lead} before.",
+            lead=duration_text(t, settings.agenda_lead),
+        ),
+    ]
+
+
+async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
+    actor = require_actor(update, ctx)
+    settings = await ctx.services.meetings.timing(actor, team_id)
+    lines = ["<b>" + t._("Meeting reminders and agenda") + "</b>", *timing_lines(t, settings)]
+    if not settings.custom:
+        lines.append("<i>" + t._("(the defaults of the configuration)") + "</i>")
+    rows: Rows = [
+        [button("⏰ " + t._("Change reminders"), f"tt:r:{team_id}")],
+        [button("📋 " + t._("Change the agenda lead time"), f"tt:l:{team_id}")],
+    ]
+    if settings.custom:
+        rows.append([button("↺ " + t._("Back to the defaults"), f"tt:d:{team_id}")])
+    rows.append([button("« " + t._("Back"), f"ts:t:{team_id}")])
+    await show(update, "\n".join(lines), keyboard(rows))
+
+
+@guarded
+async def on_button(update: Update, ctx: BotContext) -> None:
+    action, value = callback_args(update, "tt", 2)
+    team_id = as_int(value)
+    t = await ctx.tr(update)
+    actor = require_actor(update, ctx)
+    meetings = ctx.services.meetings
+    match action:
+        case "v":
+            await _screen(update, ctx, t, team_id)
+        case "d":
+            await meetings.set_team_settings(actor, team_id, None, None)
+            await _screen(update, ctx, t, team_id)
+        case "r" | "l":
+            await meetings.timing(actor, team_id)
+            step = REMINDERS if action == "r" else LEAD
+            await ctx.services.dialogues.start(actor.user_id, TEAM_TIMING, step, team_id=team_id)
+            question = (
+                t._(
+                    "How long before a meeting should reminders go out? Write one to four "
+                    "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
+                )
+                if step == REMINDERS
+                else t._(
+                    "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."
+                )
+            )
+            await show(update, question, keyboard([nav_row(t)]))
+        case _:
+            raise BadButton(action)
+
+
+async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    actor = require_actor(update, ctx)
+    assert draft.team_id is not None
+    message = update.effective_message
+    text = message.text if message is not None else ""
+    if draft.step == REMINDERS:
+        await ctx.services.meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+    else:
+        await ctx.services.meetings.set_timing_text(actor, draft.team_id, lead=text or "")
+    await ctx.services.dialogues.finish(actor.user_id)
+    await _screen(update, ctx, t, draft.team_id)
+
+
+async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+    await ctx.services.dialogues.finish(draft.user_id)
+    assert draft.team_id is not None
+    await _screen(update, ctx, await ctx.tr(update), draft.team_id)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    register_dialogue(TEAM_TIMING, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^tt:"))
