@@ -89,3 +89,37 @@ def test_sandbox_report_with_photo_reaches_the_coordinator():
     assert "Jan Novák: nahlásil(a) problém" in out
     assert "1 problém · otevřené, 🔴 akutní" in out
     assert "Traceback" not in result.stderr
+
+
+MEETING_SCRIPT = "\n".join(
+    [
+        "/as Petra",
+        "/meeting",
+        ":1",  # Naplánovat schůzku
+        "pozítří 14:00",
+        ":1",  # Ano
+        "Radnice Poruba, zasedačka 2",
+        ":1",  # Ne, jednorázově
+        ":1",  # Naplánovat a pozvat všechny
+        "/as Lucie",
+        ":2",  # Nepřijdu (on the newest message with buttons: her invitation)
+        ":clock +3d",
+        ":quit",
+    ]
+)
+
+
+def test_sandbox_meeting_invitation_agenda_and_reminders_as_the_clock_moves():
+    result = run_sandbox("--demo", script=MEETING_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Rozumím:" in out
+    assert "[→ Jan · zpráva" in out and "Pozvánka na schůzku týmu" in out
+    assert "📎 schuzka-" in out and ".ics" in out
+    assert "Program schůzky týmu Poruba" in out  # the lead time had passed: sent at once
+    assert "📎 program-" in out
+    reminders = [block for block in out.split("\n[") if "Připomínka: schůzka týmu" in block]
+    assert any(block.startswith("→ Jan") for block in reminders)
+    assert not any(block.startswith("→ Lucie") for block in reminders)  # she declined
+    assert "opožděně" not in out  # moving the clock is time passing, not downtime
+    assert "Traceback" not in result.stderr
