@@ -29,7 +29,9 @@ async def test_a_coordinator_gives_a_member_a_task_on_a_problem(bot):
     await report(jan)
     await new_task(petra)
     assert "Úkol je uložen" in petra.last().text
-    assert "Domluvit s MP večerní hlídky u hřiště — Jan Členová" in petra.last().text
+    assert (
+        "Domluvit s MP večerní hlídky u hřiště — Jan Členová, Charita Ostrava" in petra.last().text
+    )
     assert "termín 15. 12. 2026" in petra.last().text
     notice = [m for m in jan.inbox if "Nový úkol pro vás" in m.text]
     assert len(notice) == 1 and notice[0].button_texts() == ["✅ Hotovo", "⛔ Zablokováno"]

@@ -61,8 +61,11 @@ class TaskService(Service):
             raise InvalidInput(InputProblem.PAST)
         async with self.db.transaction() as repos:
             await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
-            if owner_id is not None and await repos.memberships.get(team_id, owner_id) is None:
-                raise NotAllowed("owner")
+            if owner_id is not None:
+                owner = await repos.memberships.member(team_id, owner_id)
+                if owner is None:
+                    raise NotAllowed("owner")
+                org = org or owner.org_name  # the member answers for their organisation
             if owner_id is None and org is None:
                 raise InvalidInput(InputProblem.EMPTY)
             if problem_id is not None:
