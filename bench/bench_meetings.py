@@ -1,0 +1,143 @@
+"""Meetings at scale, in-process against the emulator (no network).
+
+Run: .venv/bin/python bench/bench_meetings.py [members] [problems]
+Prints the time of /agenda (compiling and splitting a draft), of a cold agenda PDF, of the agenda
+fan-out at the lead time (text + PDF to every member) and of a reminder fan-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Update
+
+from bot.app import build_application, on_shutdown, on_startup
+from bot.config import Settings
+from bot.domain.models import OrgType, Role
+from bot.domain.problems import Category, Urgency
+from bot.i18n import Translator
+from bot.rendering.agenda import agenda_pdf
+from bot.rendering.pdf import _render
+from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.request import EmulatorRequest
+from bot.scheduling.clock import FakeClock
+from bot.services.authz import Actor
+from bot.services.members import Profile
+from bot.services.reports import ReportDraft
+
+
+def ms(samples: list[float]) -> str:
+    return f"median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms"
+
+
+async def main(members: int, problems: int) -> None:
+    clock = FakeClock(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
+    emu = TelegramEmulator(clock=clock.now)
+    admin = emu.user("Správce")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            token=emu.token,
+            db=Path(tmp) / "bench.db",
+            admins=[admin.id],
+            api_url="http://emulator.invalid",
+        )
+        app = build_application(
+            settings,
+            clock=clock,
+            request=EmulatorRequest(emu),
+            get_updates_request=EmulatorRequest(emu),
+            rate_limit=False,
+        )
+        await app.initialize()
+        await on_startup(app)
+
+        async def dispatch(raw: dict) -> None:  # type: ignore[type-arg]
+            await app.process_update(Update.de_json(raw, app.bot))
+            await app.bot_data.outbox.settle()
+
+        emu.dispatcher = dispatch
+        services = app.bot_data.services
+        boss = Actor(user_id=admin.id, is_admin=True)
+        team = await services.teams.create(boss, "Poruba")
+        people = []
+        for index in range(members):
+            person = emu.user(f"Člen{index}")
+            emu.mark_started(person)
+            role = Role.COORDINATOR if index == 0 else Role.MEMBER
+            invite = await services.invites.create(boss, team.id, role)
+            opened = await services.invites.open(invite.code, person.id)
+            profile = Profile(f"Člen {index}", OrgType.NNO, "Charita Ostrava")
+            await services.members.join(person.id, team.id, opened.invite.id, profile)
+            people.append(person)
+        coordinator = people[0]
+        categories = list(Category)
+        for i in range(problems):
+            draft = ReportDraft.new().model_copy(
+                update={
+                    "category": categories[i % len(categories)],
+                    "locality": f"Lokalita s dlouhým názvem číslo {i % 37}",
+                    "description": f"Popis situace číslo {i}, opakuje se každý večer u domu.",
+                    "urgency": Urgency.ACUTE if i % 10 == 0 else Urgency.NORMAL,
+                }
+            )
+            await services.reports.submit(
+                Actor(user_id=people[1].id), team.id, draft, personal_data_confirmed=True
+            )
+        start = clock.now() + timedelta(days=7)
+        meeting = await services.meetings.schedule(
+            Actor(user_id=coordinator.id), team.id, start, "Radnice Poruba"
+        )
+        await app.bot_data.outbox.settle()
+
+        drafts: list[float] = []
+        for _ in range(10):
+            began = time.perf_counter()
+            await coordinator.send("/agenda")
+            drafts.append(time.perf_counter() - began)
+
+        agenda, _ = await services.agenda.for_meeting(Actor(user_id=coordinator.id), meeting.id)
+        t = Translator("cs", settings.tz)
+        pdfs: list[float] = []
+        for _ in range(5):
+            _render.cache_clear()
+            began = time.perf_counter()
+            agenda_pdf(t, agenda, clock.now())
+            pdfs.append(time.perf_counter() - began)
+
+        clock.set(start - timedelta(hours=48))
+        began = time.perf_counter()
+        await app.bot_data.due.run_due()
+        app.bot_data.outbox.kick()
+        await app.bot_data.outbox.settle()
+        fan_out = time.perf_counter() - began
+        sent = sum(1 for p in people for m in emu.messages(p.id) if m.document is not None)
+
+        clock.set(start - timedelta(hours=24))
+        began = time.perf_counter()
+        await app.bot_data.due.run_due()
+        app.bot_data.outbox.kick()
+        await app.bot_data.outbox.settle()
+        reminder = time.perf_counter() - began
+
+        print(f"{members} members, {problems} open problems")
+        print(f"/agenda (draft compiled, split, sent): {ms(drafts)}")
+        print(f"agenda PDF, cold: {ms(pdfs)}")
+        print(f"agenda fan-out at the lead time (text parts + PDF to all): {fan_out:.2f} s")
+        print(f"documents delivered so far (.ics + PDF): {sent}")
+        print(f"reminder fan-out: {reminder * 1000:.0f} ms")
+        await on_shutdown(app)
+        await app.shutdown()
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]]
+    asyncio.run(main(*(args or [30, 150])))
