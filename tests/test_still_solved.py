@@ -66,3 +66,20 @@ async def test_a_problem_reopened_meanwhile_is_not_asked_about(bot):
     bot.advance(STILL_SOLVED_AFTER)
     await run_due(bot)
     assert not said(jan, "Je stále vyřešený?")
+
+
+async def test_a_team_sets_when_the_question_is_asked(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    assert "po 28 d zeptám" in petra.last().text
+    await petra.press("❔ Změnit dotaz „stále vyřešeno?“")
+    await petra.send("200d")
+    assert "Napište prosím počet dní mezi 1 a 182" in petra.last().text
+    await petra.send("14d")
+    assert "po 14 d zeptám" in petra.last().text
+    await report(jan)
+    await solve(bot, petra)
+    bot.advance(timedelta(days=14))
+    await run_due(bot)
+    assert said(jan, "Je stále vyřešený?")

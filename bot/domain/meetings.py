@@ -85,6 +85,8 @@ class MeetingSettings(_Model):
 
     reminders: tuple[timedelta, ...]
     agenda_lead: timedelta
+    #: when the reporter of a solved problem is asked whether it still is
+    still_solved_after: timedelta
     custom: bool = False
 
 

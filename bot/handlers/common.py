@@ -138,6 +138,10 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t._("That file is too large: at most {n} MB, please.", n=error.limit)
         case InputProblem.PAST:
             return t._("That moment has already passed. Please give a time in the future.")
+        case InputProblem.NOT_A_DURATION if error.limit > 14:
+            return t._(
+                "Please write a number of days between 1 and {n}, e.g. <i>28d</i>.", n=error.limit
+            )
         case InputProblem.NOT_A_DURATION:
             return t._(
                 "Please write durations between 1 minute and 14 days, e.g. <i>24h, 1h</i> or "

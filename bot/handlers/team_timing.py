@@ -30,7 +30,7 @@ from bot.handlers.dialogue import DialogueSteps, register_dialogue
 from bot.i18n import Translator
 from bot.services.dialogues import TEAM_TIMING
 
-REMINDERS, LEAD = "reminders", "lead"
+REMINDERS, LEAD, STILL_SOLVED = "reminders", "lead", "still_solved"
 
 
 def duration_text(t: Translator, value: timedelta) -> str:
@@ -57,6 +57,10 @@ def timing_lines(t: Translator, settings: MeetingSettings) -> list[str]:
             "The agenda is frozen and sent {lead} before.",
             lead=duration_text(t, settings.agenda_lead),
         ),
+        t._(
+            "Reporters are asked whether a solved problem still is after {after}.",
+            after=duration_text(t, settings.still_solved_after),
+        ),
     ]
 
 
@@ -69,6 +73,7 @@ async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) 
     rows: Rows = [
         [button("⏰ " + t._("Change reminders"), f"tt:r:{team_id}")],
         [button("📋 " + t._("Change the agenda lead time"), f"tt:l:{team_id}")],
+        [button("❔ " + t._("Change the still-solved question"), f"tt:s:{team_id}")],
     ]
     if settings.custom:
         rows.append([button("↺ " + t._("Back to the defaults"), f"tt:d:{team_id}")])
@@ -87,22 +92,25 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "v":
             await _screen(update, ctx, t, team_id)
         case "d":
-            await meetings.set_team_settings(actor, team_id, None, None)
+            await meetings.reset_timing(actor, team_id)
             await _screen(update, ctx, t, team_id)
-        case "r" | "l":
+        case "r" | "l" | "s":
             await meetings.timing(actor, team_id)
-            step = REMINDERS if action == "r" else LEAD
+            step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED}[action]
             await ctx.services.dialogues.start(actor.user_id, TEAM_TIMING, step, team_id=team_id)
-            question = (
-                t._(
+            question = {
+                REMINDERS: t._(
                     "How long before a meeting should reminders go out? Write one to four "
                     "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
-                )
-                if step == REMINDERS
-                else t._(
+                ),
+                LEAD: t._(
                     "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."
-                )
-            )
+                ),
+                STILL_SOLVED: t._(
+                    "How long after a problem is solved should its reporter be asked whether it "
+                    "still is? E.g. <i>28d</i> (1 to 182 days)."
+                ),
+            }[step]
             await show(update, question, keyboard([nav_row(t)]))
         case _:
             raise BadButton(action)
@@ -114,10 +122,13 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     assert draft.team_id is not None
     message = update.effective_message
     text = message.text if message is not None else ""
+    meetings = ctx.services.meetings
     if draft.step == REMINDERS:
-        await ctx.services.meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+        await meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+    elif draft.step == STILL_SOLVED:
+        await meetings.set_timing_text(actor, draft.team_id, still_solved=text or "")
     else:
-        await ctx.services.meetings.set_timing_text(actor, draft.team_id, lead=text or "")
+        await meetings.set_timing_text(actor, draft.team_id, lead=text or "")
     await ctx.services.dialogues.finish(actor.user_id)
     await _screen(update, ctx, t, draft.team_id)
 

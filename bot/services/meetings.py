@@ -40,6 +40,7 @@ from bot.services.errors import (
     MeetingOver,
     NotAllowed,
 )
+from bot.services.problems import STILL_SOLVED_AFTER
 from bot.services.text import clean_line
 from bot.storage.db import Database
 from bot.storage.repos import Repos
@@ -52,7 +53,7 @@ MEETING_LENGTH = timedelta(hours=2)
 #: work done later than this after its due time carries a "late" mark
 LATE_AFTER = timedelta(minutes=2)
 MAX_REMINDERS = 4
-MIN_OFFSET, MAX_OFFSET = timedelta(minutes=1), timedelta(days=14)
+STILL_SOLVED_RANGE = (timedelta(days=1), timedelta(days=182))
 #: how far ahead a meeting may be scheduled
 HORIZON = timedelta(days=730)
 _MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
@@ -250,9 +251,21 @@ class MeetingService(Service):
             return await self._settings(repos, team_id)
 
     async def set_timing_text(
-        self, actor: Actor, team_id: int, *, reminders: str | None = None, lead: str | None = None
+        self,
+        actor: Actor,
+        team_id: int,
+        *,
+        reminders: str | None = None,
+        lead: str | None = None,
+        still_solved: str | None = None,
     ) -> MeetingSettings:
         """Change one of the two from what a coordinator typed (``24h, 1h`` or ``48h``)."""
+        if still_solved is not None:
+            value = _duration(still_solved, STILL_SOLVED_RANGE)
+            async with self.db.transaction() as repos:
+                await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+                await repos.teams.set_still_solved_after(team_id, value)
+                return await self._settings(repos, team_id)
         current = await self.timing(actor, team_id)
         offsets = tuple(current.reminders)
         agenda_lead = current.agenda_lead
@@ -265,6 +278,12 @@ class MeetingService(Service):
         if lead is not None:
             agenda_lead = _duration(lead)
         return await self.set_team_settings(actor, team_id, offsets, agenda_lead)
+
+    async def reset_timing(self, actor: Actor, team_id: int) -> MeetingSettings:
+        async with self.db.transaction() as repos:
+            await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+            await repos.teams.set_still_solved_after(team_id, None)
+        return await self.set_team_settings(actor, team_id, None, None)
 
     async def set_team_settings(
         self,
@@ -428,10 +447,12 @@ class MeetingService(Service):
 
     async def _settings(self, repos: Repos, team_id: int) -> MeetingSettings:
         reminders, lead = await repos.teams.meeting_settings(team_id)
+        still_solved = await repos.teams.still_solved_after(team_id)
         return MeetingSettings(
             reminders=reminders if reminders is not None else self.default_reminders,
             agenda_lead=lead if lead is not None else self.default_agenda_lead,
-            custom=reminders is not None or lead is not None,
+            still_solved_after=still_solved or STILL_SOLVED_AFTER,
+            custom=reminders is not None or lead is not None or still_solved is not None,
         )
 
     def _woken(self) -> None:
@@ -439,13 +460,16 @@ class MeetingService(Service):
         self.wake_due()
 
 
-def _duration(text: str) -> timedelta:
+def _duration(
+    text: str, limits: tuple[timedelta, timedelta] = (timedelta(minutes=1), timedelta(days=14))
+) -> timedelta:
+    longest = limits[1].days  # the message names the range
     try:
         value = parse_duration(text)
     except ValueError:
-        raise InvalidInput(InputProblem.NOT_A_DURATION) from None
-    if not MIN_OFFSET <= value <= MAX_OFFSET:
-        raise InvalidInput(InputProblem.NOT_A_DURATION)
+        raise InvalidInput(InputProblem.NOT_A_DURATION, limit=longest) from None
+    if not limits[0] <= value <= limits[1]:
+        raise InvalidInput(InputProblem.NOT_A_DURATION, limit=longest)
     return value
 
 

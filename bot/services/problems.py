@@ -385,7 +385,7 @@ async def apply_status(
             DueKind.STILL_SOLVED,
             problem.team_id,
             problem.id,
-            now + STILL_SOLVED_AFTER,
+            now + (await repos.teams.still_solved_after(problem.team_id) or STILL_SOLVED_AFTER),
             now,
         )
     changed = await repos.problems.get(problem.team_id, problem.id)

@@ -309,4 +309,8 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (meeting_id, position)
     )
     """,
+    # 7: per team, how long after "solved" the reporter is asked whether it still is
+    """
+    ALTER TABLE teams ADD COLUMN still_solved_after INTEGER
+    """,
 ]

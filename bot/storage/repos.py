@@ -85,6 +85,16 @@ class TeamRepo(Repo):
         lead = timedelta(seconds=row[1]) if row[1] is not None else None
         return offsets_from_db(row[0]), lead
 
+    async def still_solved_after(self, team_id: int) -> timedelta | None:
+        row = await self._one("SELECT still_solved_after FROM teams WHERE id = ?", (team_id,))
+        return timedelta(seconds=row[0]) if row and row[0] is not None else None
+
+    async def set_still_solved_after(self, team_id: int, value: timedelta | None) -> None:
+        await self._exec(
+            "UPDATE teams SET still_solved_after = ? WHERE id = ?",
+            (int(value.total_seconds()) if value is not None else None, team_id),
+        )
+
     async def set_meeting_settings(
         self, team_id: int, reminders: tuple[timedelta, ...] | None, agenda_lead: timedelta | None
     ) -> None:
