@@ -424,3 +424,23 @@ async def test_a_coordinator_changes_the_team_timing_and_reminders_follow(bot):
     await petra.press("⏰ Připomínky schůzek a program")
     await petra.press("↺ Vrátit výchozí")
     assert "Připomínky před schůzkou: 24 h, 1 h" in petra.last().text
+
+
+async def test_a_reminder_follows_a_group_that_became_a_supergroup_unnoticed(bot):
+    petra, _jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    group = bot.emu.group("MDT Poruba")
+    await petra.add_bot_to(group)
+    await petra.send_to(group, "/linkgroup")
+    await schedule(petra)
+    old_id = group.id
+    dispatcher, bot.emu.dispatcher = bot.emu.dispatcher, None  # the bot misses the news
+    await group.migrate_to_supergroup()
+    bot.emu.dispatcher = dispatcher
+    bot.clock.set(MEETING_UTC - timedelta(hours=24))
+    await run_due(bot)
+    await run_due(bot)  # the retry after "migrated"
+    assert group.id != old_id
+    assert len(reminders(bot.emu.messages(group.id))) == 1
+    async with bot.db.read() as repos:
+        team = (await repos.teams.list_all())[0]
+    assert team.group_chat_id == group.id
