@@ -444,3 +444,17 @@ async def test_a_reminder_follows_a_group_that_became_a_supergroup_unnoticed(bot
     async with bot.db.read() as repos:
         team = (await repos.teams.list_all())[0]
     assert team.group_chat_id == group.id
+
+
+async def test_strangers_get_a_polite_refusal_from_every_meeting_command(bot):
+    await make_team(bot, "Poruba", "Petra", "Jan")
+    stranger = bot.person("Karel")
+    expected = {
+        "/meeting": "Nejste (už) členem tohoto týmu",
+        "/agenda": "Nejste (už) členem tohoto týmu",
+        "/minutes": "Nejste (už) členem tohoto týmu",
+        "/tasks": "Nemáte žádné otevřené úkoly",
+    }
+    for command, answer in expected.items():
+        await stranger.send(command)
+        assert answer in stranger.last().text, (command, stranger.last().text)

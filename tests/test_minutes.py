@@ -133,3 +133,8 @@ async def test_only_coordinators_minute_and_not_too_early(bot):
         answer = await petra.press_data(junk)
         assert answer is not None and answer.show_alert, junk
     assert (await stored(bot, 1)).status is Status.NEW
+
+
+async def test_minutes_for_an_administrator_without_teams(bot):
+    await bot.admin.send("/minutes")
+    assert bot.admin.last().text == "Zatím neexistují žádné týmy."

@@ -52,6 +52,9 @@ async def on_minutes(update: Update, ctx: BotContext) -> None:
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     teams = await ctx.services.minutes.teams(actor)
+    if not teams:
+        await show(update, t._("There are no teams yet."))
+        return
     if len(teams) > 1:
         rows = [[button(team.name, f"mn:t:{team.id}")] for team in teams]
         await show(update, t._("Minutes of which team?"), keyboard(rows))
