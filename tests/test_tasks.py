@@ -133,3 +133,16 @@ async def test_bad_task_input_is_explained(bot):
     async with bot.db.read() as repos:
         (task,) = await repos.tasks.of_owner(jan.id)
     assert task.text == "Zajistit úklid <script>alert(1)</script>"
+
+
+async def test_a_task_on_a_confidential_problem_stays_with_the_coordinators(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await new_task(petra, owner="org", when="10.12.")
+    await petra.send("/problem 1")
+    await petra.press("🔒 Jen koordinátoři")
+    await schedule(petra, when="16.12. 14:00")
+    await eva.send("/agenda")
+    assert "Domluvit s MP" not in eva.last().text
+    await petra.send("/agenda")
+    assert "Úkol: Domluvit s MP večerní hlídky u hřiště" in petra.last().text

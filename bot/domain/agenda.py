@@ -52,6 +52,8 @@ class AgendaEntry(_Model):
     problem: AgendaProblem | None = None
     topic: AgendaTopic | None = None
     task: Task | None = None
+    #: a task on a problem reserved for coordinators (shown to them only)
+    confidential: bool = False
 
 
 class Agenda(_Model):

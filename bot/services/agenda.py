@@ -16,6 +16,7 @@ from bot.domain.meetings import Meeting, MeetingStatus
 from bot.domain.models import Role
 from bot.domain.notices import Notice
 from bot.domain.problems import Status, Urgency
+from bot.domain.tasks import Task
 from bot.services import authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
@@ -74,6 +75,8 @@ def rank(
 
 def shown_to(entry: AgendaEntry, reader: Actor | None, role: Role | None) -> bool:
     """Whether one reader may see an item (``reader`` None: the team's group)."""
+    if entry.confidential:
+        return reader is not None and role is Role.COORDINATOR
     problem = entry.problem
     if problem is None or not problem.coordinators_only:
         return True
@@ -175,12 +178,23 @@ class AgendaService(Service):
         return meeting
 
 
+async def confidential_problems(repos: Repos, team_id: int, tasks: list[Task]) -> set[int]:
+    """Which of the tasks' problems are reserved for coordinators."""
+    linked = [task.problem_id for task in tasks if task.problem_id is not None]
+    found = await repos.agenda.problems(team_id, linked)
+    return {number for number, problem in found.items() if problem.coordinators_only}
+
+
 async def draft_entries(repos: Repos, meeting: Meeting) -> list[AgendaEntry]:
     problems = await repos.agenda.open_problems(meeting.team_id)
     since = await repos.agenda.previous_start(meeting.team_id, meeting.starts_at)
     removed, ranks = await repos.agenda.edits(meeting.id)
     tasks = await repos.tasks.unfinished(meeting.team_id, due_by=meeting.starts_at)
-    entries = [AgendaEntry(section=Section.TASKS, task=task) for task in tasks]
+    secret = await confidential_problems(repos, meeting.team_id, tasks)
+    entries = [
+        AgendaEntry(section=Section.TASKS, task=task, confidential=task.problem_id in secret)
+        for task in tasks
+    ]
     entries += rank(problems, since, removed=removed, ranks=ranks)
     topics = await repos.agenda.topics(meeting.id)
     return entries + [AgendaEntry(section=Section.TOPICS, topic=topic) for topic in topics]
@@ -219,7 +233,9 @@ async def _frozen_entries(repos: Repos, meeting: Meeting, frozen_at: datetime) -
             topic = AgendaTopic(id=item.topic_id, text=topics[item.topic_id])
             entries.append(AgendaEntry(section=item.section, topic=topic))
         elif item.task_id is not None and item.task_id in tasks:
-            entries.append(AgendaEntry(section=item.section, task=tasks[item.task_id]))
+            task = tasks[item.task_id]
+            secret = task.problem_id in await confidential_problems(repos, meeting.team_id, [task])
+            entries.append(AgendaEntry(section=item.section, task=task, confidential=secret))
     listed = set(problems)
     for problem in await repos.agenda.reported_since(meeting.team_id, frozen_at):
         if problem.urgency in LATE_URGENCIES and problem.id not in listed:

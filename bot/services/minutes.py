@@ -272,7 +272,11 @@ async def _load(repos: Repos, meeting: Meeting) -> Minutes:
         if frozen.problem_id in problems:
             entry = AgendaEntry(section=frozen.section, problem=problems[frozen.problem_id])
         elif frozen.task_id in tasks:
-            entry = AgendaEntry(section=frozen.section, task=tasks[frozen.task_id])
+            task = tasks[frozen.task_id]
+            secret = await agenda.confidential_problems(repos, meeting.team_id, [task])
+            entry = AgendaEntry(
+                section=frozen.section, task=task, confidential=task.problem_id in secret
+            )
         elif frozen.topic_id in topics:
             topic = AgendaTopic(id=frozen.topic_id, text=topics[frozen.topic_id])
             entry = AgendaEntry(section=frozen.section, topic=topic)
