@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from bot.domain.agenda import Agenda, AgendaEntry, AgendaProblem, Section
 from bot.domain.problems import Urgency
 from bot.domain.tasks import Task, TaskStatus
 from bot.i18n import N_, Translator
-from bot.rendering.pdf import Block, Style, render_pdf
+from bot.rendering.pdf import Block, Style, html_lines, render_pdf
 from bot.rendering.problems import age, category_name, status_name, urgency_name
 
 SECTION_TITLES = {
@@ -90,21 +89,7 @@ def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
 
 def agenda_lines(t: Translator, agenda: Agenda, now: datetime) -> list[str]:
     """Telegram HTML, one self-contained line per block."""
-    lines = []
-    for block in agenda_blocks(t, agenda, now):
-        text = html.escape(block.text, quote=False)
-        match block.style:
-            case Style.TITLE:
-                lines.append(f"📋 <b>{text}</b>")
-            case Style.META:
-                lines.append(f"🗓 {text}")
-            case Style.HEADING:
-                lines += ["", f"<b>{text}</b>"]
-            case Style.NOTE:
-                lines.append(f"<i>{text}</i>")
-            case _:
-                lines.append(text)
-    return lines
+    return html_lines(agenda_blocks(t, agenda, now), "📋")
 
 
 def agenda_pdf(t: Translator, agenda: Agenda, now: datetime) -> bytes:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from bot.domain.minutes import Minutes, Outcome
 from bot.domain.tasks import Task
 from bot.i18n import N_, Translator
 from bot.rendering.agenda import entry_text, task_item
-from bot.rendering.pdf import Block, Style, render_pdf
+from bot.rendering.pdf import Block, Style, html_lines, render_pdf
 
 OUTCOME_NAMES = {
     Outcome.DISCUSSED: N_("discussed"),
@@ -61,21 +60,7 @@ def minutes_blocks(
 
 
 def minutes_lines(t: Translator, minutes: Minutes, tasks: list[Task], now: datetime) -> list[str]:
-    lines = []
-    for block in minutes_blocks(t, minutes, tasks, now):
-        text = html.escape(block.text, quote=False)
-        match block.style:
-            case Style.TITLE:
-                lines.append(f"📝 <b>{text}</b>")
-            case Style.META:
-                lines.append(f"🗓 {text}")
-            case Style.HEADING:
-                lines += ["", f"<b>{text}</b>"]
-            case Style.NOTE:
-                lines.append(f"<i>{text}</i>")
-            case _:
-                lines.append(text)
-    return lines
+    return html_lines(minutes_blocks(t, minutes, tasks, now), "📝")
 
 
 def minutes_pdf(t: Translator, minutes: Minutes, tasks: list[Task], now: datetime) -> bytes:

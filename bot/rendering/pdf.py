@@ -1,4 +1,5 @@
-"""Printable PDF documents (agenda, minutes) with Czech letters.
+"""Documents (agenda, minutes) as blocks of plain text, rendered to a printable PDF with Czech
+letters or to Telegram HTML.
 
 The 14 standard PDF fonts cannot show č ř ě ů, so DejaVu Sans (shipped in ``fonts/``, under
 its free licence) is embedded. fpdf2 does the layout: line wrapping and page breaks.
@@ -6,6 +7,7 @@ its free licence) is embedded. fpdf2 does the layout: line wrapping and page bre
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,3 +78,22 @@ def _render(title: str, blocks: tuple[Block, ...]) -> bytes:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(pdf.epw - indent, 5.5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def html_lines(blocks: list[Block], icon: str) -> list[str]:
+    """The same content as Telegram HTML, one self-contained line per block."""
+    lines = []
+    for block in blocks:
+        text = html.escape(block.text, quote=False)
+        match block.style:
+            case Style.TITLE:
+                lines.append(f"{icon} <b>{text}</b>")
+            case Style.META:
+                lines.append(f"🗓 {text}")
+            case Style.HEADING:
+                lines += ["", f"<b>{text}</b>"]
+            case Style.NOTE:
+                lines.append(f"<i>{text}</i>")
+            case _:
+                lines.append(text)
+    return lines
