@@ -244,3 +244,25 @@ async def test_team_lead_time_from_configuration(bot):
     await run_due(bot)
     assert any(m.document and m.document.filename.endswith(".pdf") for m in jan.inbox)
     assert said(jan, "Program schůzky týmu Poruba")
+
+
+async def test_a_meeting_moved_after_the_freeze_gets_a_new_agenda(bot):
+    petra, jan, _eva, _group = await team_with_problems(bot)
+    await schedule(petra)
+    bot.clock.set(MEETING_UTC - timedelta(hours=48))
+    await run_due(bot)
+    first = len(await agenda_messages(jan))
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("🕑 Změnit čas")
+    await petra.send("5.1.2027 14:00")
+    await petra.press("✅ Ano")
+    await seed(bot, jan, 1, locality="Nová lokalita po přesunu")
+    await jan.send("/agenda")
+    assert "Návrh: může se ještě změnit." in jan.last().text
+    assert "Nová lokalita po přesunu" in jan.last().text
+    bot.clock.set(datetime(2027, 1, 3, 13, 0, tzinfo=UTC))  # 48 h before the new start
+    await run_due(bot)
+    sent = await agenda_messages(jan)
+    assert len(sent) > first
+    assert "Nová lokalita po přesunu" in sent[-1].text

@@ -119,6 +119,7 @@ async def test_only_coordinators_minute_and_not_too_early(bot):
     await petra.send("/minutes")
     assert "Není schůzka, ze které by šlo psát zápis" in petra.last().text
     bot.clock.set(MEETING_UTC - timedelta(minutes=30))
+    await run_due(bot)  # the agenda went out at its lead time
     await jan.send("/minutes")
     assert "nemáte oprávnění" in jan.last().text
     await petra.send("/minutes")
@@ -138,3 +139,44 @@ async def test_only_coordinators_minute_and_not_too_early(bot):
 async def test_minutes_for_an_administrator_without_teams(bot):
     await bot.admin.send("/minutes")
     assert bot.admin.last().text == "Zatím neexistují žádné týmy."
+
+
+async def test_tasks_on_confidential_problems_stay_out_of_members_minutes(bot):
+    petra, jan, eva = await prepared(bot)
+    await petra.send("/problem 1")
+    await petra.press("🔒 Jen koordinátoři")
+    await petra.send("/minutes")
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("📌 Nový úkol")
+    await petra.send("Tajný úkol SECRETXYZ k prověření")
+    await petra.press("🏢 Jen organizace")
+    await petra.send("MP Ostrava")
+    await petra.send("20.12.")
+    await petra.press("« Zpět k zápisu")
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    member_copy = next(m for m in eva.inbox if "Zápis ze schůzky týmu Poruba" in m.text)
+    assert "SECRETXYZ" not in member_copy.text
+    pdf = next(m for m in eva.inbox if m.document and m.document.filename.startswith("zapis"))
+    assert "SECRETXYZ" not in pdf_text(pdf)
+    coordinator_copy = next(m for m in petra.inbox if "Zápis ze schůzky týmu Poruba" in m.text)
+    assert "SECRETXYZ" in coordinator_copy.text
+    assert not any("SECRETXYZ" in m.text for m in jan.inbox)
+
+
+async def test_a_meeting_being_minuted_can_no_longer_be_cancelled_or_moved(bot):
+    petra, jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await schedule(petra)
+    answer = await petra.press_data("mn:i:1:0")  # minutes not started yet
+    assert answer is not None and answer.show_alert
+    bot.clock.set(MEETING_UTC - timedelta(minutes=30))
+    await petra.send("/minutes")
+    for forged in ("mt:xo:1", "mt:xs:1"):
+        answer = await petra.press_data(forged)
+        assert answer is not None and "už začala" in answer.text, forged
+    async with bot.db.read() as repos:
+        team = (await repos.teams.list_all())[0]
+        meeting = await repos.meetings.get(team.id, 1)
+    assert meeting is not None and meeting.status.value == "scheduled"
+    assert not said(jan, "Schůzka týmu je zrušena")

@@ -83,3 +83,19 @@ async def test_a_team_sets_when_the_question_is_asked(bot):
     bot.advance(timedelta(days=14))
     await run_due(bot)
     assert said(jan, "Je stále vyřešený?")
+
+
+async def test_solved_reopened_and_solved_again_asks_once_at_the_right_time(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await solve(bot, petra)
+    problems = bot.app.bot_data.services.problems
+    await problems.change_status(Actor(user_id=petra.id), 1, Status.NEW)
+    bot.advance(timedelta(days=7))
+    await solve(bot, petra)
+    bot.advance(STILL_SOLVED_AFTER - timedelta(days=7))
+    await run_due(bot)
+    assert not said(jan, "Je stále vyřešený?")  # the first, voided question
+    bot.advance(timedelta(days=7))
+    await run_due(bot)
+    assert len([m for m in jan.inbox if "Je stále vyřešený?" in m.text]) == 1

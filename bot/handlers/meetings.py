@@ -350,7 +350,7 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
 
 
 def _repeat_labels(t: Translator, draft: Draft) -> list[tuple[str, str]]:
-    local = _starts_at(draft)
+    local = _starts_at(draft).astimezone(t.timezone)  # the weekday people see, not UTC's
     weekday = local.weekday()
     labels = [("none", t._("No, one-off"))]
     for key, weeks in (("w1", 1), ("w2", 2), ("w4", 4)):

@@ -194,6 +194,7 @@ class MeetingService(Service):
             moved = meeting.model_copy(update={"starts_at": starts_at})
             await repos.meetings.update(moved, now)
             await repos.meetings.clear_answers(meeting_id)
+            await repos.agenda.unfreeze(meeting_id)  # compiled again for the new date
             moved = await _reload(repos, moved)
             await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
             await self._derive(repos, moved, now)
@@ -443,6 +444,8 @@ class MeetingService(Service):
         meeting, _ = await _require_meeting(repos, actor, meeting_id, Action.MANAGE_MEETINGS)
         if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= self.clock.now():
             raise MeetingOver(meeting.status.value)
+        if await repos.minutes.state(meeting_id) is not None:
+            raise MeetingOver("minutes started")  # it is taking place
         return meeting
 
     async def _settings(self, repos: Repos, team_id: int) -> MeetingSettings:

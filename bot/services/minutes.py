@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from bot.domain.agenda import AgendaEntry, AgendaTopic
 from bot.domain.meetings import Answer, DueKind, Meeting, MeetingStatus
 from bot.domain.minutes import Minutes, MinutesItem, Outcome
-from bot.domain.models import Team
+from bot.domain.models import Role, Team
 from bot.domain.notices import Notice
 from bot.domain.problems import Proposal, ProposalStatus, Status
 from bot.domain.tasks import Task, TaskStatus
@@ -76,18 +76,25 @@ class MinutesService(Service):
                     raise MeetingOver(meeting.status.value)
                 if meeting.starts_at > now + EARLY:
                     raise MeetingOver("not started")
-                await agenda.freeze_and_send(repos, meeting, now, late=False, send=False)
+                # an agenda not yet sent (a short lead time) still goes out before the start
+                await agenda.freeze_and_send(
+                    repos, meeting, now, late=False, send=meeting.starts_at > now
+                )
                 whole = await agenda.load(repos, meeting)
                 items = [_frozen(entry) for entry in whole.entries]
                 await repos.minutes.start(meeting_id, items, actor.user_id, now)
                 for line in await repos.meetings.attendance(meeting.team_id, meeting_id):
                     if line.answer is Answer.YES:
                         await repos.minutes.set_present(meeting_id, line.user_id, True)
-            return await _load(repos, meeting)
+            minutes = await _load(repos, meeting)
+        self.wake_outbox()
+        return minutes
 
     async def get(self, actor: Actor, meeting_id: int) -> Minutes:
         async with self.db.read() as repos:
             meeting = await _managed(repos, actor, meeting_id)
+            if await repos.minutes.state(meeting_id) is None:
+                raise MeetingOver("minutes not started")
             return await _load(repos, meeting)
 
     async def toggle_present(self, actor: Actor, meeting_id: int, user_id: int) -> Minutes:
@@ -189,6 +196,9 @@ class MinutesService(Service):
             minutes = await _load(repos, meeting)
             items = [i for i in minutes.items if agenda.shown_to(i.entry, reader, role)]
             tasks = await repos.tasks.of_meeting(team_id, meeting_id)
+            if role is not Role.COORDINATOR:  # tasks on coordinators-only problems stay hidden
+                secret = await agenda.confidential_problems(repos, team_id, tasks)
+                tasks = [task for task in tasks if task.problem_id not in secret]
             return minutes.model_copy(update={"items": items}), tasks
 
 
@@ -248,6 +258,8 @@ async def _managed(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
 
 async def _editable(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
     meeting = await _managed(repos, actor, meeting_id)
+    if meeting.status is not MeetingStatus.SCHEDULED:
+        raise MeetingOver(meeting.status.value)
     state = await repos.minutes.state(meeting_id)
     if state is None:
         raise MeetingOver("not started")

@@ -379,6 +379,8 @@ async def apply_status(
             {"problem_id": problem.id, "status": status.value},
             now,
         )
+    if status is not Status.SOLVED:  # a question about an earlier "solved" is void now
+        await repos.due.drop_pending((DueKind.STILL_SOLVED,), problem.id)
     if status is Status.SOLVED and problem.reporter_id is not None:
         await repos.due.ensure(
             f"p{problem.id}@{now:%Y%m%dT%H%M%SZ}:still-solved",

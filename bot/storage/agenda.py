@@ -158,6 +158,11 @@ class AgendaRepo(Repo):
             )
         return True
 
+    async def unfreeze(self, meeting_id: int) -> None:
+        """Forget a frozen agenda (the meeting moved: it is compiled again for the new date)."""
+        await self._exec("DELETE FROM agenda_items WHERE meeting_id = ?", (meeting_id,))
+        await self._exec("UPDATE meetings SET agenda_frozen_at = NULL WHERE id = ?", (meeting_id,))
+
     async def frozen_items(self, meeting_id: int) -> list[FrozenItem]:
         rows = await self._all(
             "SELECT section, problem_id, topic_id, task_id FROM agenda_items "
