@@ -9,75 +9,40 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update
 
-from bot.app import build_application, on_shutdown, on_startup
-from bot.config import Settings
-from bot.domain.models import OrgType, Role
+from harness import add_member, ms, running_bot
+
+from bot.domain.models import Role
 from bot.domain.problems import Category, Urgency
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_pdf
 from bot.rendering.pdf import _render
 from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.request import EmulatorRequest
 from bot.scheduling.clock import FakeClock
 from bot.services.authz import Actor
-from bot.services.members import Profile
 from bot.services.reports import ReportDraft
-
-
-def ms(samples: list[float]) -> str:
-    return f"median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms"
 
 
 async def main(members: int, problems: int) -> None:
     clock = FakeClock(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
     emu = TelegramEmulator(clock=clock.now)
     admin = emu.user("Správce")
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            token=emu.token,
-            db=Path(tmp) / "bench.db",
-            admins=[admin.id],
-            api_url="http://emulator.invalid",
-        )
-        app = build_application(
-            settings,
-            clock=clock,
-            request=EmulatorRequest(emu),
-            get_updates_request=EmulatorRequest(emu),
-            rate_limit=False,
-        )
-        await app.initialize()
-        await on_startup(app)
-
-        async def dispatch(raw: dict) -> None:  # type: ignore[type-arg]
-            await app.process_update(Update.de_json(raw, app.bot))
-            await app.bot_data.outbox.settle()
-
-        emu.dispatcher = dispatch
+    async with running_bot(emu, admin, clock) as app:
         services = app.bot_data.services
         boss = Actor(user_id=admin.id, is_admin=True)
         team = await services.teams.create(boss, "Poruba")
-        people = []
-        for index in range(members):
-            person = emu.user(f"Člen{index}")
-            emu.mark_started(person)
-            role = Role.COORDINATOR if index == 0 else Role.MEMBER
-            invite = await services.invites.create(boss, team.id, role)
-            opened = await services.invites.open(invite.code, person.id)
-            profile = Profile(f"Člen {index}", OrgType.NNO, "Charita Ostrava")
-            await services.members.join(person.id, team.id, opened.invite.id, profile)
-            people.append(person)
+        people = [
+            await add_member(
+                app, emu, admin, team.id, f"Člen{i}", Role.COORDINATOR if i == 0 else Role.MEMBER
+            )
+            for i in range(members)
+        ]
         coordinator = people[0]
         categories = list(Category)
         for i in range(problems):
@@ -105,7 +70,7 @@ async def main(members: int, problems: int) -> None:
             drafts.append(time.perf_counter() - began)
 
         agenda, _ = await services.agenda.for_meeting(Actor(user_id=coordinator.id), meeting.id)
-        t = Translator("cs", settings.tz)
+        t = Translator("cs", app.bot_data.settings.tz)
         pdfs: list[float] = []
         for _ in range(5):
             _render.cache_clear()
@@ -134,8 +99,6 @@ async def main(members: int, problems: int) -> None:
         print(f"agenda fan-out at the lead time (text parts + PDF to all): {fan_out:.2f} s")
         print(f"documents delivered so far (.ics + PDF): {sent}")
         print(f"reminder fan-out: {reminder * 1000:.0f} ms")
-        await on_shutdown(app)
-        await app.shutdown()
 
 
 if __name__ == "__main__":

@@ -9,29 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update
 
-from bot.app import build_application, on_shutdown, on_startup
-from bot.config import Settings
-from bot.domain.models import OrgType, Role
+from harness import add_member, ms, running_bot
+
+from bot.domain.models import Role
 from bot.domain.problems import Category, Urgency
 from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.request import EmulatorRequest
 from bot.services.authz import Actor
-from bot.services.members import Profile
 from bot.services.reports import ReportDraft
-
-
-def ms(samples: list[float]) -> str:
-    return f"median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms"
 
 
 async def timed(samples: list[float], action) -> None:  # type: ignore[no-untyped-def]
@@ -43,40 +33,12 @@ async def timed(samples: list[float], action) -> None:  # type: ignore[no-untype
 async def main(count: int) -> None:
     emu = TelegramEmulator()
     admin = emu.user("Správce")
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            token=emu.token,
-            db=Path(tmp) / "bench.db",
-            admins=[admin.id],
-            api_url="http://emulator.invalid",
-        )
-        app = build_application(
-            settings,
-            request=EmulatorRequest(emu),
-            get_updates_request=EmulatorRequest(emu),
-            rate_limit=False,
-        )
-        await app.initialize()
-        await on_startup(app)
-
-        async def dispatch(raw: dict) -> None:  # type: ignore[type-arg]
-            await app.process_update(Update.de_json(raw, app.bot))
-            await app.bot_data.outbox.settle()
-
-        emu.dispatcher = dispatch
+    async with running_bot(emu, admin) as app:
         services = app.bot_data.services
         boss = Actor(user_id=admin.id, is_admin=True)
         team = await services.teams.create(boss, "Poruba")
-        people = []
-        for first, role in (("Petra", Role.COORDINATOR), ("Jan", Role.MEMBER)):
-            person = emu.user(first)
-            emu.mark_started(person)
-            invite = await services.invites.create(boss, team.id, role)
-            opened = await services.invites.open(invite.code, person.id)
-            profile = Profile(f"{first} Test", OrgType.NNO, "Charita Ostrava")
-            await services.members.join(person.id, team.id, opened.invite.id, profile)
-            people.append(person)
-        petra, jan = people
+        petra = await add_member(app, emu, admin, team.id, "Petra", Role.COORDINATOR)
+        jan = await add_member(app, emu, admin, team.id, "Jan", Role.MEMBER)
         categories = list(Category)
         for i in range(count):
             draft = ReportDraft.new().model_copy(
@@ -119,8 +81,6 @@ async def main(count: int) -> None:
         print(f"/problems (with and without filters): {ms(lists)}")
         print(f"next page: {ms(pages)}")
         print(f"/problem N: {ms(details)}")
-        await on_shutdown(app)
-        await app.shutdown()
 
 
 if __name__ == "__main__":

@@ -36,12 +36,13 @@ from bot.rendering.meetings import (
     answer_label,
     attendance_text,
     capitalised,
+    date_problem_text,
     meeting_button_label,
     recurrence_text,
     when_where,
 )
 from bot.rendering.problems import escape
-from bot.scheduling.dates import DateParseError, DateProblem, parse_moment
+from bot.scheduling.dates import DateParseError, parse_moment
 from bot.scheduling.recurrence import monthly_position
 from bot.services.dialogues import MEETING
 from bot.services.errors import NotAllowed
@@ -382,33 +383,6 @@ def _preview(t: Translator, draft: Draft) -> str:
     lines.append("")
     lines.append(t._("Every member gets an invitation with a calendar file and reminders."))
     return "\n".join(lines)
-
-
-def date_problem_text(t: Translator, problem: DateProblem) -> str:
-    match problem:
-        case DateProblem.EMPTY | DateProblem.UNREADABLE:
-            return t._(
-                "I could not read that date. Please write it e.g. as <i>15.12. 14:00</i> "
-                "or <i>příští úterý 10:00</i>."
-            )
-        case DateProblem.NO_TIME:
-            return t._("Please add the time too, e.g. <i>15.12. 14:00</i>.")
-        case DateProblem.NO_DATE:
-            return t._("Please add the day too, e.g. <i>zítra 14:00</i>.")
-        case DateProblem.INVALID_DATE:
-            return t._("That day does not exist in the calendar. Please check the date.")
-        case DateProblem.INVALID_TIME:
-            return t._("That time does not exist. Please write it as hours:minutes, e.g. 14:00.")
-        case DateProblem.NONEXISTENT_TIME:
-            return t._(
-                "That night the clocks go forward from 2:00 to 3:00, so this time does not "
-                "exist. Please pick another time."
-            )
-        case DateProblem.PAST:
-            return t._("That moment has already passed. Please give a time in the future.")
-        case DateProblem.TOO_FAR:
-            return t._("That is too far ahead: at most two years, please.")
-    return t._("Please check the date.")
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -89,7 +89,8 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
         ]
         for m in minutes.members[:60]
     ]
-    rows.append([button(t._("Continue to the agenda") + " ▶", f"mn:i:{meeting_id}:0")])
+    first = _first_position(minutes)
+    rows.append([button(t._("Continue to the agenda") + " ▶", f"mn:i:{meeting_id}:{first}")])
     text = t._(
         "Minutes of {when}. Who is present? (Tap to change; those who said they would come "
         "are marked.)",
@@ -128,9 +129,9 @@ def _item_screen(t: Translator, minutes: Minutes, index: int, now_text: str) -> 
     rows.append(extra)
     nav = []
     if index > 0:
-        nav.append(button("«", f"mn:i:{meeting_id}:{index - 1}"))
+        nav.append(button("«", f"mn:i:{meeting_id}:{minutes.items[index - 1].position}"))
     if index < len(minutes.items) - 1:
-        nav.append(button("»", f"mn:i:{meeting_id}:{index + 1}"))
+        nav.append(button("»", f"mn:i:{meeting_id}:{minutes.items[index + 1].position}"))
     nav.append(button("🏁 " + t._("Finish"), f"mn:f:{meeting_id}"))
     rows.append(nav)
     return "\n".join(lines), rows
@@ -144,6 +145,10 @@ async def _show_item(
     label = entry_text(t, minutes.items[index].entry, now) if minutes.items else ""
     text, rows = _item_screen(t, minutes, index, label)
     await show(update, text, keyboard(rows))
+
+
+def _first_position(minutes: Minutes) -> int:
+    return minutes.items[0].position if minutes.items else 0
 
 
 def _index_of(minutes: Minutes, position: int) -> int:
@@ -170,9 +175,10 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "p", 1:
             minutes = await service.toggle_present(actor, meeting_id, as_int(args[0]))
             await _attendance(update, t, minutes)
-        case "i", 1:
+        case "i", 1:  # an item by its position on the agenda
             minutes = await service.get(actor, meeting_id)
-            await _show_item(update, ctx, t, minutes, as_int(args[0]))
+            index = _index_of(minutes, as_int(args[0])) if minutes.items else 0
+            await _show_item(update, ctx, t, minutes, index)
         case "o", 2:
             outcome = _CODES.get(args[1])
             if outcome is None:
@@ -185,7 +191,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
                 [button(f"💡 {p.text[:40]}", f"mn:y:{meeting_id}:{args[0]}:{p.id}")]
                 for p in proposals[:8]
             ]
-            rows.append([button("« " + t._("Back"), f"mn:i:{meeting_id}:0")])
+            rows.append([button("« " + t._("Back"), f"mn:i:{meeting_id}:{args[0]}")])
             lines = [t._("Which proposal does the team accept?")]
             lines += [f"• {escape(p.text)}" for p in proposals[:8]]
             await show(update, "\n".join(lines), keyboard(rows))
@@ -240,7 +246,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             )
             rows = [
                 [button("✅ " + t._("Save and send the minutes"), f"mn:F:{meeting_id}")],
-                [button("« " + t._("Back"), f"mn:i:{meeting_id}:0")],
+                [button("« " + t._("Back"), f"mn:i:{meeting_id}:{_first_position(minutes)}")],
             ]
             await show(update, text, keyboard(rows))
         case "F", 0:

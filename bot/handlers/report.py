@@ -313,13 +313,26 @@ async def _pick_team(update: Update, ctx: BotContext, args: list[str]) -> None:
 
 
 async def _pick_category(update: Update, ctx: BotContext, args: list[str]) -> None:
-    draft = await _report_draft(update, ctx, CATEGORY)
+    await _pick_field(update, ctx, args, CATEGORY, "category", Category, LOCALITY)
+
+
+async def _pick_field(
+    update: Update,
+    ctx: BotContext,
+    args: list[str],
+    step: str,
+    field: str,
+    choices: type[Category] | type[Urgency],
+    next_step: str,
+) -> None:
+    """A one-tap answer (category, urgency): checked against its choices, stored, next step."""
+    draft = await _report_draft(update, ctx, step)
     try:
-        category = Category(_one(args))
+        value = choices(_one(args))
     except ValueError:
         raise BadButton(args) from None
-    report = _report(draft).model_copy(update={"category": category})
-    draft = await _save(ctx, draft, LOCALITY, report)
+    report = _report(draft).model_copy(update={field: value})
+    draft = await _save(ctx, draft, next_step, report)
     await _prompt(update, ctx, await ctx.tr(update), draft)
 
 
@@ -414,14 +427,7 @@ async def _photos(update: Update, ctx: BotContext, args: list[str]) -> None:
 
 
 async def _pick_urgency(update: Update, ctx: BotContext, args: list[str]) -> None:
-    draft = await _report_draft(update, ctx, URGENCY)
-    try:
-        urgency = Urgency(_one(args))
-    except ValueError:
-        raise BadButton(args) from None
-    report = _report(draft).model_copy(update={"urgency": urgency})
-    draft = await _save(ctx, draft, PREVIEW, report)
-    await _prompt(update, ctx, await ctx.tr(update), draft)
+    await _pick_field(update, ctx, args, URGENCY, "urgency", Urgency, PREVIEW)
 
 
 async def _edit(update: Update, ctx: BotContext, args: list[str]) -> None:

@@ -29,19 +29,17 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
-from bot.handlers.meetings import date_problem_text
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
+from bot.rendering.meetings import date_problem_text
 from bot.rendering.problems import escape
-from bot.scheduling.dates import DateParseError, DateProblem, parse_moment
+from bot.scheduling.dates import DateParseError, parse_deadline
 from bot.services.authz import Action
 from bot.services.dialogues import TASK
 from bot.services.tasks import clean_task
 
 WHAT, WHO, ORG, WHEN = "what", "who", "org", "when"
 _PREVIOUS = {WHO: WHAT, ORG: WHO, WHEN: WHO}
-#: a deadline typed without a time means the end of that day
-END_OF_DAY = "23:59"
 
 
 def _task_text(t: Translator, task: Task, now: datetime) -> str:
@@ -159,12 +157,7 @@ async def _save(update: Update, ctx: BotContext, t: Translator, draft: Draft, ty
     zone = ctx.bot_data.settings.tz
     now = ctx.services.tasks.clock.now()
     try:
-        try:
-            moment = parse_moment(typed, now, zone)
-        except DateParseError as error:
-            if error.problem is not DateProblem.NO_TIME:
-                raise
-            moment = parse_moment(f"{typed} {END_OF_DAY}", now, zone)
+        moment = parse_deadline(typed, now, zone)
     except DateParseError as error:
         await _prompt(update, ctx, t, draft, date_problem_text(t, error.problem))
         return

@@ -22,8 +22,8 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
-from bot.handlers.team_timing import timing_lines
 from bot.i18n import Translator
+from bot.rendering.meetings import timing_lines
 from bot.services.authz import Action
 from bot.services.dialogues import LOCALITY
 

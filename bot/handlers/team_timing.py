@@ -6,12 +6,9 @@ Callback data ``tt:<action>:<team>``; the service re-checks the coordinator role
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.domain.meetings import MeetingSettings
 from bot.domain.models import Draft
 from bot.handlers.common import (
     BadButton,
@@ -28,40 +25,10 @@ from bot.handlers.common import (
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
 from bot.i18n import Translator
+from bot.rendering.meetings import timing_lines
 from bot.services.dialogues import TEAM_TIMING
 
 REMINDERS, LEAD, STILL_SOLVED = "reminders", "lead", "still_solved"
-
-
-def duration_text(t: Translator, value: timedelta) -> str:
-    """``3 d``, ``48 h``, ``1 h 30 min``, ``45 min`` (whole days from three days up)."""
-    minutes = int(value.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days >= 3 and not rest:
-        return t._("{n} d", n=days)
-    hours += days * 24
-    if hours:
-        parts.append(t._("{n} h", n=hours))
-    if mins or not parts:
-        parts.append(t._("{n} min", n=mins))
-    return " ".join(parts)
-
-
-def timing_lines(t: Translator, settings: MeetingSettings) -> list[str]:
-    reminders = ", ".join(duration_text(t, r) for r in settings.reminders) or "—"
-    return [
-        t._("Reminders before a meeting: {offsets}", offsets=reminders),
-        t._(
-            "The agenda is frozen and sent {lead} before.",
-            lead=duration_text(t, settings.agenda_lead),
-        ),
-        t._(
-            "Reporters are asked whether a solved problem still is after {after}.",
-            after=duration_text(t, settings.still_solved_after),
-        ),
-    ]
 
 
 async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from bot.domain.meetings import LAST, Answer, AttendanceLine, Meeting, Recurrence, RecurrenceRule
+from datetime import timedelta
+
+from bot.domain.meetings import (
+    LAST,
+    Answer,
+    AttendanceLine,
+    Meeting,
+    MeetingSettings,
+    Recurrence,
+    RecurrenceRule,
+)
 from bot.i18n import N_, Translator
 from bot.rendering.problems import escape
+from bot.scheduling.dates import DateProblem
 
 #: "on Monday"… as the phrase reads after "every week" (Czech declines and picks v/ve)
 _ON_WEEKDAY = (
@@ -78,3 +89,61 @@ def attendance_text(t: Translator, lines: list[AttendanceLine]) -> list[str]:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def date_problem_text(t: Translator, problem: DateProblem) -> str:
+    match problem:
+        case DateProblem.EMPTY | DateProblem.UNREADABLE:
+            return t._(
+                "I could not read that date. Please write it e.g. as <i>15.12. 14:00</i> "
+                "or <i>příští úterý 10:00</i>."
+            )
+        case DateProblem.NO_TIME:
+            return t._("Please add the time too, e.g. <i>15.12. 14:00</i>.")
+        case DateProblem.NO_DATE:
+            return t._("Please add the day too, e.g. <i>zítra 14:00</i>.")
+        case DateProblem.INVALID_DATE:
+            return t._("That day does not exist in the calendar. Please check the date.")
+        case DateProblem.INVALID_TIME:
+            return t._("That time does not exist. Please write it as hours:minutes, e.g. 14:00.")
+        case DateProblem.NONEXISTENT_TIME:
+            return t._(
+                "That night the clocks go forward from 2:00 to 3:00, so this time does not "
+                "exist. Please pick another time."
+            )
+        case DateProblem.PAST:
+            return t._("That moment has already passed. Please give a time in the future.")
+        case DateProblem.TOO_FAR:
+            return t._("That is too far ahead: at most two years, please.")
+    return t._("Please check the date.")
+
+
+def duration_text(t: Translator, value: timedelta) -> str:
+    """``3 d``, ``48 h``, ``1 h 30 min``, ``45 min`` (whole days from three days up)."""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days >= 3 and not rest:
+        return t._("{n} d", n=days)
+    hours += days * 24
+    if hours:
+        parts.append(t._("{n} h", n=hours))
+    if mins or not parts:
+        parts.append(t._("{n} min", n=mins))
+    return " ".join(parts)
+
+
+def timing_lines(t: Translator, settings: MeetingSettings) -> list[str]:
+    reminders = ", ".join(duration_text(t, r) for r in settings.reminders) or "—"
+    return [
+        t._("Reminders before a meeting: {offsets}", offsets=reminders),
+        t._(
+            "The agenda is frozen and sent {lead} before.",
+            lead=duration_text(t, settings.agenda_lead),
+        ),
+        t._(
+            "Reporters are asked whether a solved problem still is after {after}.",
+            after=duration_text(t, settings.still_solved_after),
+        ),
+    ]

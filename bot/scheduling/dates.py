@@ -509,6 +509,20 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> ParsedMoment:
     return ParsedMoment(local=local, ambiguous=ambiguous)
 
 
+#: a deadline typed without a time of day means the end of that day
+END_OF_DAY = "23:59"
+
+
+def parse_deadline(text: str, now: datetime, zone: ZoneInfo) -> ParsedMoment:
+    """Like :func:`parse_moment`, but a day alone (``15.12.``) means by the end of that day."""
+    try:
+        return parse_moment(text, now, zone)
+    except DateParseError as error:
+        if error.problem is not DateProblem.NO_TIME:
+            raise
+        return parse_moment(f"{text} {END_OF_DAY}", now, zone)
+
+
 def _check_date(day: _CalendarDate) -> None:
     """Refuse dates no year has (31.2., 32.1., month 13) or, with a year, this one lacks."""
     if day.year is None:

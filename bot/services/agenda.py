@@ -20,7 +20,7 @@ from bot.domain.tasks import Task
 from bot.services import authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
-from bot.services.errors import MeetingNotFound, MeetingOver, NotAllowed
+from bot.services.errors import MeetingNotFound, MeetingOver
 from bot.services.text import clean_line
 from bot.storage.agenda import FrozenItem
 from bot.storage.repos import Repos
@@ -105,21 +105,18 @@ class AgendaService(Service):
     async def for_meeting(self, actor: Actor, meeting_id: int) -> tuple[Agenda, bool]:
         """The agenda as the actor may see it, and whether they may edit it."""
         async with self.db.read() as repos:
-            meeting, role = await _meeting(repos, actor, meeting_id)
+            access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, meeting_id)
+            meeting, role = access.meeting, access.role
             agenda = await load(repos, meeting)
         may_edit = role is Role.COORDINATOR and agenda.frozen_at is None
         return visible_to(agenda, actor, role), may_edit
 
     async def for_group(self, meeting_id: int, chat_id: int) -> Agenda | None:
         async with self.db.read() as repos:
-            team_id = await repos.meetings.team_of(meeting_id)
-            team = await repos.teams.get(team_id) if team_id is not None else None
-            if team is None or team.group_chat_id != chat_id:
+            found = await authz.meeting_of_group(repos, meeting_id, chat_id)
+            if found is None:
                 return None
-            meeting = await repos.meetings.get(team.id, meeting_id)
-            if meeting is None:
-                return None
-            return visible_to(await load(repos, meeting), None, None)
+            return visible_to(await load(repos, found[0]), None, None)
 
     # --- a coordinator's edits (draft only) ------------------------------------------------
 
@@ -168,9 +165,8 @@ class AgendaService(Service):
         return sorted(removed)
 
     async def _editable(self, repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
-        meeting, role = await _meeting(repos, actor, meeting_id)
-        if role is not Role.COORDINATOR:
-            raise NotAllowed(Action.MANAGE_MEETINGS.value)
+        access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+        meeting = access.meeting
         if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= self.clock.now():
             raise MeetingOver(meeting.status.value)
         if await repos.agenda.frozen_at(meeting_id) is not None:
@@ -271,14 +267,3 @@ async def freeze_and_send(
     await notify.to_members(repos, meeting.team_id, Notice.AGENDA, dict(payload), now)
     await notify.to_linked_group(repos, meeting.team_id, Notice.AGENDA_GROUP, dict(payload), now)
     return True
-
-
-async def _meeting(repos: Repos, actor: Actor, meeting_id: int) -> tuple[Meeting, Role]:
-    team_id = await repos.meetings.team_of(meeting_id)
-    if team_id is None:
-        raise MeetingNotFound(str(meeting_id))
-    role = await authz.role_in(repos, actor, team_id)
-    meeting = await repos.meetings.get(team_id, meeting_id)
-    if role is None or meeting is None:
-        raise MeetingNotFound(str(meeting_id))
-    return meeting, role

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.meetings import Meeting
 from bot.domain.models import Role, Team
 from bot.domain.problems import Problem
-from bot.services.errors import NotAllowed, NotMember, ProblemNotFound
+from bot.services.errors import MeetingNotFound, NotAllowed, NotMember, ProblemNotFound
 from bot.storage.repos import Repos
 
 
@@ -121,6 +122,45 @@ async def require_problem(
     if not role_allows(role, action):
         raise NotAllowed(action.value)
     return ProblemAccess(problem, role)
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    meeting: Meeting
+    team: Team
+    role: Role  # the actor's role in the meeting's team (administrators: coordinator)
+
+
+async def require_meeting(
+    repos: Repos, actor: Actor, action: Action, meeting_id: int
+) -> MeetingAccess:
+    """The meeting, if the actor belongs to its team and may do ``action``.
+
+    Another team's meeting gives the same answer as a number that does not exist.
+    """
+    team_id = await repos.meetings.team_of(meeting_id)
+    role = await role_in(repos, actor, team_id) if team_id is not None else None
+    if team_id is None or role is None:
+        raise MeetingNotFound(str(meeting_id))
+    team = await repos.teams.get(team_id)
+    meeting = await repos.meetings.get(team_id, meeting_id)
+    if team is None or meeting is None:
+        raise MeetingNotFound(str(meeting_id))
+    if not role_allows(role, action):
+        raise NotAllowed(action.value)
+    return MeetingAccess(meeting, team, role)
+
+
+async def meeting_of_group(
+    repos: Repos, meeting_id: int, chat_id: int
+) -> tuple[Meeting, Team] | None:
+    """The meeting and its team, if ``chat_id`` is (still) the team's linked group."""
+    team_id = await repos.meetings.team_of(meeting_id)
+    team = await repos.teams.get(team_id) if team_id is not None else None
+    if team is None or team.group_chat_id != chat_id:
+        return None
+    meeting = await repos.meetings.get(team.id, meeting_id)
+    return (meeting, team) if meeting is not None else None
 
 
 async def require_member(repos: Repos, actor: Actor) -> None:

@@ -36,9 +36,7 @@ from bot.services.base import Service
 from bot.services.errors import (
     InputProblem,
     InvalidInput,
-    MeetingNotFound,
     MeetingOver,
-    NotAllowed,
 )
 from bot.services.problems import STILL_SOLVED_AFTER
 from bot.services.text import clean_line
@@ -106,8 +104,8 @@ class MeetingService(Service):
 
     async def view(self, actor: Actor, meeting_id: int) -> MeetingView:
         async with self.db.read() as repos:
-            meeting, team = await _require_meeting(repos, actor, meeting_id, Action.VIEW_TEAM)
-            role = await authz.role_in(repos, actor, team.id)
+            access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, meeting_id)
+            meeting, team = access.meeting, access.team
             recurrence = None
             if meeting.series_id is not None:
                 series = await repos.meetings.series(team.id, meeting.series_id)
@@ -116,7 +114,7 @@ class MeetingService(Service):
             return MeetingView(
                 meeting=meeting,
                 team=team,
-                may_manage=authz.role_allows(role, Action.MANAGE_MEETINGS),
+                may_manage=authz.role_allows(access.role, Action.MANAGE_MEETINGS),
                 my_answer=await repos.meetings.answer_of(meeting_id, actor.user_id),
                 recurrence=recurrence,
             )
@@ -125,7 +123,8 @@ class MeetingService(Service):
         self, actor: Actor, meeting_id: int
     ) -> tuple[Meeting, list[AttendanceLine]]:
         async with self.db.read() as repos:
-            meeting, team = await _require_meeting(repos, actor, meeting_id, Action.MANAGE_MEETINGS)
+            access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+            meeting, team = access.meeting, access.team
             return meeting, await repos.meetings.attendance(team.id, meeting_id)
 
     async def settings_of(self, team_id: int) -> MeetingSettings:
@@ -135,17 +134,13 @@ class MeetingService(Service):
     async def for_reader(self, reader: Actor, meeting_id: int) -> tuple[Meeting, Team]:
         """The meeting, if the reader (still) belongs to its team: for notices being sent."""
         async with self.db.read() as repos:
-            return await _require_meeting(repos, reader, meeting_id, Action.VIEW_TEAM)
+            access = await authz.require_meeting(repos, reader, Action.VIEW_TEAM, meeting_id)
+            return access.meeting, access.team
 
     async def for_group(self, meeting_id: int, chat_id: int) -> tuple[Meeting, Team] | None:
         """The meeting, if the chat is still the linked group of its team."""
         async with self.db.read() as repos:
-            team_id = await repos.meetings.team_of(meeting_id)
-            team = await repos.teams.get(team_id) if team_id is not None else None
-            if team is None or team.group_chat_id != chat_id:
-                return None
-            meeting = await repos.meetings.get(team.id, meeting_id)
-            return (meeting, team) if meeting is not None else None
+            return await authz.meeting_of_group(repos, meeting_id, chat_id)
 
     # --- changing -----------------------------------------------------------------------------
 
@@ -239,7 +234,8 @@ class MeetingService(Service):
     async def answer(self, actor: Actor, meeting_id: int, answer: Answer) -> Meeting:
         now = self.clock.now()
         async with self.db.transaction() as repos:
-            meeting, _ = await _require_meeting(repos, actor, meeting_id, Action.VIEW_TEAM)
+            access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, meeting_id)
+            meeting, _ = access.meeting, access.team
             if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
                 raise MeetingOver(meeting.status.value)
             await repos.meetings.set_answer(meeting_id, actor.user_id, answer, now)
@@ -441,7 +437,8 @@ class MeetingService(Service):
         )
 
     async def _changeable(self, repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
-        meeting, _ = await _require_meeting(repos, actor, meeting_id, Action.MANAGE_MEETINGS)
+        access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+        meeting, _ = access.meeting, access.team
         if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= self.clock.now():
             raise MeetingOver(meeting.status.value)
         if await repos.minutes.state(meeting_id) is not None:
@@ -485,26 +482,6 @@ def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
     if late:
         payload["late"] = True
     return payload
-
-
-async def _require_meeting(
-    repos: Repos, actor: Actor, meeting_id: int, action: Action
-) -> tuple[Meeting, Team]:
-    """The meeting and its team if the actor may do ``action``; another team's meeting gives
-    the same answer as one that does not exist."""
-    team_id = await repos.meetings.team_of(meeting_id)
-    if team_id is None:
-        raise MeetingNotFound(str(meeting_id))
-    try:
-        team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
-    except NotAllowed:  # NotMember included
-        raise MeetingNotFound(str(meeting_id)) from None
-    if action is not Action.VIEW_TEAM:
-        await authz.require(repos, actor, action, team_id)
-    meeting = await repos.meetings.get(team_id, meeting_id)
-    if meeting is None:
-        raise MeetingNotFound(str(meeting_id))
-    return meeting, team
 
 
 async def _reload(repos: Repos, meeting: Meeting) -> Meeting:

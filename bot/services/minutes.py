@@ -22,9 +22,7 @@ from bot.services.base import Service
 from bot.services.errors import (
     AlreadyDone,
     BadTransition,
-    MeetingNotFound,
     MeetingOver,
-    NotAllowed,
     NotFound,
 )
 from bot.services.problems import apply_status
@@ -186,13 +184,8 @@ class MinutesService(Service):
     async def for_reader(self, reader: Actor, meeting_id: int) -> tuple[Minutes, list[Task]]:
         """Finished minutes as a member may read them, with the tasks agreed at the meeting."""
         async with self.db.read() as repos:
-            team_id = await repos.meetings.team_of(meeting_id)
-            if team_id is None:
-                raise MeetingNotFound(str(meeting_id))
-            role = await authz.role_in(repos, reader, team_id)
-            meeting = await repos.meetings.get(team_id, meeting_id)
-            if role is None or meeting is None:
-                raise MeetingNotFound(str(meeting_id))
+            access = await authz.require_meeting(repos, reader, Action.VIEW_TEAM, meeting_id)
+            meeting, role, team_id = access.meeting, access.role, access.team.id
             minutes = await _load(repos, meeting)
             items = [i for i in minutes.items if agenda.shown_to(i.entry, reader, role)]
             tasks = await repos.tasks.of_meeting(team_id, meeting_id)
@@ -242,18 +235,8 @@ def _item(minutes: Minutes, position: int) -> MinutesItem:
 
 
 async def _managed(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:
-    team_id = await repos.meetings.team_of(meeting_id)
-    if team_id is None:
-        raise MeetingNotFound(str(meeting_id))
-    try:
-        await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
-    except NotAllowed:
-        raise MeetingNotFound(str(meeting_id)) from None
-    await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
-    meeting = await repos.meetings.get(team_id, meeting_id)
-    if meeting is None:
-        raise MeetingNotFound(str(meeting_id))
-    return meeting
+    access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+    return access.meeting
 
 
 async def _editable(repos: Repos, actor: Actor, meeting_id: int) -> Meeting:

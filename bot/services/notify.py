@@ -75,10 +75,9 @@ async def to_group(
 ) -> bool:
     """Queue a short notice to the team's linked group, if it has one and wants notices."""
     team = await repos.teams.get(team_id)
-    if team is None or team.group_chat_id is None or not team.group_notices:
+    if team is None or not team.group_notices:
         return False
-    await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
-    return True
+    return await to_linked_group(repos, team_id, notice, payload, now)
 
 
 async def member_unreachable(repos: Repos, user_id: int, now: datetime) -> bool:
