@@ -105,9 +105,12 @@ async def _recheck(repos: Repos, actor: Actor, draft: Draft) -> None:
     if draft.kind in ADMIN_DIALOGUE_ACTIONS:
         authz.require_admin(actor, ADMIN_DIALOGUE_ACTIONS[draft.kind])
     elif draft.kind in TEAM_DIALOGUE_ACTIONS:
+        action = TEAM_DIALOGUE_ACTIONS[draft.kind]
         if draft.team_id is None:
-            raise NotAllowed(draft.kind)
-        await authz.require(repos, actor, TEAM_DIALOGUE_ACTIONS[draft.kind], draft.team_id)
+            # the team is not chosen yet: the actor must be allowed this in some team
+            await authz.teams_for(repos, actor, action)
+        else:
+            await authz.require(repos, actor, action, draft.team_id)
     elif draft.kind == PROFILE:
         await authz.require_member(repos, actor)
     elif draft.kind == JOIN:
