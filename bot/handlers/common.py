@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+from html.parser import HTMLParser
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -245,6 +246,8 @@ async def show(
     """Answer on the current screen: edit the pressed message, or reply to a typed one."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
+        if _same_screen(query.message, text, markup):
+            return query.message  # Telegram refuses an edit that changes nothing
         try:
             result = await query.edit_message_text(text, reply_markup=markup)
             return result if isinstance(result, Message) else None
@@ -257,6 +260,33 @@ async def show(
     if chat_id is None:
         return None
     return await update.get_bot().send_message(chat_id, text, reply_markup=markup)
+
+
+def _same_screen(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Whether editing ``message`` to ``text`` (HTML) and ``markup`` would change nothing."""
+    if message.text is None or message.text != plain_text(text):
+        return False
+    current = message.reply_markup
+    current_rows = current.inline_keyboard if current is not None else ()
+    new_rows = markup.inline_keyboard if markup is not None else ()
+    return tuple(map(tuple, current_rows)) == tuple(map(tuple, new_rows))
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html_text: str) -> str:
+    """What Telegram shows of an HTML message: the text without tags, entities decoded."""
+    parser = _TextOnly()
+    parser.feed(html_text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _reply_chat_id(update: Update) -> int | None:
