@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from html.parser import HTMLParser
 from collections.abc import Callable, Coroutine, Sequence
+from html.parser import HTMLParser
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
