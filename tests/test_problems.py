@@ -54,7 +54,7 @@ async def test_propose_support_accept_and_set_status(bot):
     await eva.send("Městská policie zařadí místo do večerních obchůzek, Charita nabídne výměnu.")
     await eva.press("Městská policie (MPO)")
     assert "váš návrh k #1 byl uložen" in eva.last().text
-    assert "Nový návrh řešení k #1 od Eva Členová" in petra.last().text
+    assert "Nový návrh řešení k #1 — Eva Členová" in petra.last().text
 
     await ota.send("/problem 1")
     await ota.press("👍 1 (0)")
@@ -72,7 +72,7 @@ async def test_propose_support_accept_and_set_status(bot):
     await petra.press("🔄 Stav")
     await petra.press("řeší se")
     assert "Stav: řeší se" in petra.last().text
-    assert "má nový stav: „řeší se“" in jan.last().text  # the reporter is told
+    assert "Váš problém se teď řeší: " in jan.last().text  # the reporter is told
 
     problem = await stored(bot, 1)
     assert problem.status is Status.IN_PROGRESS

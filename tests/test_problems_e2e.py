@@ -78,7 +78,7 @@ async def test_problem_lifecycle_over_http(live_bot):
     await petra.expect("Změnit na")
     await petra.press("řeší se")
     await petra.expect("Stav: řeší se")
-    await jan.expect("má nový stav")
+    await jan.expect("Váš problém se teď řeší")
 
     await petra.send("/problems drogy akutní")
     listing = await petra.expect("1 problém")

@@ -32,7 +32,7 @@ async def test_the_reporter_is_asked_and_no_reopens_the_problem(bot):
     await jan.press("↩ Ne, problém se vrátil")
     assert "je znovu otevřený" in jan.last().text
     assert (await stored(bot, 1)).status is Status.NEW
-    assert said(petra, "Podle nahlašovatele už #1")
+    assert said(petra, "Podle oznamovatele už #1")
     await schedule(petra, when="1.2.2027 10:00")
     await jan.send("/agenda")
     assert "#1 · Zárubecká 12" in jan.last().text
@@ -72,12 +72,12 @@ async def test_a_team_sets_when_the_question_is_asked(bot):
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await petra.send("/team")
     await petra.press("⏰ Připomínky schůzek a program")
-    assert "po 28 d zeptám" in petra.last().text
+    assert "zeptám 28 dní po vyřešení" in petra.last().text
     await petra.press("❔ Změnit dotaz „stále vyřešeno?“")
     await petra.send("200d")
     assert "Napište prosím počet dní mezi 1 a 182" in petra.last().text
     await petra.send("14d")
-    assert "po 14 d zeptám" in petra.last().text
+    assert "zeptám 14 dní po vyřešení" in petra.last().text
     await report(jan)
     await solve(bot, petra)
     bot.advance(timedelta(days=14))

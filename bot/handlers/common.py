@@ -54,8 +54,8 @@ def explain(t: Translator, error: Exception) -> str:
     """A short, polite sentence for anything a service or a stale button refused."""
     if isinstance(error, NotMember):
         return t._(
-            "You are not a member of this team (any more). "
-            "If you should be, ask your coordinator for an invite link."
+            "This is only for members of the team. "
+            "If you should be one, ask your coordinator for an invite link."
         )
     if isinstance(error, NotAllowed):
         return t._("Sorry, you are not allowed to do that.")

@@ -164,7 +164,7 @@ async def on_remove(update: Update, ctx: BotContext) -> None:
     await show(
         update,
         t._(
-            "{name} was removed from the team {team}.",
+            "Removed from the team {team}: {name}.",
             name=escape(member.display_name),
             team=escape(team.name),
         ),

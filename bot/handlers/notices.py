@@ -32,7 +32,7 @@ from bot.rendering.problems import (
     headline,
     problem_facts,
     shorten,
-    status_name,
+    status_change_sentence,
 )
 from bot.rendering.split import split_lines
 from bot.scheduling.outbox import Attachment, OutMessage, Renderer
@@ -113,11 +113,7 @@ async def _problem_group(services: Services, t: Translator, item: OutboxItem) ->
 async def _problem_status(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     problem = await _visible_problem(services, item)
     status = Status(item.payload["status"])
-    text = t._(
-        "Your problem {headline} has a new status: “{status}”.",
-        headline=headline(t, problem),
-        status=status_name(t, status),
-    )
+    text = status_change_sentence(t, status, headline(t, problem))
     return OutMessage(text, _open_button(t, problem.id))
 
 
@@ -129,7 +125,7 @@ async def _proposal_new(services: Services, t: Translator, item: OutboxItem) -> 
     if proposal.status is not ProposalStatus.OPEN:
         return None
     text = t._(
-        "💡 New proposed solution for #{n} from {who}:",
+        "💡 New proposed solution for #{n} — {who}:",
         n=proposal.problem_id,
         who=escape(proposal.proposer_name or "?"),
     )

@@ -186,7 +186,7 @@ async def _tell_inviter(ctx: BotContext, joined: Joined) -> None:
     user = joined.user
     assert user.display_name and user.org_type and user.org_name
     text = t._(
-        "New in the team {team}: {name} ({org_type}, {org}), role: {role}.",
+        "New in the team {team}: {name} — {org_type}, {org}; role: {role}.",
         name=escape(user.display_name),
         org_type=escape(org_type_name(t, user.org_type)),
         org=escape(user.org_name),

@@ -170,7 +170,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
                 actor.user_id, LOCALITY, step, team_id=team_id, data={"locality_id": loc.id}
             )
             question = (
-                t._("New name for {name}:", name=escape(loc.name))
+                t._("Locality {name} — new name:", name=escape(loc.name))
                 if step == RENAME
                 else t._(
                     "Share the location of {name} (📎 → Location, move the pin to the place).",

@@ -23,7 +23,7 @@ from bot.config import SUPPORTED_LANGUAGES
 
 DOMAIN = "messages"
 _BABEL_LOCALES = {"cs": "cs_CZ", "en": "en_GB"}
-_DATETIME_PATTERN = {"cs": "EEEE d. MMMM y HH:mm", "en": "EEEE d MMMM y, HH:mm"}
+_DATETIME_PATTERN = {"cs": "EEEE d. MMMM y H:mm", "en": "EEEE d MMMM y, HH:mm"}
 _DATE_PATTERN = {"cs": "d. M. y", "en": "d MMM y"}
 _SHORT_DATETIME_PATTERN = {"cs": "d. M. y H:mm", "en": "d MMM y, HH:mm"}
 

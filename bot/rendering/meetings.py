@@ -119,18 +119,19 @@ def date_problem_text(t: Translator, problem: DateProblem) -> str:
 
 
 def duration_text(t: Translator, value: timedelta) -> str:
-    """``3 d``, ``48 h``, ``1 h 30 min``, ``45 min`` (whole days from three days up)."""
+    """Written out, in the form that follows a number in "… předem" / "… po vyřešení":
+    ``3 dny``, ``48 hodin``, ``1 hodinu 30 minut`` (whole days from three days up)."""
     minutes = int(value.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     parts = []
     if days >= 3 and not rest:
-        return t._("{n} d", n=days)
+        return t.n_("{n} day", "{n} days", days)
     hours += days * 24
     if hours:
-        parts.append(t._("{n} h", n=hours))
+        parts.append(t.n_("{n} hour", "{n} hours", hours))
     if mins or not parts:
-        parts.append(t._("{n} min", n=mins))
+        parts.append(t.n_("{n} minute", "{n} minutes", mins))
     return " ".join(parts)
 
 

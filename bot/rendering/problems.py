@@ -82,7 +82,27 @@ def age(t: Translator, since: datetime, now: datetime) -> str:
 
 
 def organisation(t: Translator, org: Organisation) -> str:
-    return f"{escape(org.name)} ({escape(org_type_name(t, org.org_type))})"
+    """``OO PČR Poruba — Policie ČR (PČR)``: the type's own parentheses are never nested."""
+    return f"{escape(org.name)} — {escape(org_type_name(t, org.org_type))}"
+
+
+def status_change_sentence(t: Translator, status: Status, headline: str) -> str:
+    """What happened to a reporter's problem, said as a sentence (``headline`` is HTML)."""
+    match status:
+        case Status.NEW:
+            return t._("Your problem was reopened: {headline}", headline=headline)
+        case Status.DISCUSSED:
+            return t._("The team is discussing your problem: {headline}", headline=headline)
+        case Status.IN_PROGRESS:
+            return t._("Your problem is now being solved: {headline}", headline=headline)
+        case Status.SOLVED:
+            return t._("Your problem was marked as solved: {headline}", headline=headline)
+        case Status.PARTLY_SOLVED:
+            return t._("Your problem was marked as partly solved: {headline}", headline=headline)
+        case Status.CLOSED:
+            return t._("Your problem was closed without a solution: {headline}", headline=headline)
+        case Status.DUPLICATE:
+            return t._("Your problem was merged with another one: {headline}", headline=headline)
 
 
 def problem_line(
