@@ -16,6 +16,11 @@ async def two_teams(bot):  # type: ignore[no-untyped-def]
     return petra, jan, karel
 
 
+async def teams(bot):  # type: ignore[no-untyped-def]
+    async with bot.db.read() as repos:
+        return {team.name: team for team in await repos.teams.list_all()}
+
+
 async def test_a_member_of_two_teams_reports_in_either(bot):
     petra, jan, karel = await two_teams(bot)
 
@@ -44,3 +49,60 @@ async def test_a_member_of_two_teams_goes_back_to_the_team_choice(bot):
     await jan.press("Poruba")
     await jan.press("jiné")
     assert "Kde to je" in jan.last().text
+
+
+async def test_coordinator_tools_offer_only_the_team_jan_coordinates(bot):
+    petra, jan, karel = await two_teams(bot)
+
+    await jan.send("/invite")
+    assert "Jih" in jan.last().text and "Poruba" not in jan.last().text, jan.last().text
+    await jan.press("Člen")
+    assert "start=" in jan.last().text
+
+    await jan.send("/team")
+    assert "Jih" in jan.last().text and "Poruba" not in jan.last().text, jan.last().text
+
+    await jan.send("/members")
+    assert {"Jih", "Poruba"} <= set(jan.last().button_texts())  # he may see both rosters
+    await jan.press("Poruba")
+    assert "Petra" in jan.last().text
+    # a plain member of Poruba gets no management buttons there
+    assert not any("Petra" in label for label in jan.last().button_texts()), jan.last().buttons
+
+
+async def test_problem_screens_follow_the_role_in_the_problems_team(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(petra, locality="Hlavní třída 5")  # #1 in Poruba
+    await report(karel, locality="Hrabůvka, Horní 5")  # #2 in Jih
+
+    await jan.send("/problems")
+    listing = jan.last().text
+    assert "#1" in listing and "#2" in listing
+
+    await jan.send("/problem 1")
+    poruba_labels = " ".join(jan.last().button_texts())
+    await jan.send("/problem 2")
+    jih_labels = " ".join(jan.last().button_texts())
+    assert len(jih_labels) > len(poruba_labels)  # coordinator actions only in Jih
+    assert "Stav" not in poruba_labels and "Koordinace" not in poruba_labels
+
+
+async def test_jan_links_the_group_of_the_team_he_coordinates_only(bot):
+    petra, jan, karel = await two_teams(bot)
+    jih_group = bot.emu.group("MDT Jih")
+    await jan.add_bot_to(jih_group)
+    await jan.send_to(jih_group, "/linkgroup")
+    assert "propojena s týmem" in jih_group.messages[-1].text, jih_group.messages[-1].text
+    assert "Jih" in jih_group.messages[-1].text
+
+    # another group: Jih's link moves only after a confirming tap, and the old group is told
+    other = bot.emu.group("Sousedská skupina")
+    await jan.add_bot_to(other)
+    await jan.send_to(other, "/linkgroup")
+    assert "už má propojenou skupinu" in other.messages[-1].text, other.messages[-1].text
+    assert (await teams(bot))["Jih"].group_chat_id == jih_group.id
+    await jan.press("Ano, propojit tuto skupinu", message=other.messages[-1])
+    assert "propojena s týmem" in other.messages[-1].text
+    assert "už není propojena" in jih_group.messages[-1].text
+    assert (await teams(bot))["Jih"].group_chat_id == other.id
+    assert (await teams(bot))["Poruba"].group_chat_id is None

@@ -46,7 +46,7 @@ async def on_linkgroup(update: Update, ctx: BotContext) -> None:
     actor = require_actor(update, ctx)
     teams = await ctx.services.teams.teams_for(actor, Action.LINK_GROUP)
     if len(teams) == 1:
-        await _link(update, ctx, teams[0].id)
+        await _link_or_ask(update, ctx, teams[0].id)
         return
     rows = [[button(team.name, f"lg:{team.id}")] for team in teams]
     await show(update, t._("Which team does this group belong to?"), keyboard(rows))
@@ -55,7 +55,34 @@ async def on_linkgroup(update: Update, ctx: BotContext) -> None:
 @guarded
 async def on_pick_team(update: Update, ctx: BotContext) -> None:
     (team_id,) = callback_args(update, "lg", 1)
+    await _link_or_ask(update, ctx, as_int(team_id))
+
+
+@guarded
+async def on_confirm_move(update: Update, ctx: BotContext) -> None:
+    (team_id,) = callback_args(update, "lgm", 1)
     await _link(update, ctx, as_int(team_id))
+
+
+async def _link_or_ask(update: Update, ctx: BotContext, team_id: int) -> None:
+    """Link at once, unless the team already has another group: moving the link is asked."""
+    actor = require_actor(update, ctx)
+    chat = update.effective_chat
+    assert chat is not None
+    team = await ctx.services.groups.linkable_team(actor, team_id)
+    if team.group_chat_id is None or team.group_chat_id == chat.id:
+        await _link(update, ctx, team_id)
+        return
+    t = await ctx.tr(update)
+    await show(
+        update,
+        t._(
+            "The team <b>{team}</b> already has a linked group. Link this group instead? "
+            "The other one will then get nothing more.",
+            team=escape(team.name),
+        ),
+        keyboard([[button(t._("Yes, link this group"), f"lgm:{team.id}")]]),
+    )
 
 
 async def _link(update: Update, ctx: BotContext, team_id: int) -> None:
@@ -64,6 +91,16 @@ async def _link(update: Update, ctx: BotContext, team_id: int) -> None:
     assert chat is not None
     t = await ctx.tr(update)
     result = await ctx.services.groups.link(actor, chat.id, chat.title or "", team_id)
+    if result.previous_chat_id is not None and result.previous_chat_id != chat.id:
+        await _say(
+            ctx,
+            result.previous_chat_id,
+            t._(
+                "This group is no longer linked to the team {team}: a coordinator linked "
+                "another group.",
+                team=escape(result.team.name),
+            ),
+        )
     await show(
         update,
         t._(
@@ -154,5 +191,6 @@ async def _leave(ctx: BotContext, chat_id: int) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("linkgroup", on_linkgroup))
     app.add_handler(CallbackQueryHandler(on_pick_team, pattern=r"^lg:"))
+    app.add_handler(CallbackQueryHandler(on_confirm_move, pattern=r"^lgm:"))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))

@@ -94,6 +94,11 @@ class GroupService(Service):
         assert linked is not None
         return LinkResult(team=linked, previous_chat_id=previous)
 
+    async def linkable_team(self, actor: Actor, team_id: int) -> Team:
+        """The team, if the actor may link its group."""
+        async with self.db.read() as repos:
+            return await authz.require(repos, actor, Action.LINK_GROUP, team_id)
+
     async def team_of(self, chat_id: int) -> Team | None:
         async with self.db.read() as repos:
             return await repos.teams.by_group(chat_id)
