@@ -52,7 +52,7 @@ async def test_a_member_of_two_teams_goes_back_to_the_team_choice(bot):
 
 
 async def test_coordinator_tools_offer_only_the_team_jan_coordinates(bot):
-    petra, jan, karel = await two_teams(bot)
+    _, jan, _ = await two_teams(bot)
 
     await jan.send("/invite")
     assert "Jih" in jan.last().text and "Poruba" not in jan.last().text, jan.last().text
@@ -88,7 +88,7 @@ async def test_problem_screens_follow_the_role_in_the_problems_team(bot):
 
 
 async def test_jan_links_the_group_of_the_team_he_coordinates_only(bot):
-    petra, jan, karel = await two_teams(bot)
+    _, jan, _ = await two_teams(bot)
     jih_group = bot.emu.group("MDT Jih")
     await jan.add_bot_to(jih_group)
     await jan.send_to(jih_group, "/linkgroup")
