@@ -10,15 +10,10 @@ import sys
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs request URLs, and Bot API URLs contain the token
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+def _configure_logging(verbose: bool, token: str | None = None) -> None:
+    from bot.logs import configure
+
+    configure(verbose, secrets=[token] if token else [])
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -40,7 +35,7 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _configure_logging(args.verbose)
+    _configure_logging(args.verbose, settings.token)
     app = build_application(settings)
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
