@@ -106,3 +106,12 @@ async def test_jan_links_the_group_of_the_team_he_coordinates_only(bot):
     assert "už není propojena" in jih_group.messages[-1].text
     assert (await teams(bot))["Jih"].group_chat_id == other.id
     assert (await teams(bot))["Poruba"].group_chat_id is None
+
+
+async def test_forged_team_ids_cannot_tell_existing_teams_from_missing_ones(bot):
+    *_, outsider = await two_teams(bot)  # Karel: coordinator of Jih only
+    answers = []
+    for data in ("mem:t:1", "mem:t:999", "ts:l:1", "ts:l:999", "inv:r:1:m", "inv:r:999:m"):
+        answer = await outsider.press_data(data)
+        answers.append(answer.text if answer else outsider.last().text)
+    assert answers[0::2] == answers[1::2], answers

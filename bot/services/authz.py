@@ -63,7 +63,8 @@ async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> T
         raise ValueError(f"{action} is not team-scoped; use require_admin")
     team = await repos.teams.get(team_id)
     if team is None:
-        raise NotAllowed(action.value)
+        # the same answer as for a team one is not in: team ids cannot be probed
+        raise NotMember(action.value)
     if actor.is_admin:
         return team
     membership = await repos.memberships.get(team_id, actor.user_id)
