@@ -115,3 +115,16 @@ async def test_forged_team_ids_cannot_tell_existing_teams_from_missing_ones(bot)
         answer = await outsider.press_data(data)
         answers.append(answer.text if answer else outsider.last().text)
     assert answers[0::2] == answers[1::2], answers
+
+
+async def test_a_linkgroup_press_in_a_private_chat_links_nothing(bot):
+    _, jan, _ = await two_teams(bot)
+    group = bot.emu.group("MDT Jih")
+    await jan.add_bot_to(group)
+    await jan.send_to(group, "/linkgroup")
+    for data in ("lg:2", "lgm:2", "lg:1"):
+        answer = await jan.press_data(data)  # forged in his private chat
+        assert answer is not None and "neplatí" in answer.text, answer
+    teams_now = await teams(bot)
+    assert teams_now["Jih"].group_chat_id == group.id
+    assert teams_now["Poruba"].group_chat_id is None

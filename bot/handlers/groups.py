@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.handlers.common import (
+    BadButton,
     as_int,
     button,
     callback_args,
@@ -68,7 +69,8 @@ async def _link_or_ask(update: Update, ctx: BotContext, team_id: int) -> None:
     """Link at once, unless the team already has another group: moving the link is asked."""
     actor = require_actor(update, ctx)
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None or chat.type not in GROUP_TYPES:  # a forged press in a private chat
+        raise BadButton("linkgroup outside a group")
     team = await ctx.services.groups.linkable_team(actor, team_id)
     if team.group_chat_id is None or team.group_chat_id == chat.id:
         await _link(update, ctx, team_id)
@@ -88,7 +90,8 @@ async def _link_or_ask(update: Update, ctx: BotContext, team_id: int) -> None:
 async def _link(update: Update, ctx: BotContext, team_id: int) -> None:
     actor = require_actor(update, ctx)
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None or chat.type not in GROUP_TYPES:  # a forged press in a private chat
+        raise BadButton("linkgroup outside a group")
     t = await ctx.tr(update)
     result = await ctx.services.groups.link(actor, chat.id, chat.title or "", team_id)
     if result.previous_chat_id is not None and result.previous_chat_id != chat.id:
