@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.handlers.context import BotContext
@@ -167,11 +168,35 @@ def escape(text: str) -> str:
 
 
 def guarded(fn: Handler) -> Handler:
-    """Run a handler; turn refusals into a polite answer and answer every button press once."""
+    """Run a handler; turn refusals into a polite answer and answer every button press once.
 
+    A press on a bot message in a group is not handled: whatever it would show (a detail, a
+    document, a changed screen) belongs in the presser's private chat, not in the group.
+    Handlers meant for group buttons use :func:`guarded_in_groups`.
+    """
+    return _guard(fn, in_groups=False)
+
+
+def guarded_in_groups(fn: Handler) -> Handler:
+    """:func:`guarded` for the few buttons whose answer belongs in the group (linking it)."""
+    return _guard(fn, in_groups=True)
+
+
+def pressed_in_group(update: Update) -> bool:
+    query = update.callback_query
+    message = query.message if query is not None else None
+    return message is not None and message.chat.type != ChatType.PRIVATE
+
+
+def _guard(fn: Handler, *, in_groups: bool) -> Handler:
     @functools.wraps(fn)
     async def wrapper(update: Update, ctx: BotContext) -> None:
         query = update.callback_query
+        if query is not None and not in_groups and pressed_in_group(update):
+            t = await ctx.tr(update)
+            text = t._("I show this only in a private chat with me. Open it and write /start.")
+            await _answer(query, text, alert=True)
+            return
         try:
             await fn(update, ctx)
         except (ServiceError, BadButton, NoIdentity) as error:

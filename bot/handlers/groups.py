@@ -23,6 +23,7 @@ from bot.handlers.common import (
     callback_args,
     escape,
     guarded,
+    guarded_in_groups,
     keyboard,
     require_actor,
     show,
@@ -53,13 +54,13 @@ async def on_linkgroup(update: Update, ctx: BotContext) -> None:
     await show(update, t._("Which team does this group belong to?"), keyboard(rows))
 
 
-@guarded
+@guarded_in_groups
 async def on_pick_team(update: Update, ctx: BotContext) -> None:
     (team_id,) = callback_args(update, "lg", 1)
     await _link_or_ask(update, ctx, as_int(team_id))
 
 
-@guarded
+@guarded_in_groups
 async def on_confirm_move(update: Update, ctx: BotContext) -> None:
     (team_id,) = callback_args(update, "lgm", 1)
     await _link(update, ctx, as_int(team_id))
