@@ -201,8 +201,11 @@ def require_actor(update: Update, ctx: BotContext) -> Actor:
     return actor
 
 
-def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([list(row) for row in rows if row])
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of ``rows`` (empty rows dropped); None when there is no button at
+    all, since Telegram refuses an empty inline keyboard."""
+    kept = [list(row) for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:

@@ -311,7 +311,7 @@ def _back_step(draft: Draft) -> str | None:
 
 
 def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
-    nav = nav_row(t, back=_back_step(draft) is not None)
+    nav = nav_row(t)  # every step: Back (the first one leaves to where it began) and Cancel
     match draft.step:
         case "when":
             return (
@@ -395,9 +395,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             try:
                 moment = parse_moment(text or "", now, _zone(ctx))
             except DateParseError as error:
-                await show(
-                    update, date_problem_text(t, error.problem), keyboard([nav_row(t, back=False)])
-                )
+                await show(update, date_problem_text(t, error.problem), keyboard([nav_row(t)]))
                 return
             draft = await ctx.services.dialogues.advance(
                 draft, CONFIRM, starts_at=moment.utc.isoformat(), ambiguous=moment.ambiguous
@@ -422,8 +420,13 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     previous = _back_step(draft)
-    if previous is None:
-        await _prompt(update, t, draft)
+    if previous is None:  # the first question: back to the meeting or the team's meetings
+        await ctx.services.dialogues.finish(draft.user_id)
+        meeting_id = draft.data.get("meeting_id")
+        if isinstance(meeting_id, int):
+            await _show_detail(update, ctx, t, meeting_id)
+        elif draft.team_id is not None:
+            await _team_overview(update, ctx, t, draft.team_id)
         return
     draft = await ctx.services.dialogues.advance(draft, previous)
     await _prompt(update, t, draft)

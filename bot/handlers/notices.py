@@ -173,7 +173,7 @@ def _late_note(t: Translator, item: OutboxItem) -> str:
     return "\n<i>" + t._("(Sent late: the bot was not running at the planned time.)") + "</i>"
 
 
-def _meeting_keyboard(t: Translator, view: MeetingView) -> InlineKeyboardMarkup:
+def _meeting_keyboard(t: Translator, view: MeetingView) -> InlineKeyboardMarkup | None:
     return keyboard(
         [
             answer_row(t, view.meeting.id, view.my_answer),
