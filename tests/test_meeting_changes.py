@@ -3,8 +3,10 @@ series, repeated attendance presses, and invitations of a series at the team's l
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.flows import make_team
-from tests.test_meetings import invitations, schedule
+from tests.test_meetings import calendar_files, invitations, run_due, said, schedule
 from tests.test_two_teams import two_teams
 
 
@@ -99,3 +101,135 @@ async def test_every_date_step_has_back_and_cancel(bot):
     await petra.press("✖ Zrušit")
     assert empty_keyboards(petra) == []
     assert refused(bot) == []
+
+
+# --- 2: moving one meeting of a series, or the series ------------------------------------
+
+
+async def meeting_rows(bot) -> list:  # type: ignore[no-untyped-def]
+    async with bot.db.read() as repos:
+        return [
+            m
+            for team in await repos.teams.list_all()
+            for m in await repos.meetings.upcoming(team.id, bot.clock.now(), limit=50)
+        ]
+
+
+async def answer_of(bot, meeting_id: int, user_id: int):  # type: ignore[no-untyped-def]
+    async with bot.db.read() as repos:
+        return await repos.meetings.answer_of(meeting_id, user_id)
+
+
+def moved_notices(person) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in person.inbox if "Jednání se přesouvá" in m.text]
+
+
+async def _series_with_second_occurrence(bot):  # type: ignore[no-untyped-def]
+    """Poruba meets every 2 weeks on Tuesday 10:00 from 8 December; the 8 December meeting
+    has taken place and the 22 December one is invited to. Jan said yes to the first and
+    maybe to the second."""
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="8.12. 10:00", repeat="Každé 2 týdny v úterý")
+    await jan.press("Přijdu", message=invitations(jan)[0])
+    bot.clock.set(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))  # 13:00 in Prague: it is over
+    await run_due(bot)
+    second = invitations(jan)[-1]
+    assert "úterý 22. prosince 2026 10:00" in second.text
+    await jan.press("Možná", message=second)
+    (meeting,) = await meeting_rows(bot)
+    return petra, jan, meeting
+
+
+def done(coordinator):  # type: ignore[no-untyped-def]
+    return [m for m in coordinator.inbox if "Schůzka je přesunuta" in m.text][-1]
+
+
+async def _move(coordinator, when: str, scope: str) -> None:  # type: ignore[no-untyped-def]
+    await coordinator.send("/meeting")
+    await coordinator.press(0)
+    await coordinator.press("🕑 Změnit čas")
+    await coordinator.send(when)
+    await coordinator.press("✅ Ano")
+    assert "jen tuto schůzku, nebo celou řadu" in coordinator.last().text
+    await coordinator.press(scope)
+    assert said(coordinator, "Schůzka je přesunuta")
+
+
+async def test_moving_only_this_occurrence_keeps_the_rule(bot):
+    petra, jan, second = await _series_with_second_occurrence(bot)
+    first_id = second.id - 1
+    await _move(petra, "23.12. 14:00", "Jen tuto")
+    (notice,) = moved_notices(jan)
+    assert (
+        "Jednání se přesouvá: původně úterý 22. prosince 2026 10:00 → nově středa 23. prosince "
+        "2026 14:00" in notice.text
+    )
+    assert notice.button_texts()[:3] == ["Přijdu", "Nepřijdu", "Možná"]  # asked again
+    ics = calendar_files(jan)[-1].document
+    assert ics is not None
+    body = ics.data.decode()
+    assert "DTSTART;TZID=Europe/Prague:20261223T140000" in body
+    assert "SEQUENCE:1" in body and f"UID:meeting-{second.id}@mdtbot" in body
+    assert "každé 2 týdny v úterý" in done(petra).text  # the rule stays
+    (moved,) = await meeting_rows(bot)
+    assert moved.starts_at == datetime(2026, 12, 23, 13, 0, tzinfo=UTC)
+    assert moved.occurrence_at == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    assert await answer_of(bot, moved.id, jan.id) is None  # asked again for the new time
+    assert (await answer_of(bot, first_id, jan.id)).value == "yes"  # stays with its meeting
+
+    # reminders follow the moved meeting
+    bot.clock.set(datetime(2026, 12, 22, 8, 0, tzinfo=UTC))  # 1 h before the old time
+    await run_due(bot)
+    assert [m for m in jan.inbox if "Připomínka" in m.text and "22. prosince" in m.text] == []
+    bot.clock.set(datetime(2026, 12, 23, 12, 0, tzinfo=UTC))  # 1 h before the new time
+    await run_due(bot)
+    assert any("Připomínka" in m.text and "23. prosince" in m.text for m in jan.inbox)
+
+    # the series goes on from its rule: Tuesday 5 January 10:00
+    bot.clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=UTC))
+    await run_due(bot)
+    latest = invitations(jan)[-1]
+    assert "úterý 5. ledna 2027 10:00" in latest.text, latest.text
+    assert "každé 2 týdny v úterý" in latest.text
+    assert empty_keyboards(jan) == [] and refused(bot) == []
+
+
+async def test_moving_the_whole_series_changes_the_rule_from_that_occurrence(bot):
+    petra, jan, second = await _series_with_second_occurrence(bot)
+    await _move(petra, "23.12. 14:00", "Celou řadu")
+    (notice,) = moved_notices(jan)
+    assert "původně úterý 22. prosince 2026 10:00 → nově středa 23. prosince 2026 14:00" in (
+        notice.text
+    )
+    assert "každé 2 týdny ve středu" in done(petra).text
+    (moved,) = await meeting_rows(bot)
+    assert moved.starts_at == moved.occurrence_at == datetime(2026, 12, 23, 13, 0, tzinfo=UTC)
+    assert (await answer_of(bot, second.id - 1, jan.id)).value == "yes"
+    bot.clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=UTC))
+    await run_due(bot)
+    latest = invitations(jan)[-1]
+    assert "středa 6. ledna 2027 14:00" in latest.text, latest.text
+    assert "každé 2 týdny ve středu" in latest.text
+
+
+async def test_jan_moves_a_jih_series_across_the_change_to_summer_time(bot):
+    _petra, jan, karel = await two_teams(bot)
+    await schedule(jan, when="16.3.2027 10:00", repeat="Každé 2 týdny v úterý", team="Jih")
+    await jan.send("/meeting")
+    await jan.press("Jih")
+    await jan.press(0)
+    await jan.press("🕑 Změnit čas")
+    await jan.send("17.3.2027 14:00")
+    await jan.press("✅ Ano")
+    await jan.press("« Zpět")  # from the scope question back to the confirmation
+    assert "Rozumím" in jan.last().text
+    await jan.press("✅ Ano")
+    forged = await karel.press_data("mg:s:all")  # not his dialogue
+    assert forged is not None and forged.show_alert
+    await jan.press("Celou řadu")
+    bot.clock.set(datetime(2027, 3, 17, 16, 0, tzinfo=UTC))
+    await run_due(bot)
+    latest = invitations(karel)[-1]
+    assert "středa 31. března 2027 14:00" in latest.text, latest.text  # summer time
+    rows = await meeting_rows(bot)
+    assert [m.starts_at for m in rows] == [datetime(2027, 3, 31, 12, 0, tzinfo=UTC)]

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.meetings import LAST, Answer, Recurrence, RecurrenceRule
@@ -19,6 +20,7 @@ from bot.domain.models import Draft
 from bot.handlers.common import (
     BadButton,
     Rows,
+    answer_query,
     as_int,
     button,
     callback_args,
@@ -49,8 +51,9 @@ from bot.services.errors import NotAllowed
 from bot.services.meetings import MEETING_LENGTH, MeetingView, clean_place
 
 WHEN, CONFIRM, PLACE, REPEAT, PREVIEW = "when", "confirm", "place", "repeat", "preview"
+SCOPE = "scope"  # moving a meeting of a series: this one only, or the series from it on
 NEW, MOVE, REPLACE = "new", "move", "place"
-_PREVIOUS = {CONFIRM: WHEN, PLACE: WHEN, REPEAT: PLACE, PREVIEW: REPEAT}
+_PREVIOUS = {CONFIRM: WHEN, PLACE: WHEN, REPEAT: PLACE, PREVIEW: REPEAT, SCOPE: CONFIRM}
 _REPEATS = ("none", "w1", "w2", "w4", "m")
 
 
@@ -170,7 +173,15 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             if not view.may_manage:
                 raise BadButton("not a coordinator")
             mode = MOVE if action == "m" else REPLACE
-            await _start(update, ctx, t, mode, team_id=view.team.id, meeting_id=number)
+            await _start(
+                update,
+                ctx,
+                t,
+                mode,
+                team_id=view.team.id,
+                meeting_id=number,
+                in_series=view.recurrence is not None,
+            )
         case "x":
             view = await meetings.view(actor, number)
             if not view.may_manage:
@@ -226,17 +237,25 @@ async def on_answer(update: Update, ctx: BotContext) -> None:
     meeting = await ctx.services.meetings.answer(actor, as_int(meeting_id), answer)
     query = update.callback_query
     assert query is not None
-    await query.answer(t._("Noted: {answer}", answer=answer_label(t, answer)))
+    await answer_query(ctx, query, t._("Noted: {answer}", answer=answer_label(t, answer)))
     message = query.message
-    if message is not None and hasattr(message, "reply_markup") and message.reply_markup:
-        rows = [list(row) for row in message.reply_markup.inline_keyboard]
-        rows = [
-            answer_row(t, meeting.id, answer)
-            if any((b.callback_data or "").startswith("ma:") for b in row)
-            else row
-            for row in rows
-        ]
-        await query.edit_message_reply_markup(keyboard(rows))
+    if message is None or not hasattr(message, "reply_markup") or not message.reply_markup:
+        return
+    current = message.reply_markup
+    rows = [
+        answer_row(t, meeting.id, answer)
+        if any((b.callback_data or "").startswith("ma:") for b in row)
+        else list(row)
+        for row in current.inline_keyboard
+    ]
+    markup = keyboard(rows)
+    if markup is None or markup.to_dict() == current.to_dict():
+        return  # the same answer again (a double tap): nothing to change on the screen
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:  # the screen shows this answer already
+        if "not modified" not in str(error).lower():
+            raise
 
 
 # --- the scheduling dialogue ---------------------------------------------------------------
@@ -250,6 +269,7 @@ async def _start(
     *,
     team_id: int,
     meeting_id: int | None = None,
+    in_series: bool = False,
 ) -> None:
     actor = require_actor(update, ctx)
     if mode == NEW and team_id not in await _manageable(ctx, update):
@@ -259,7 +279,7 @@ async def _start(
         MEETING,
         PLACE if mode == REPLACE else WHEN,
         team_id=team_id,
-        data={"mode": mode, "meeting_id": meeting_id},
+        data={"mode": mode, "meeting_id": meeting_id, "in_series": in_series},
     )
     await _prompt(update, t, draft)
 
@@ -335,6 +355,17 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                 nav,
             ]
             return text, rows
+        case "scope":
+            text = t._(
+                "Move to <b>{when}</b> only this meeting, or the whole series from this meeting "
+                "on?",
+                when=t.datetime(_starts_at(draft)),
+            )
+            return text, [
+                [button(t._("Only this meeting"), "mg:s:one")],
+                [button(t._("The whole series"), "mg:s:all")],
+                nav,
+            ]
         case "place":
             return t._("Where is the meeting? (e.g. <i>ÚMOb Poruba, room 214</i>)"), [nav]
         case "repeat":
@@ -445,9 +476,19 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
             starts_at = _starts_at(draft)
             ctx.services.meetings.check_start(starts_at)
             if draft.data.get("mode") == MOVE:
+                if draft.data.get("in_series"):
+                    draft = await ctx.services.dialogues.advance(draft, SCOPE)
+                    await _prompt(update, t, draft)
+                    return
                 await _finish(update, ctx, t, draft)
                 return
             draft = await ctx.services.dialogues.advance(draft, PLACE)
+        case ["s", scope], "scope" if scope in ("one", "all"):
+            ctx.services.meetings.check_start(_starts_at(draft))
+            chosen = {**draft.data, "whole_series": scope == "all"}
+            draft = draft.model_copy(update={"data": chosen})
+            await _finish(update, ctx, t, draft)
+            return
         case ["again"], "confirm":
             draft = await ctx.services.dialogues.advance(draft, WHEN)
         case ["r", choice], "repeat" if choice in _REPEATS:
@@ -476,7 +517,12 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
         )
         note = t._("✅ The meeting is scheduled; invitations are on their way.")
     elif mode == MOVE and isinstance(meeting_id, int):
-        meeting = await meetings.move(actor, meeting_id, _starts_at(draft))
+        meeting = await meetings.move(
+            actor,
+            meeting_id,
+            _starts_at(draft),
+            whole_series=draft.data.get("whole_series") is True,
+        )
         note = t._("✅ The meeting is moved; everyone is being told.")
     elif mode == REPLACE and isinstance(meeting_id, int):
         meeting = await meetings.change_place(actor, meeting_id, str(draft.data.get("place")))

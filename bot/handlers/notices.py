@@ -227,10 +227,19 @@ async def _meeting_moved(services: Services, t: Translator, item: OutboxItem) ->
     lines = ["🕑 <b>" + t._("The team meeting has changed") + "</b>"]
     lines += when_where(t, view.meeting, view.team.name)
     if "before" in item.payload:
-        before = datetime.fromisoformat(item.payload["before"])
-        lines.append("<s>" + t.datetime(before) + "</s>")
-        lines += ["", t._("Please answer again whether you will come.")]
+        lines += ["", _moved_line(t, item, view.meeting)]
+        lines.append(t._("Please answer again whether you will come."))
     return OutMessage("\n".join(lines), _meeting_keyboard(t, view))
+
+
+def _moved_line(t: Translator, item: OutboxItem, meeting: Meeting) -> str:
+    """"The meeting is moved: originally … → now …" (for a notice whose payload has "before")."""
+    before = datetime.fromisoformat(item.payload["before"])
+    return t._(
+        "The meeting is moved: originally {before} → now {after}",
+        before=t.datetime(before),
+        after=t.datetime(meeting.starts_at),
+    )
 
 
 async def _meeting_cancelled(
@@ -266,6 +275,8 @@ async def _meeting_group(services: Services, t: Translator, item: OutboxItem) ->
             else "📅 " + t._("A team meeting is scheduled")
         )
     lines = ["<b>" + title + "</b>", *when_where(t, meeting, team.name)]
+    if event is Notice.MEETING_MOVED and "before" in item.payload:
+        lines.append(_moved_line(t, item, meeting))
     if meeting.status is MeetingStatus.SCHEDULED:
         lines.append(t._("Please answer in a private chat with me: /meeting"))
     return OutMessage("\n".join(lines))

@@ -29,7 +29,7 @@ from bot.domain.meetings import (
 from bot.domain.models import Team
 from bot.domain.notices import Notice
 from bot.scheduling.clock import Clock
-from bot.scheduling.recurrence import next_occurrence
+from bot.scheduling.recurrence import next_occurrence, rule_at
 from bot.services import agenda, authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
@@ -178,23 +178,66 @@ class MeetingService(Service):
         self._woken()
         return meeting
 
-    async def move(self, actor: Actor, meeting_id: int, starts_at: datetime) -> Meeting:
-        """A new start: everyone is told, answers are asked again, reminders move."""
+    async def move(
+        self, actor: Actor, meeting_id: int, starts_at: datetime, *, whole_series: bool = False
+    ) -> Meeting:
+        """A new start: everyone is told, answers are asked again, reminders move.
+
+        In a series, only this occurrence moves (an exception: the rule stays and the series
+        goes on from this occurrence's slot), or with ``whole_series`` the rule changes from
+        this occurrence on: the later occurrences already planned move with it, except those
+        moved on their own before, which keep their time. Answers stay with their occurrence
+        (an occurrence whose time changes asks again)."""
         self.check_start(starts_at)
         now = self.clock.now()
         async with self.db.transaction() as repos:
             meeting = await self._changeable(repos, actor, meeting_id)
-            if starts_at == meeting.starts_at:
+            series = None
+            if whole_series and meeting.series_id is not None:
+                series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+                if series is not None and series.ended_at is not None:
+                    series = None
+            if series is None:
+                if starts_at == meeting.starts_at:
+                    return meeting
+                moved = await self._move_one(repos, meeting, starts_at, meeting.occurrence_at, now)
+                await _audit(repos, actor, "meeting.move", moved, now)
+            elif starts_at == meeting.starts_at == meeting.slot:
                 return meeting
-            moved = meeting.model_copy(update={"starts_at": starts_at})
-            await repos.meetings.update(moved, now)
-            await repos.meetings.clear_answers(meeting_id)
-            await repos.agenda.unfreeze(meeting_id)  # compiled again for the new date
-            moved = await _reload(repos, moved)
-            await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
-            await self._derive(repos, moved, now)
-            await _audit(repos, actor, "meeting.move", moved, now)
+            else:
+                zone = ZoneInfo(series.timezone)
+                rule = rule_at(series.recurrence, starts_at.astimezone(zone))
+                await repos.meetings.set_series_rule(series.team_id, series.id, rule)
+                later = await repos.meetings.later_in_series(series.id, meeting.slot)
+                moved = await self._move_one(repos, meeting, starts_at, starts_at, now)
+                slot = starts_at
+                for following in later:
+                    slot = next_occurrence(rule, slot.astimezone(zone).date(), zone)
+                    if following.starts_at != following.slot:  # moved on its own: stays
+                        await repos.meetings.set_slot(following, slot)
+                        await self._derive(repos, _reseated(following, slot), now)
+                    elif following.starts_at != slot:
+                        await self._move_one(repos, following, slot, slot, now)
+                await _audit(repos, actor, "meeting.move", moved, now, whole_series=True)
         self._woken()
+        return moved
+
+    async def _move_one(
+        self,
+        repos: Repos,
+        meeting: Meeting,
+        starts_at: datetime,
+        slot: datetime | None,
+        now: datetime,
+    ) -> Meeting:
+        moved = meeting.model_copy(update={"starts_at": starts_at, "occurrence_at": slot})
+        await repos.meetings.update(moved, now)
+        if starts_at != meeting.starts_at:
+            await repos.meetings.clear_answers(meeting.id)
+            await repos.agenda.unfreeze(meeting.id)  # compiled again for the new date
+        moved = await _reload(repos, moved)
+        await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
+        await self._derive(repos, moved, now)
         return moved
 
     async def change_place(self, actor: Actor, meeting_id: int, place: str | None) -> Meeting:
@@ -361,10 +404,11 @@ class MeetingService(Service):
         series = await repos.meetings.series(meeting.team_id, meeting.series_id)
         if series is None or series.ended_at is not None:
             return False
-        if await repos.meetings.has_later_occurrence(series.id, meeting.starts_at):
+        if await repos.meetings.has_later_occurrence(series.id, meeting.slot):
             return False
         zone = ZoneInfo(series.timezone)
-        starts_at = next_occurrence(series.recurrence, meeting.local_start.date(), zone)
+        # from the occurrence's slot: a meeting moved on its own does not move the series
+        starts_at = next_occurrence(series.recurrence, meeting.slot.astimezone(zone).date(), zone)
         while starts_at <= now:  # the bot was down over whole occurrences: go to a future one
             starts_at = next_occurrence(series.recurrence, starts_at.astimezone(zone).date(), zone)
         following = await repos.meetings.create(
@@ -482,6 +526,10 @@ def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
     if late:
         payload["late"] = True
     return payload
+
+
+def _reseated(meeting: Meeting, slot: datetime) -> Meeting:
+    return meeting.model_copy(update={"occurrence_at": slot})
 
 
 async def _reload(repos: Repos, meeting: Meeting) -> Meeting:
