@@ -233,3 +233,64 @@ async def test_jan_moves_a_jih_series_across_the_change_to_summer_time(bot):
     assert "středa 31. března 2027 14:00" in latest.text, latest.text  # summer time
     rows = await meeting_rows(bot)
     assert [m.starts_at for m in rows] == [datetime(2027, 3, 31, 12, 0, tzinfo=UTC)]
+
+
+# --- 3: the same attendance press twice ---------------------------------------------------
+
+
+def calls(bot, method: str) -> list:  # type: ignore[no-untyped-def]
+    return [c for c in bot.emu.calls if c.method == method]
+
+
+async def test_the_same_attendance_press_twice_has_one_effect(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    invitation = invitations(jan)[0]
+    assert [b.callback_data for b in invitation.buttons[0]][0].endswith(":yes")
+    first = await jan.press("Přijdu", message=invitation)
+    assert first is not None and first.text == "Zapsáno: Přijdu"
+    edits = len(calls(bot, "editMessageReplyMarkup"))
+    answers = len(calls(bot, "answerCallbackQuery"))
+    second = await jan.press("✓ Přijdu", message=invitation)  # a double tap: still "yes"
+    assert second is not None and second.text == "Zapsáno: Přijdu" and not second.show_alert
+    assert invitations(jan)[0].button_texts()[:3] == ["✓ Přijdu", "Nepřijdu", "Možná"]
+    assert len(calls(bot, "editMessageReplyMarkup")) == edits  # nothing to change
+    assert len(calls(bot, "answerCallbackQuery")) == answers + 1  # each press answered once
+    (meeting,) = await meeting_rows(bot)
+    assert (await answer_of(bot, meeting.id, jan.id)).value == "yes"
+    await jan.press("Nepřijdu", message=invitation)  # the intended state, not a toggle
+    await jan.press("Nepřijdu", message=invitation)
+    assert (await answer_of(bot, meeting.id, jan.id)).value == "no"
+    assert invitations(jan)[0].button_texts()[:3] == ["Přijdu", "✓ Nepřijdu", "Možná"]
+    assert refused(bot) == []
+    assert not any("Něco se pokazilo" in m.text for m in jan.inbox)
+
+
+async def test_a_redelivered_attendance_press_is_done_and_answered_once(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    invitation = invitations(jan)[0]
+    delivered: list = []
+    dispatcher = bot.emu.dispatcher
+
+    async def spy(update):  # type: ignore[no-untyped-def]
+        delivered.append(update)
+        await dispatcher(update)
+
+    bot.emu.dispatcher = spy
+    await jan.press("Možná", message=invitation)
+    bot.emu.dispatcher = dispatcher
+    async with bot.db.read() as repos:
+        (meeting,) = await repos.meetings.all_upcoming(bot.clock.now())
+        before = await repos.meetings.attendance(meeting.team_id, meeting.id)
+    answers = len(calls(bot, "answerCallbackQuery"))
+    edits = len(calls(bot, "editMessageReplyMarkup"))
+    await dispatcher(delivered[-1])  # Telegram delivers the very same update again
+    await dispatcher(delivered[-1])
+    assert len(calls(bot, "answerCallbackQuery")) == answers
+    assert len(calls(bot, "editMessageReplyMarkup")) == edits
+    async with bot.db.read() as repos:
+        assert await repos.meetings.attendance(meeting.team_id, meeting.id) == before
+    assert invitations(jan)[0].button_texts()[:3] == ["Přijdu", "Nepřijdu", "✓ Možná"]
+    assert refused(bot) == []
+    assert not any("Něco se pokazilo" in m.text for m in jan.inbox)
