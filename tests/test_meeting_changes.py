@@ -126,12 +126,12 @@ def moved_notices(person) -> list:  # type: ignore[no-untyped-def]
 
 async def _series_with_second_occurrence(bot):  # type: ignore[no-untyped-def]
     """Poruba meets every 2 weeks on Tuesday 10:00 from 8 December; the 8 December meeting
-    has taken place and the 22 December one is invited to. Jan said yes to the first and
-    maybe to the second."""
+    has taken place and the 22 December one is invited to (a week before). Jan said yes to
+    the first and maybe to the second."""
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await schedule(petra, when="8.12. 10:00", repeat="Každé 2 týdny v úterý")
     await jan.press("Přijdu", message=invitations(jan)[0])
-    bot.clock.set(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))  # 13:00 in Prague: it is over
+    bot.clock.set(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # a week before 22 December
     await run_due(bot)
     second = invitations(jan)[-1]
     assert "úterý 22. prosince 2026 10:00" in second.text
@@ -227,7 +227,7 @@ async def test_jan_moves_a_jih_series_across_the_change_to_summer_time(bot):
     forged = await karel.press_data("mg:s:all")  # not his dialogue
     assert forged is not None and forged.show_alert
     await jan.press("Celou řadu")
-    bot.clock.set(datetime(2027, 3, 17, 16, 0, tzinfo=UTC))
+    bot.clock.set(datetime(2027, 3, 24, 12, 0, tzinfo=UTC))  # a week before 31 March
     await run_due(bot)
     latest = invitations(karel)[-1]
     assert "středa 31. března 2027 14:00" in latest.text, latest.text  # summer time

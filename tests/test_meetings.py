@@ -253,6 +253,9 @@ async def test_weekly_series_plans_the_next_meeting_after_each_one(bot):
     assert "každé 2 týdny v úterý" in invitations(jan)[0].text
     bot.clock.set(MEETING_UTC + timedelta(hours=2))
     await run_due(bot)
+    assert len(invitations(jan)) == 1  # invitations go out a week before (the team's lead)
+    bot.clock.set(MEETING_UTC + timedelta(days=7))
+    await run_due(bot)
     (_first, second) = invitations(jan)
     assert "úterý 29. prosince 2026 14:00" in second.text
     await run_due(bot)

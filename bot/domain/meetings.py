@@ -95,6 +95,8 @@ class MeetingSettings(_Model):
     agenda_lead: timedelta
     #: when the reporter of a solved problem is asked whether it still is
     still_solved_after: timedelta
+    #: how long before each meeting of a series its invitation goes out
+    invitation_lead: timedelta = timedelta(days=7)
     custom: bool = False
 
 

@@ -233,7 +233,7 @@ async def _meeting_moved(services: Services, t: Translator, item: OutboxItem) ->
 
 
 def _moved_line(t: Translator, item: OutboxItem, meeting: Meeting) -> str:
-    """"The meeting is moved: originally … → now …" (for a notice whose payload has "before")."""
+    """The line "the meeting is moved: originally … → now …" of a notice about a new time."""
     before = datetime.fromisoformat(item.payload["before"])
     return t._(
         "The meeting is moved: originally {before} → now {after}",

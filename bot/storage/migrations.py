@@ -319,4 +319,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE meetings ADD COLUMN occurrence_at TEXT;
     UPDATE meetings SET occurrence_at = starts_at WHERE series_id IS NOT NULL
     """,
+    # 9: per team, how long before each meeting of a series its invitation goes out
+    """
+    ALTER TABLE teams ADD COLUMN invitation_lead INTEGER
+    """,
 ]
