@@ -3,7 +3,7 @@ series, repeated attendance presses, and invitations of a series at the team's l
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tests.flows import make_team
 from tests.test_meetings import calendar_files, invitations, run_due, said, schedule
@@ -246,7 +246,9 @@ async def test_the_same_attendance_press_twice_has_one_effect(bot):
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await schedule(petra)
     invitation = invitations(jan)[0]
-    assert [b.callback_data for b in invitation.buttons[0]][0].endswith(":yes")
+    assert [b.callback_data for b in invitation.buttons[0]] == [
+        f"ma:{m}:{state}" for m in ("1",) for state in ("yes", "no", "maybe")
+    ]
     first = await jan.press("Přijdu", message=invitation)
     assert first is not None and first.text == "Zapsáno: Přijdu"
     edits = len(calls(bot, "editMessageReplyMarkup"))
@@ -294,3 +296,97 @@ async def test_a_redelivered_attendance_press_is_done_and_answered_once(bot):
     assert invitations(jan)[0].button_texts()[:3] == ["Přijdu", "Nepřijdu", "✓ Možná"]
     assert refused(bot) == []
     assert not any("Něco se pokazilo" in m.text for m in jan.inbox)
+
+
+# --- 4: invitations of a series at the team's lead ----------------------------------------
+
+
+async def test_a_series_invites_to_each_meeting_a_week_before_once_across_restarts(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="15.12. 14:00", repeat="Každé 2 týdny v úterý")
+    assert len(invitations(jan)) == 1  # the first one at once, though three weeks ahead
+    await petra.send("/team")
+    assert "Pozvánky na opakované schůzky se posílají 7 d před každou z nich" in petra.last().text
+    next_due = datetime(2026, 12, 22, 13, 0, tzinfo=UTC)  # 29 December 14:00 less 7 days
+    bot.clock.set(next_due - timedelta(minutes=1))
+    await run_due(bot)
+    assert len(invitations(jan)) == 1
+    await bot.stop()
+    bot.clock.set(next_due + timedelta(minutes=1))
+    await bot.start()
+    await run_due(bot)
+    await bot.restart()
+    await bot.restart()
+    await run_due(bot)
+    (_first, second) = invitations(jan)
+    assert "úterý 29. prosince 2026 14:00" in second.text
+    files = [m.document.filename for m in calendar_files(jan) if m.document is not None]
+    assert files.count("schuzka-2026-12-29.ics") == 1
+    async with bot.db.read() as repos:
+        rows = [r for r in await repos.due.items() if r["kind"] == "meeting.next"]
+    assert [r["outcome"] for r in rows if r["done_at"]] == ["done"]
+
+
+async def test_a_coordinator_sets_the_invitation_lead_and_bad_input_is_refused(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="15.12. 14:00", repeat="Každý týden v úterý")
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("✉ Změnit, kdy se posílají pozvánky")
+    assert "Jak dlouho před každou schůzkou z řady" in petra.last().text
+    assert petra.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    for bad in ("3 týdny", "90d", "2h", "-1d", ""):
+        await petra.send(bad or " ")
+        assert "Napište prosím počet dní mezi 1 a 60" in petra.last().text, (bad, petra.last())
+    await petra.send("3d")
+    assert "Pozvánky na opakované schůzky se posílají 3 d před každou z nich" in (petra.last().text)
+    forged = await jan.press_data("tt:i:1")
+    assert forged is not None and forged.show_alert
+    # the 22 December meeting is invited to on 19 December, 14:00
+    bot.clock.set(datetime(2026, 12, 19, 12, 59, tzinfo=UTC))
+    await run_due(bot)
+    assert len(invitations(jan)) == 1
+    bot.clock.set(datetime(2026, 12, 19, 13, 0, tzinfo=UTC))
+    await run_due(bot)
+    assert "úterý 22. prosince 2026 14:00" in invitations(jan)[-1].text
+    assert len(invitations(jan)) == 2
+    assert refused(bot) == []
+
+
+async def test_a_one_off_meeting_soon_is_invited_to_at_once(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="zítra 10:00")
+    (invitation,) = invitations(jan)
+    assert "středa 25. listopadu 2026 10:00" in invitation.text
+
+
+async def test_moving_the_series_keeps_an_occurrence_moved_on_its_own(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="15.12. 14:00", repeat="Každý týden v úterý")
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("✉ Změnit, kdy se posílají pozvánky")
+    await petra.send("14d")
+    bot.clock.set(datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+    await run_due(bot)  # the 22 December meeting is invited to
+    first, second = await meeting_rows(bot)
+    await jan.press("Přijdu", message=invitations(jan)[-1])
+    await petra.send("/meeting")
+    await petra.press(1)  # 22 December: only this one to Wednesday 9:00
+    await petra.press("🕑 Změnit čas")
+    await petra.send("23.12. 9:00")
+    await petra.press("✅ Ano")
+    await petra.press("Jen tuto")
+    await jan.press("Přijdu", message=moved_notices(jan)[-1])
+    await _move(petra, "16.12. 14:00", "Celou řadu")  # the series: Wednesdays 14:00
+    first, second = await meeting_rows(bot)
+    assert first.starts_at == datetime(2026, 12, 16, 13, 0, tzinfo=UTC)
+    assert second.starts_at == datetime(2026, 12, 23, 8, 0, tzinfo=UTC)  # its own time stays
+    assert second.occurrence_at == datetime(2026, 12, 23, 13, 0, tzinfo=UTC)
+    assert (await answer_of(bot, second.id, jan.id)).value == "yes"  # stays with it
+    assert len(moved_notices(jan)) == 2  # 22 → 23 December, then 15 → 16 December
+    bot.clock.set(datetime(2026, 12, 16, 13, 0, tzinfo=UTC))
+    await run_due(bot)
+    latest = invitations(jan)[-1]
+    assert "středa 30. prosince 2026 14:00" in latest.text, latest.text
+    assert "každý týden ve středu" in latest.text
