@@ -171,6 +171,9 @@ async def test_moving_only_this_occurrence_keeps_the_rule(bot):
     assert "DTSTART;TZID=Europe/Prague:20261223T140000" in body
     assert "SEQUENCE:1" in body and f"UID:meeting-{second.id}@mdtbot" in body
     assert "každé 2 týdny v úterý" in done(petra).text  # the rule stays
+    assert (
+        "jen tato schůzka je přesunuta, původně úterý 22. prosince 2026 10:00" in done(petra).text
+    )
     (moved,) = await meeting_rows(bot)
     assert moved.starts_at == datetime(2026, 12, 23, 13, 0, tzinfo=UTC)
     assert moved.occurrence_at == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
@@ -342,6 +345,12 @@ async def test_a_coordinator_sets_the_invitation_lead_and_bad_input_is_refused(b
     assert "Pozvánky na opakované schůzky se posílají 3 d před každou z nich" in (petra.last().text)
     forged = await jan.press_data("tt:i:1")
     assert forged is not None and forged.show_alert
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("↺ Vrátit výchozí")
+    assert "se posílají 7 d před každou" in petra.last().text
+    await petra.press("✉ Změnit, kdy se posílají pozvánky")
+    await petra.send("3d")
     # the 22 December meeting is invited to on 19 December, 14:00
     bot.clock.set(datetime(2026, 12, 19, 12, 59, tzinfo=UTC))
     await run_due(bot)

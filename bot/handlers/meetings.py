@@ -2,7 +2,8 @@
 them; everyone answers přijdu / nepřijdu / možná.
 
 Scheduling is a dialogue: when (typed in Czech, echoed back for confirmation) → place →
-recurrence → preview → save. Moving asks only "when", re-placing only "where". Callback data
+recurrence → preview → save. Moving asks "when" (and, in a series, this meeting only or the
+whole series from it on), re-placing only "where"; every step has Back and Cancel. Callback data
 carries numbers only (``mt:v:12``); every press re-checks the person's role in the team.
 """
 
@@ -105,6 +106,9 @@ def _detail_text(t: Translator, view: MeetingView) -> str:
         "🔁 " + recurrence_text(t, view.recurrence),
         t._("Your answer: {answer}", answer=answer_label(t, view.my_answer)),
     ]
+    slot = view.meeting.occurrence_at
+    if view.recurrence is not None and slot is not None and slot != view.meeting.starts_at:
+        lines.insert(-1, t._("(this meeting only, moved from {when})", when=t.datetime(slot)))
     return "\n".join(lines)
 
 
