@@ -399,3 +399,38 @@ async def test_moving_the_series_keeps_an_occurrence_moved_on_its_own(bot):
     latest = invitations(jan)[-1]
     assert "středa 30. prosince 2026 14:00" in latest.text, latest.text
     assert "každý týden ve středu" in latest.text
+
+
+async def test_cancelling_in_a_series_one_goes_on_the_whole_takes_the_invited_ones(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="15.12. 14:00", repeat="Každý týden v úterý")
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("✖ Zrušit schůzku")
+    await petra.press("Zrušit tuto schůzku")
+    # the series goes on: 22 December is invited to a week before it
+    bot.clock.set(datetime(2026, 12, 15, 12, 59, tzinfo=UTC))
+    await run_due(bot)
+    assert len(invitations(jan)) == 1
+    bot.clock.set(datetime(2026, 12, 15, 13, 0, tzinfo=UTC))
+    await run_due(bot)
+    assert "úterý 22. prosince 2026 14:00" in invitations(jan)[-1].text
+    # with a two-week lead the 29 December one is invited to as well; cancelling the whole
+    # series from 22 December cancels both
+    await petra.send("/team")
+    await petra.press("⏰ Připomínky schůzek a program")
+    await petra.press("✉ Změnit, kdy se posílají pozvánky")
+    await petra.send("14d")
+    await run_due(bot)
+    assert "úterý 29. prosince 2026 14:00" in invitations(jan)[-1].text
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("✖ Zrušit schůzku")
+    await petra.press("Zrušit celou řadu")
+    cancelled = [m for m in jan.inbox if "Schůzka týmu je zrušena" in m.text]
+    assert len(cancelled) == 3  # 15, 22 and 29 December
+    assert "29. prosince" in cancelled[-1].text
+    assert await meeting_rows(bot) == []
+    bot.clock.set(datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
+    await run_due(bot)
+    assert len(invitations(jan)) == 3
