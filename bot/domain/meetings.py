@@ -67,6 +67,14 @@ class Meeting(_Model):
     sequence: int = 0
     created_at: datetime
     updated_at: datetime
+    #: in a series: the start its rule gave this occurrence (UTC); differs from ``starts_at``
+    #: when this occurrence alone was moved (an exception); None for a one-off meeting
+    occurrence_at: datetime | None = None
+
+    @property
+    def slot(self) -> datetime:
+        """Where the occurrence sits in its series (its start, if it has no rule slot)."""
+        return self.occurrence_at or self.starts_at
 
     @property
     def local_start(self) -> datetime:
@@ -87,6 +95,8 @@ class MeetingSettings(_Model):
     agenda_lead: timedelta
     #: when the reporter of a solved problem is asked whether it still is
     still_solved_after: timedelta
+    #: how long before each meeting of a series its invitation goes out
+    invitation_lead: timedelta = timedelta(days=7)
     custom: bool = False
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Sequence
 from html.parser import HTMLParser
 from typing import Any
@@ -167,8 +169,45 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+#: per running application, the callback queries handled lately (id → answered yet):
+#: Telegram may deliver the same update again (after a lost getUpdates answer); it must
+#: neither act twice nor answer the query twice
+_HANDLED: weakref.WeakKeyDictionary[Any, OrderedDict[str, bool]] = weakref.WeakKeyDictionary()
+_HANDLED_KEEP = 2000
+
+
+def _handled(ctx: BotContext) -> OrderedDict[str, bool]:
+    seen = _HANDLED.get(ctx.bot_data)
+    if seen is None:
+        seen = _HANDLED[ctx.bot_data] = OrderedDict()
+    return seen
+
+
+def _first_delivery(ctx: BotContext, query: Any) -> bool:
+    seen = _handled(ctx)
+    if query.id in seen:
+        return False
+    seen[query.id] = False  # handled, not answered yet
+    while len(seen) > _HANDLED_KEEP:
+        seen.popitem(last=False)
+    return True
+
+
+def _answered(ctx: BotContext, query: Any) -> bool:
+    return _handled(ctx).get(query.id, False)
+
+
+async def answer_query(
+    ctx: BotContext, query: Any, text: str | None, *, alert: bool = False
+) -> None:
+    """Answer a button press with a short note; the guard then does not answer it again."""
+    _handled(ctx)[query.id] = True
+    await _answer(query, text, alert=alert)
+
+
 def guarded(fn: Handler) -> Handler:
-    """Run a handler; turn refusals into a polite answer and answer every button press once.
+    """Run a handler; turn refusals into a polite answer and answer every button press once
+    (a press delivered again is ignored).
 
     A press on a bot message in a group is not handled: whatever it would show (a detail, a
     document, a changed screen) belongs in the presser's private chat, not in the group.
@@ -192,23 +231,26 @@ def _guard(fn: Handler, *, in_groups: bool) -> Handler:
     @functools.wraps(fn)
     async def wrapper(update: Update, ctx: BotContext) -> None:
         query = update.callback_query
+        if query is not None and not _first_delivery(ctx, query):
+            log.info("callback query %s delivered again: ignored", query.id)
+            return
         if query is not None and not in_groups and pressed_in_group(update):
             t = await ctx.tr(update)
             text = t._("I show this only in a private chat with me. Open it and write /start.")
-            await _answer(query, text, alert=True)
+            await answer_query(ctx, query, text, alert=True)
             return
         try:
             await fn(update, ctx)
         except (ServiceError, BadButton, NoIdentity) as error:
             t = await ctx.tr(update)
             text = explain(t, error)
-            if query is not None:
-                await _answer(query, text[:200], alert=True)
-            elif update.effective_message is not None:
+            if query is not None and not _answered(ctx, query):
+                await answer_query(ctx, query, text[:200], alert=True)
+            elif query is None and update.effective_message is not None:
                 await update.effective_message.reply_text(text)
             return
-        if query is not None:
-            await _answer(query, None, alert=False)
+        if query is not None and not _answered(ctx, query):
+            await answer_query(ctx, query, None)
 
     return wrapper
 
@@ -227,8 +269,11 @@ def require_actor(update: Update, ctx: BotContext) -> Actor:
     return actor
 
 
-def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([list(row) for row in rows if row])
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of ``rows`` (empty rows dropped); None when there is no button at
+    all, since Telegram refuses an empty inline keyboard."""
+    kept = [list(row) for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:

@@ -2,7 +2,8 @@
 them; everyone answers přijdu / nepřijdu / možná.
 
 Scheduling is a dialogue: when (typed in Czech, echoed back for confirmation) → place →
-recurrence → preview → save. Moving asks only "when", re-placing only "where". Callback data
+recurrence → preview → save. Moving asks "when" (and, in a series, this meeting only or the
+whole series from it on), re-placing only "where"; every step has Back and Cancel. Callback data
 carries numbers only (``mt:v:12``); every press re-checks the person's role in the team.
 """
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.meetings import LAST, Answer, Recurrence, RecurrenceRule
@@ -19,6 +21,7 @@ from bot.domain.models import Draft
 from bot.handlers.common import (
     BadButton,
     Rows,
+    answer_query,
     as_int,
     button,
     callback_args,
@@ -49,8 +52,9 @@ from bot.services.errors import NotAllowed
 from bot.services.meetings import MEETING_LENGTH, MeetingView, clean_place
 
 WHEN, CONFIRM, PLACE, REPEAT, PREVIEW = "when", "confirm", "place", "repeat", "preview"
+SCOPE = "scope"  # moving a meeting of a series: this one only, or the series from it on
 NEW, MOVE, REPLACE = "new", "move", "place"
-_PREVIOUS = {CONFIRM: WHEN, PLACE: WHEN, REPEAT: PLACE, PREVIEW: REPEAT}
+_PREVIOUS = {CONFIRM: WHEN, PLACE: WHEN, REPEAT: PLACE, PREVIEW: REPEAT, SCOPE: CONFIRM}
 _REPEATS = ("none", "w1", "w2", "w4", "m")
 
 
@@ -102,6 +106,9 @@ def _detail_text(t: Translator, view: MeetingView) -> str:
         "🔁 " + recurrence_text(t, view.recurrence),
         t._("Your answer: {answer}", answer=answer_label(t, view.my_answer)),
     ]
+    slot = view.meeting.occurrence_at
+    if view.recurrence is not None and slot is not None and slot != view.meeting.starts_at:
+        lines.insert(-1, t._("(this meeting only, moved from {when})", when=t.datetime(slot)))
     return "\n".join(lines)
 
 
@@ -170,7 +177,15 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             if not view.may_manage:
                 raise BadButton("not a coordinator")
             mode = MOVE if action == "m" else REPLACE
-            await _start(update, ctx, t, mode, team_id=view.team.id, meeting_id=number)
+            await _start(
+                update,
+                ctx,
+                t,
+                mode,
+                team_id=view.team.id,
+                meeting_id=number,
+                in_series=view.recurrence is not None,
+            )
         case "x":
             view = await meetings.view(actor, number)
             if not view.may_manage:
@@ -226,17 +241,25 @@ async def on_answer(update: Update, ctx: BotContext) -> None:
     meeting = await ctx.services.meetings.answer(actor, as_int(meeting_id), answer)
     query = update.callback_query
     assert query is not None
-    await query.answer(t._("Noted: {answer}", answer=answer_label(t, answer)))
+    await answer_query(ctx, query, t._("Noted: {answer}", answer=answer_label(t, answer)))
     message = query.message
-    if message is not None and hasattr(message, "reply_markup") and message.reply_markup:
-        rows = [list(row) for row in message.reply_markup.inline_keyboard]
-        rows = [
-            answer_row(t, meeting.id, answer)
-            if any((b.callback_data or "").startswith("ma:") for b in row)
-            else row
-            for row in rows
-        ]
-        await query.edit_message_reply_markup(keyboard(rows))
+    if message is None or not hasattr(message, "reply_markup") or not message.reply_markup:
+        return
+    current = message.reply_markup
+    rows = [
+        answer_row(t, meeting.id, answer)
+        if any((b.callback_data or "").startswith("ma:") for b in row)
+        else list(row)
+        for row in current.inline_keyboard
+    ]
+    markup = keyboard(rows)
+    if markup is None or markup.to_dict() == current.to_dict():
+        return  # the same answer again (a double tap): nothing to change on the screen
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:  # the screen shows this answer already
+        if "not modified" not in str(error).lower():
+            raise
 
 
 # --- the scheduling dialogue ---------------------------------------------------------------
@@ -250,6 +273,7 @@ async def _start(
     *,
     team_id: int,
     meeting_id: int | None = None,
+    in_series: bool = False,
 ) -> None:
     actor = require_actor(update, ctx)
     if mode == NEW and team_id not in await _manageable(ctx, update):
@@ -259,7 +283,7 @@ async def _start(
         MEETING,
         PLACE if mode == REPLACE else WHEN,
         team_id=team_id,
-        data={"mode": mode, "meeting_id": meeting_id},
+        data={"mode": mode, "meeting_id": meeting_id, "in_series": in_series},
     )
     await _prompt(update, t, draft)
 
@@ -311,7 +335,7 @@ def _back_step(draft: Draft) -> str | None:
 
 
 def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
-    nav = nav_row(t, back=_back_step(draft) is not None)
+    nav = nav_row(t)  # every step: Back (the first one leaves to where it began) and Cancel
     match draft.step:
         case "when":
             return (
@@ -335,6 +359,17 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                 nav,
             ]
             return text, rows
+        case "scope":
+            text = t._(
+                "Move to <b>{when}</b> only this meeting, or the whole series from this meeting "
+                "on?",
+                when=t.datetime(_starts_at(draft)),
+            )
+            return text, [
+                [button(t._("Only this meeting"), "mg:s:one")],
+                [button(t._("The whole series"), "mg:s:all")],
+                nav,
+            ]
         case "place":
             return t._("Where is the meeting? (e.g. <i>ÚMOb Poruba, room 214</i>)"), [nav]
         case "repeat":
@@ -395,9 +430,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             try:
                 moment = parse_moment(text or "", now, _zone(ctx))
             except DateParseError as error:
-                await show(
-                    update, date_problem_text(t, error.problem), keyboard([nav_row(t, back=False)])
-                )
+                await show(update, date_problem_text(t, error.problem), keyboard([nav_row(t)]))
                 return
             draft = await ctx.services.dialogues.advance(
                 draft, CONFIRM, starts_at=moment.utc.isoformat(), ambiguous=moment.ambiguous
@@ -422,8 +455,13 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     previous = _back_step(draft)
-    if previous is None:
-        await _prompt(update, t, draft)
+    if previous is None:  # the first question: back to the meeting or the team's meetings
+        await ctx.services.dialogues.finish(draft.user_id)
+        meeting_id = draft.data.get("meeting_id")
+        if isinstance(meeting_id, int):
+            await _show_detail(update, ctx, t, meeting_id)
+        elif draft.team_id is not None:
+            await _team_overview(update, ctx, t, draft.team_id)
         return
     draft = await ctx.services.dialogues.advance(draft, previous)
     await _prompt(update, t, draft)
@@ -442,9 +480,19 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
             starts_at = _starts_at(draft)
             ctx.services.meetings.check_start(starts_at)
             if draft.data.get("mode") == MOVE:
+                if draft.data.get("in_series"):
+                    draft = await ctx.services.dialogues.advance(draft, SCOPE)
+                    await _prompt(update, t, draft)
+                    return
                 await _finish(update, ctx, t, draft)
                 return
             draft = await ctx.services.dialogues.advance(draft, PLACE)
+        case ["s", scope], "scope" if scope in ("one", "all"):
+            ctx.services.meetings.check_start(_starts_at(draft))
+            chosen = {**draft.data, "whole_series": scope == "all"}
+            draft = draft.model_copy(update={"data": chosen})
+            await _finish(update, ctx, t, draft)
+            return
         case ["again"], "confirm":
             draft = await ctx.services.dialogues.advance(draft, WHEN)
         case ["r", choice], "repeat" if choice in _REPEATS:
@@ -473,7 +521,12 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
         )
         note = t._("✅ The meeting is scheduled; invitations are on their way.")
     elif mode == MOVE and isinstance(meeting_id, int):
-        meeting = await meetings.move(actor, meeting_id, _starts_at(draft))
+        meeting = await meetings.move(
+            actor,
+            meeting_id,
+            _starts_at(draft),
+            whole_series=draft.data.get("whole_series") is True,
+        )
         note = t._("✅ The meeting is moved; everyone is being told.")
     elif mode == REPLACE and isinstance(meeting_id, int):
         meeting = await meetings.change_place(actor, meeting_id, str(draft.data.get("place")))

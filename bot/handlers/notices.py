@@ -169,7 +169,7 @@ def _late_note(t: Translator, item: OutboxItem) -> str:
     return "\n<i>" + t._("(Sent late: the bot was not running at the planned time.)") + "</i>"
 
 
-def _meeting_keyboard(t: Translator, view: MeetingView) -> InlineKeyboardMarkup:
+def _meeting_keyboard(t: Translator, view: MeetingView) -> InlineKeyboardMarkup | None:
     return keyboard(
         [
             answer_row(t, view.meeting.id, view.my_answer),
@@ -223,10 +223,19 @@ async def _meeting_moved(services: Services, t: Translator, item: OutboxItem) ->
     lines = ["🕑 <b>" + t._("The team meeting has changed") + "</b>"]
     lines += when_where(t, view.meeting, view.team.name)
     if "before" in item.payload:
-        before = datetime.fromisoformat(item.payload["before"])
-        lines.append("<s>" + t.datetime(before) + "</s>")
-        lines += ["", t._("Please answer again whether you will come.")]
+        lines += ["", _moved_line(t, item, view.meeting)]
+        lines.append(t._("Please answer again whether you will come."))
     return OutMessage("\n".join(lines), _meeting_keyboard(t, view))
+
+
+def _moved_line(t: Translator, item: OutboxItem, meeting: Meeting) -> str:
+    """The line "the meeting is moved: originally … → now …" of a notice about a new time."""
+    before = datetime.fromisoformat(item.payload["before"])
+    return t._(
+        "The meeting is moved: originally {before} → now {after}",
+        before=t.datetime(before),
+        after=t.datetime(meeting.starts_at),
+    )
 
 
 async def _meeting_cancelled(
@@ -262,6 +271,8 @@ async def _meeting_group(services: Services, t: Translator, item: OutboxItem) ->
             else "📅 " + t._("A team meeting is scheduled")
         )
     lines = ["<b>" + title + "</b>", *when_where(t, meeting, team.name)]
+    if event is Notice.MEETING_MOVED and "before" in item.payload:
+        lines.append(_moved_line(t, item, meeting))
     if meeting.status is MeetingStatus.SCHEDULED:
         lines.append(t._("Please answer in a private chat with me: /meeting"))
     return OutMessage("\n".join(lines))

@@ -29,6 +29,7 @@ from bot.rendering.meetings import timing_lines
 from bot.services.dialogues import TEAM_TIMING
 
 REMINDERS, LEAD, STILL_SOLVED = "reminders", "lead", "still_solved"
+INVITATION = "invitation"
 
 
 async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
@@ -40,6 +41,7 @@ async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) 
     rows: Rows = [
         [button("⏰ " + t._("Change reminders"), f"tt:r:{team_id}")],
         [button("📋 " + t._("Change the agenda lead time"), f"tt:l:{team_id}")],
+        [button("✉ " + t._("Change when invitations go out"), f"tt:i:{team_id}")],
         [button("❔ " + t._("Change the still-solved question"), f"tt:s:{team_id}")],
     ]
     if settings.custom:
@@ -61,9 +63,9 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "d":
             await meetings.reset_timing(actor, team_id)
             await _screen(update, ctx, t, team_id)
-        case "r" | "l" | "s":
+        case "r" | "l" | "s" | "i":
             await meetings.timing(actor, team_id)
-            step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED}[action]
+            step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED, "i": INVITATION}[action]
             await ctx.services.dialogues.start(actor.user_id, TEAM_TIMING, step, team_id=team_id)
             question = {
                 REMINDERS: t._(
@@ -72,6 +74,10 @@ async def on_button(update: Update, ctx: BotContext) -> None:
                 ),
                 LEAD: t._(
                     "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."
+                ),
+                INVITATION: t._(
+                    "How long before each meeting of a series should its invitation go out? "
+                    "E.g. <i>7d</i> (1 to 60 days)."
                 ),
                 STILL_SOLVED: t._(
                     "How long after a problem is solved should its reporter be asked whether it "
@@ -92,6 +98,8 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     meetings = ctx.services.meetings
     if draft.step == REMINDERS:
         await meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+    elif draft.step == INVITATION:
+        await meetings.set_timing_text(actor, draft.team_id, invitation=text or "")
     elif draft.step == STILL_SOLVED:
         await meetings.set_timing_text(actor, draft.team_id, still_solved=text or "")
     else:

@@ -144,6 +144,10 @@ def timing_lines(t: Translator, settings: MeetingSettings) -> list[str]:
             lead=duration_text(t, settings.agenda_lead),
         ),
         t._(
+            "Invitations to the meetings of a series go out {lead} before each.",
+            lead=duration_text(t, settings.invitation_lead),
+        ),
+        t._(
             "Reporters are asked whether a solved problem still is after {after}.",
             after=duration_text(t, settings.still_solved_after),
         ),

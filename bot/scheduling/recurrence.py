@@ -66,3 +66,15 @@ def next_date(recurrence: Recurrence, previous: date) -> date:
 
 def next_occurrence(recurrence: Recurrence, previous: date, zone: ZoneInfo) -> datetime:
     return to_utc(next_date(recurrence, previous), recurrence.local_time, zone)
+
+
+def rule_at(recurrence: Recurrence, local: datetime) -> Recurrence:
+    """The same kind of rule, moved to ``local``'s weekday, time and (monthly) position."""
+    update: dict[str, object] = {
+        "weekday": local.weekday(),
+        "local_time": local.time().replace(tzinfo=None, fold=0),
+    }
+    if recurrence.rule is RecurrenceRule.MONTHLY:
+        position = monthly_position(local.date())
+        update["nth"] = LAST if position == 5 else position
+    return recurrence.model_copy(update=update)

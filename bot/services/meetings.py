@@ -29,7 +29,7 @@ from bot.domain.meetings import (
 from bot.domain.models import Team
 from bot.domain.notices import Notice
 from bot.scheduling.clock import Clock
-from bot.scheduling.recurrence import next_occurrence
+from bot.scheduling.recurrence import next_occurrence, rule_at
 from bot.services import agenda, authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
@@ -52,6 +52,9 @@ MEETING_LENGTH = timedelta(hours=2)
 LATE_AFTER = timedelta(minutes=2)
 MAX_REMINDERS = 4
 STILL_SOLVED_RANGE = (timedelta(days=1), timedelta(days=182))
+#: how long before each meeting of a series its invitation goes out, unless the team says
+INVITATION_LEAD = timedelta(days=7)
+INVITATION_RANGE = (timedelta(days=1), timedelta(days=60))
 #: how far ahead a meeting may be scheduled
 HORIZON = timedelta(days=730)
 _MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
@@ -178,23 +181,66 @@ class MeetingService(Service):
         self._woken()
         return meeting
 
-    async def move(self, actor: Actor, meeting_id: int, starts_at: datetime) -> Meeting:
-        """A new start: everyone is told, answers are asked again, reminders move."""
+    async def move(
+        self, actor: Actor, meeting_id: int, starts_at: datetime, *, whole_series: bool = False
+    ) -> Meeting:
+        """A new start: everyone is told, answers are asked again, reminders move.
+
+        In a series, only this occurrence moves (an exception: the rule stays and the series
+        goes on from this occurrence's slot), or with ``whole_series`` the rule changes from
+        this occurrence on: the later occurrences already planned move with it, except those
+        moved on their own before, which keep their time. Answers stay with their occurrence
+        (an occurrence whose time changes asks again)."""
         self.check_start(starts_at)
         now = self.clock.now()
         async with self.db.transaction() as repos:
             meeting = await self._changeable(repos, actor, meeting_id)
-            if starts_at == meeting.starts_at:
+            series = None
+            if whole_series and meeting.series_id is not None:
+                series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+                if series is not None and series.ended_at is not None:
+                    series = None
+            if series is None:
+                if starts_at == meeting.starts_at:
+                    return meeting
+                moved = await self._move_one(repos, meeting, starts_at, meeting.occurrence_at, now)
+                await _audit(repos, actor, "meeting.move", moved, now)
+            elif starts_at == meeting.starts_at == meeting.slot:
                 return meeting
-            moved = meeting.model_copy(update={"starts_at": starts_at})
-            await repos.meetings.update(moved, now)
-            await repos.meetings.clear_answers(meeting_id)
-            await repos.agenda.unfreeze(meeting_id)  # compiled again for the new date
-            moved = await _reload(repos, moved)
-            await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
-            await self._derive(repos, moved, now)
-            await _audit(repos, actor, "meeting.move", moved, now)
+            else:
+                zone = ZoneInfo(series.timezone)
+                rule = rule_at(series.recurrence, starts_at.astimezone(zone))
+                await repos.meetings.set_series_rule(series.team_id, series.id, rule)
+                later = await repos.meetings.later_in_series(series.id, meeting.slot)
+                moved = await self._move_one(repos, meeting, starts_at, starts_at, now)
+                slot = starts_at
+                for following in later:
+                    slot = next_occurrence(rule, slot.astimezone(zone).date(), zone)
+                    if following.starts_at != following.slot:  # moved on its own: stays
+                        await repos.meetings.set_slot(following, slot)
+                        await self._derive(repos, _reseated(following, slot), now)
+                    elif following.starts_at != slot:
+                        await self._move_one(repos, following, slot, slot, now)
+                await _audit(repos, actor, "meeting.move", moved, now, whole_series=True)
         self._woken()
+        return moved
+
+    async def _move_one(
+        self,
+        repos: Repos,
+        meeting: Meeting,
+        starts_at: datetime,
+        slot: datetime | None,
+        now: datetime,
+    ) -> Meeting:
+        moved = meeting.model_copy(update={"starts_at": starts_at, "occurrence_at": slot})
+        await repos.meetings.update(moved, now)
+        if starts_at != meeting.starts_at:
+            await repos.meetings.clear_answers(meeting.id)
+            await repos.agenda.unfreeze(meeting.id)  # compiled again for the new date
+        moved = await _reload(repos, moved)
+        await self._announce(repos, moved, Notice.MEETING_MOVED, now, before=meeting.starts_at)
+        await self._derive(repos, moved, now)
         return moved
 
     async def change_place(self, actor: Actor, meeting_id: int, place: str | None) -> Meeting:
@@ -221,12 +267,17 @@ class MeetingService(Service):
             await repos.meetings.update(cancelled, now)
             cancelled = await _reload(repos, cancelled)
             await self._announce(repos, cancelled, Notice.MEETING_CANCELLED, now)
-            await repos.due.drop_pending(_MEETING_WORK, meeting_id)
-            if meeting.series_id is not None:
-                if whole_series:
-                    await repos.meetings.end_series(meeting.team_id, meeting.series_id, now)
-                else:
-                    await self._plan_next(repos, cancelled, now)
+            if meeting.series_id is not None and whole_series:
+                await repos.meetings.end_series(meeting.team_id, meeting.series_id, now)
+                # occurrences already invited to go with it
+                for later in await repos.meetings.later_in_series(meeting.series_id, meeting.slot):
+                    gone = later.model_copy(update={"status": MeetingStatus.CANCELLED})
+                    await repos.meetings.update(gone, now)
+                    gone = await _reload(repos, gone)
+                    await self._announce(repos, gone, Notice.MEETING_CANCELLED, now)
+                    await self._derive(repos, gone, now)
+            # reminders go; a series goes on with its next occurrence at the invitation lead
+            await self._derive(repos, cancelled, now)
             await _audit(repos, actor, "meeting.cancel", cancelled, now, whole_series=whole_series)
         self._woken()
         return cancelled
@@ -255,8 +306,20 @@ class MeetingService(Service):
         reminders: str | None = None,
         lead: str | None = None,
         still_solved: str | None = None,
+        invitation: str | None = None,
     ) -> MeetingSettings:
-        """Change one of the two from what a coordinator typed (``24h, 1h`` or ``48h``)."""
+        """Change one of them from what a coordinator typed (``24h, 1h``, ``48h``, ``7d``)."""
+        if invitation is not None:
+            value = _duration(invitation, INVITATION_RANGE)
+            now = self.clock.now()
+            async with self.db.transaction() as repos:
+                await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
+                await repos.teams.set_invitation_lead(team_id, value)
+                for meeting in await repos.meetings.upcoming(team_id, now, limit=100):
+                    await self._derive(repos, meeting, now)
+                settings = await self._settings(repos, team_id)
+            self._woken()
+            return settings
         if still_solved is not None:
             value = _duration(still_solved, STILL_SOLVED_RANGE)
             async with self.db.transaction() as repos:
@@ -280,6 +343,7 @@ class MeetingService(Service):
         async with self.db.transaction() as repos:
             await authz.require(repos, actor, Action.MANAGE_TEAM, team_id)
             await repos.teams.set_still_solved_after(team_id, None)
+            await repos.teams.set_invitation_lead(team_id, None)
         return await self.set_team_settings(actor, team_id, None, None)
 
     async def set_team_settings(
@@ -361,10 +425,11 @@ class MeetingService(Service):
         series = await repos.meetings.series(meeting.team_id, meeting.series_id)
         if series is None or series.ended_at is not None:
             return False
-        if await repos.meetings.has_later_occurrence(series.id, meeting.starts_at):
+        if await repos.meetings.has_later_occurrence(series.id, meeting.slot):
             return False
         zone = ZoneInfo(series.timezone)
-        starts_at = next_occurrence(series.recurrence, meeting.local_start.date(), zone)
+        # from the occurrence's slot: a meeting moved on its own does not move the series
+        starts_at = next_occurrence(series.recurrence, meeting.slot.astimezone(zone).date(), zone)
         while starts_at <= now:  # the bot was down over whole occurrences: go to a future one
             starts_at = next_occurrence(series.recurrence, starts_at.astimezone(zone).date(), zone)
         following = await repos.meetings.create(
@@ -386,12 +451,14 @@ class MeetingService(Service):
         Reminders whose moment has passed when they are derived are not created (the
         invitation came later than they would); those already stored stay and run late.
         """
-        if meeting.status is not MeetingStatus.SCHEDULED:
-            await repos.due.drop_pending(_MEETING_WORK, meeting.id)
-            return
         settings = await self._settings(repos, meeting.team_id)
+        if meeting.status is not MeetingStatus.SCHEDULED:  # the series goes on without it
+            keys: list[str] = []
+            await self._derive_next(repos, meeting, settings, now, keys)
+            await repos.due.drop_pending(_MEETING_WORK, meeting.id, keep=keys)
+            return
         stamp = f"m{meeting.id}@{meeting.starts_at:%Y%m%dT%H%MZ}"
-        keys: list[str] = []
+        keys = []
 
         async def want(key: str, kind: DueKind, due_at: datetime, create: bool = True) -> None:
             keys.append(key)
@@ -413,9 +480,37 @@ class MeetingService(Service):
                 DueKind.AGENDA,
                 max(meeting.starts_at - settings.agenda_lead, now),
             )
-        if meeting.series_id is not None:
-            await want(f"{stamp}:next", DueKind.NEXT_OCCURRENCE, meeting.starts_at + MEETING_LENGTH)
+        await self._derive_next(repos, meeting, settings, now, keys)
         await repos.due.drop_pending(_MEETING_WORK, meeting.id, keep=keys)
+
+    async def _derive_next(
+        self,
+        repos: Repos,
+        meeting: Meeting,
+        settings: MeetingSettings,
+        now: datetime,
+        keys: list[str],
+    ) -> None:
+        """In a series: the next occurrence is planned, and invited to, the team's invitation
+        lead before its start (at once if that has passed). Keyed by this occurrence's slot,
+        the next one's start and the lead, so a restart neither repeats nor loses it."""
+        if meeting.series_id is None:
+            return
+        series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+        if series is None or series.ended_at is not None:
+            return
+        zone = ZoneInfo(series.timezone)
+        following = next_occurrence(series.recurrence, meeting.slot.astimezone(zone).date(), zone)
+        lead = settings.invitation_lead
+        key = (
+            f"m{meeting.id}@{meeting.slot:%Y%m%dT%H%MZ}:next@{following:%Y%m%dT%H%MZ}"
+            f":{int(lead.total_seconds())}"
+        )
+        keys.append(key)
+        due_at = max(following - lead, now)
+        await repos.due.ensure(
+            key, DueKind.NEXT_OCCURRENCE, meeting.team_id, meeting.id, due_at, now
+        )
 
     async def _announce(
         self,
@@ -448,11 +543,13 @@ class MeetingService(Service):
     async def _settings(self, repos: Repos, team_id: int) -> MeetingSettings:
         reminders, lead = await repos.teams.meeting_settings(team_id)
         still_solved = await repos.teams.still_solved_after(team_id)
+        invitation = await repos.teams.invitation_lead(team_id)
         return MeetingSettings(
             reminders=reminders if reminders is not None else self.default_reminders,
             agenda_lead=lead if lead is not None else self.default_agenda_lead,
             still_solved_after=still_solved or STILL_SOLVED_AFTER,
-            custom=reminders is not None or lead is not None or still_solved is not None,
+            invitation_lead=invitation or INVITATION_LEAD,
+            custom=any(v is not None for v in (reminders, lead, still_solved, invitation)),
         )
 
     def _woken(self) -> None:
@@ -482,6 +579,10 @@ def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
     if late:
         payload["late"] = True
     return payload
+
+
+def _reseated(meeting: Meeting, slot: datetime) -> Meeting:
+    return meeting.model_copy(update={"occurrence_at": slot})
 
 
 async def _reload(repos: Repos, meeting: Meeting) -> Meeting:

@@ -36,6 +36,7 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
         sequence=row["sequence"],
         created_at=req_time(row["created_at"]),
         updated_at=req_time(row["updated_at"]),
+        occurrence_at=from_db(row["occurrence_at"]),
     )
 
 
@@ -97,9 +98,11 @@ class MeetingRepo(Repo):
         *,
         series_id: int | None = None,
     ) -> Meeting:
+        """A meeting; one of a series sits in the slot of its start."""
         meeting_id = await self._insert(
             "INSERT INTO meetings (team_id, series_id, starts_at, timezone, place, status, "
-            "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
+            "created_at, created_by, updated_at, occurrence_at) "
+            "VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)",
             (
                 team_id,
                 series_id,
@@ -109,6 +112,7 @@ class MeetingRepo(Repo):
                 to_db(now),
                 created_by,
                 to_db(now),
+                to_db(starts_at) if series_id is not None else None,
             ),
         )
         meeting = await self.get(team_id, meeting_id)
@@ -143,22 +147,56 @@ class MeetingRepo(Repo):
         return [_meeting(r) for r in rows]
 
     async def has_later_occurrence(self, series_id: int, after: datetime) -> bool:
+        """Whether a scheduled occurrence of the series sits in a later slot than ``after``."""
         row = await self._one(
-            "SELECT 1 FROM meetings WHERE series_id = ? AND starts_at > ? AND status = 'scheduled'",
+            "SELECT 1 FROM meetings WHERE series_id = ? AND COALESCE(occurrence_at, starts_at) > ? "
+            "AND status = 'scheduled'",
             (series_id, to_db(after)),
         )
         return row is not None
+
+    async def later_in_series(self, series_id: int, after: datetime) -> list[Meeting]:
+        """The scheduled occurrences in later slots than ``after``, in slot order."""
+        rows = await self._all(
+            "SELECT * FROM meetings WHERE series_id = ? AND COALESCE(occurrence_at, starts_at) > ? "
+            "AND status = 'scheduled' ORDER BY COALESCE(occurrence_at, starts_at)",
+            (series_id, to_db(after)),
+        )
+        return [_meeting(r) for r in rows]
+
+    async def set_slot(self, meeting: Meeting, occurrence_at: datetime) -> None:
+        """Re-seat an occurrence in its series (its start stays; not a change people see)."""
+        await self._exec(
+            "UPDATE meetings SET occurrence_at = ? WHERE id = ? AND team_id = ?",
+            (to_db(occurrence_at), meeting.id, meeting.team_id),
+        )
+
+    async def set_series_rule(self, team_id: int, series_id: int, recurrence: Recurrence) -> None:
+        await self._exec(
+            "UPDATE meeting_series SET rule = ?, every_weeks = ?, nth = ?, weekday = ?, "
+            "local_time = ? WHERE id = ? AND team_id = ?",
+            (
+                recurrence.rule.value,
+                recurrence.every_weeks,
+                recurrence.nth,
+                recurrence.weekday,
+                recurrence.local_time.isoformat(timespec="minutes"),
+                series_id,
+                team_id,
+            ),
+        )
 
     async def update(self, meeting: Meeting, now: datetime) -> None:
         """Store a changed start, place or status; bumps the calendar sequence."""
         await self._exec(
             "UPDATE meetings SET starts_at = ?, place = ?, status = ?, sequence = sequence + 1, "
-            "updated_at = ? WHERE id = ? AND team_id = ?",
+            "updated_at = ?, occurrence_at = ? WHERE id = ? AND team_id = ?",
             (
                 to_db(meeting.starts_at),
                 meeting.place,
                 meeting.status.value,
                 to_db(now),
+                to_db(meeting.occurrence_at) if meeting.occurrence_at is not None else None,
                 meeting.id,
                 meeting.team_id,
             ),

@@ -313,4 +313,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN still_solved_after INTEGER
     """,
+    # 8: the start a series' rule gave an occurrence (its RECURRENCE-ID); a meeting of a series
+    # moved on its own keeps it, so the series goes on from its rule, not from the moved time
+    """
+    ALTER TABLE meetings ADD COLUMN occurrence_at TEXT;
+    UPDATE meetings SET occurrence_at = starts_at WHERE series_id IS NOT NULL
+    """,
+    # 9: per team, how long before each meeting of a series its invitation goes out
+    """
+    ALTER TABLE teams ADD COLUMN invitation_lead INTEGER
+    """,
 ]

@@ -95,6 +95,16 @@ class TeamRepo(Repo):
             (int(value.total_seconds()) if value is not None else None, team_id),
         )
 
+    async def invitation_lead(self, team_id: int) -> timedelta | None:
+        row = await self._one("SELECT invitation_lead FROM teams WHERE id = ?", (team_id,))
+        return timedelta(seconds=row[0]) if row and row[0] is not None else None
+
+    async def set_invitation_lead(self, team_id: int, value: timedelta | None) -> None:
+        await self._exec(
+            "UPDATE teams SET invitation_lead = ? WHERE id = ?",
+            (int(value.total_seconds()) if value is not None else None, team_id),
+        )
+
     async def set_meeting_settings(
         self, team_id: int, reminders: tuple[timedelta, ...] | None, agenda_lead: timedelta | None
     ) -> None:
