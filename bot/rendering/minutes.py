@@ -48,6 +48,10 @@ def minutes_blocks(
     for number, item in enumerate(minutes.items, start=1):
         text = f"{number}. {entry_text(t, item.entry, now)} — {outcome_name(t, item.outcome)}"
         blocks.append(Block(Style.ITEM, text))
+        if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
+            blocks.append(
+                Block(Style.NOTE, t._("Accepted proposal: {text}", text=item.proposal.text))
+            )
         if item.note:
             blocks.append(Block(Style.NOTE, t._("Note: {note}", note=item.note)))
     if not minutes.items:

@@ -313,4 +313,21 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN still_solved_after INTEGER
     """,
+    # minutes decide at "finish": the proposal an item accepts and the tasks agreed on it wait
+    # with the item until then (the last choice for an item wins)
+    """
+    ALTER TABLE minutes_items ADD COLUMN proposal_id INTEGER REFERENCES proposals(id);
+    CREATE TABLE minutes_tasks (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        owner_id INTEGER REFERENCES users(id),
+        owner_org TEXT,
+        deadline TEXT NOT NULL,
+        created_by INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX minutes_tasks_meeting ON minutes_tasks(meeting_id, position)
+    """,
 ]
