@@ -115,7 +115,7 @@ def _item_screen(
     item = minutes.items[index]
     pos = item.position
     lines = [
-        t._("Item {n} of {total}", n=index + 1, total=len(minutes.items)),
+        t._("Item {n} of {total}", n=item.entry.number, total=minutes.items[-1].entry.number),
         "<b>" + escape(now_text) + "</b>",
         t._("Outcome: {outcome}", outcome=outcome_name(t, item.outcome)),
     ]

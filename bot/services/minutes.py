@@ -386,17 +386,23 @@ async def _load(repos: Repos, meeting: Meeting) -> Minutes:
         )
     items = []
     for position, frozen, outcome, note, proposal_id in rows:
+        number = position + 1  # the snapshot keeps the agenda's official numbering
         if frozen.problem_id in problems:
-            entry = AgendaEntry(section=frozen.section, problem=problems[frozen.problem_id])
+            entry = AgendaEntry(
+                section=frozen.section, problem=problems[frozen.problem_id], number=number
+            )
         elif frozen.task_id in tasks:
             task = tasks[frozen.task_id]
             secret = await agenda.confidential_problems(repos, meeting.team_id, [task])
             entry = AgendaEntry(
-                section=frozen.section, task=task, confidential=task.problem_id in secret
+                section=frozen.section,
+                task=task,
+                confidential=task.problem_id in secret,
+                number=number,
             )
         elif frozen.topic_id in topics:
             topic = AgendaTopic(id=frozen.topic_id, text=topics[frozen.topic_id])
-            entry = AgendaEntry(section=frozen.section, topic=topic)
+            entry = AgendaEntry(section=frozen.section, topic=topic, number=number)
         else:
             continue
         item_tasks = [
