@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.agenda import AgendaEntry
+from bot.domain.guests import Guest
 from bot.domain.meetings import Meeting
 from bot.domain.models import MemberView
 from bot.domain.problems import Proposal
@@ -44,5 +45,7 @@ class Minutes(BaseModel):
     items: list[MinutesItem]
     members: list[MemberView]
     present: set[int]
+    #: people from outside the team recorded at the meeting
+    guests: list[Guest] = []
     started_at: datetime
     finished_at: datetime | None

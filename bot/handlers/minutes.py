@@ -28,6 +28,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.agenda import entry_text, task_item
 from bot.rendering.minutes import outcome_name
@@ -92,6 +93,7 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
         for m in minutes.members[:60]
     ]
     first = _first_position(minutes)
+    rows.append(guests_button(t, meeting_id, "n", len(minutes.guests)))
     rows.append([button(t._("Continue to the agenda") + " ▶", f"mn:i:{meeting_id}:{first}")])
     text = t._(
         "Minutes of {when}. Who is present? (Tap to change; those who said they would come "
@@ -188,6 +190,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     match action, len(args):
         case "t", 0:
             await _team(update, ctx, t, meeting_id)  # here the number is a team
+        case "w", 0:  # back to the attendance
+            await _attendance(update, t, await service.get(actor, meeting_id))
         case "p", 1:
             minutes = await service.toggle_present(actor, meeting_id, as_int(args[0]))
             await _attendance(update, t, minutes)

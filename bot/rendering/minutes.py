@@ -44,6 +44,14 @@ def minutes_blocks(
         Block(Style.ITEM, names(present)),
         Block(Style.HEADING, t._("Absent ({n})", n=len(absent))),
         Block(Style.ITEM, names(absent)),
+    ]
+    if minutes.guests:
+        guests = ", ".join(g.name + (f" ({g.org})" if g.org else "") for g in minutes.guests)
+        blocks += [
+            Block(Style.HEADING, t._("Guests ({n})", n=len(minutes.guests))),
+            Block(Style.ITEM, guests),
+        ]
+    blocks += [
         Block(Style.HEADING, t._("Items and decisions")),
     ]
     closed_heading = False

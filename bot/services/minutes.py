@@ -426,6 +426,7 @@ async def _load(repos: Repos, meeting: Meeting) -> Minutes:
         items=items,
         members=await repos.memberships.list_members(meeting.team_id),
         present=await repos.minutes.present(meeting.id),
+        guests=await repos.guests.of_meeting(meeting.id),
         started_at=state[0],
         finished_at=state[1],
     )

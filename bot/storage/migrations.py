@@ -330,4 +330,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX minutes_tasks_meeting ON minutes_tasks(meeting_id, position)
     """,
+    # guests at a meeting (no Telegram needed): kept with that meeting only, for its zápis
+    """
+    CREATE TABLE meeting_guests (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        name TEXT NOT NULL,
+        org TEXT,
+        added_by INTEGER,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id, id)
+    """,
 ]
