@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.domain.problems import Urgency
+from bot.domain.problems import Status, Urgency
 from bot.services.authz import Actor
 from tests.test_agenda import pdf_text
 from tests.test_meetings import MEETING_UTC, run_due, schedule
@@ -103,3 +103,26 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     zapis_pdf = next(m for m in jan.inbox if m.document and m.document.filename.startswith("zapis"))
     assert "3) Problém #4" in flat(zapis_pdf)
     assert "Tajn" not in flat(zapis_pdf)
+
+
+async def test_a_coordinator_orders_the_closed_part_and_members_numbers_stay(bot):
+    petra, jan, _karel = await two_teams(bot)
+    (old,) = await seed(bot, petra, 1, locality="Tajná ulice")  # 1: discussed, "other open"
+    await bot.app.bot_data.services.problems.change_status(
+        Actor(user_id=petra.id), old, Status.DISCUSSED
+    )
+    await seed(bot, petra, 1, locality="Hulváky")  # 2
+    (new,) = await seed(bot, petra, 1, locality="Tajný dvůr", urgency=Urgency.ACUTE)  # 3: new
+    for number in (old, new):
+        await secret(bot, petra, number)
+    await schedule(petra)
+    await petra.send("/agenda")
+    assert numbers(petra.last().text) == {2: 1, 3: 2, 1: 3}
+    await petra.press("✏ Upravit program")
+    await petra.press("⬆ #1")  # from "other open" above a new one, within the closed part
+    await petra.press("✅ Hotovo")
+    assert numbers(petra.last().text) == {2: 1, 1: 2, 3: 3}
+    await jan.send("/agenda")
+    await jan.press("Poruba")
+    assert numbers(jan.last().text) == {2: 1}
+    assert "Tajn" not in jan.last().text

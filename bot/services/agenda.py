@@ -205,7 +205,17 @@ async def draft_entries(repos: Repos, meeting: Meeting) -> list[AgendaEntry]:
     entries += rank(problems, since, removed=removed, ranks=ranks)
     topics = await repos.agenda.topics(meeting.id)
     entries += [AgendaEntry(section=Section.TOPICS, topic=topic) for topic in topics]
-    return arrange([_into_closed(e) for e in entries])
+    entries = [_into_closed(e) for e in entries]
+    # the closed part's problems keep a coordinator's order across their original sections
+    hidden = [e for e in entries if e.section is Section.CLOSED and e.problem is not None]
+    rest = [e for e in entries if e not in hidden]
+
+    def order(entry: AgendaEntry) -> tuple[int, int]:
+        assert entry.problem is not None
+        number = entry.problem.id
+        return (0, ranks[number]) if number in ranks else (1, 0)
+
+    return arrange(rest + sorted(hidden, key=order))
 
 
 def _into_closed(entry: AgendaEntry) -> AgendaEntry:
