@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.problems import EventKind, ProposalStatus, Status
+from bot.services.authz import Actor
 from tests.flows import report
 from tests.test_meetings import MEETING_UTC, run_due, said, schedule
 from tests.test_minutes import pdf_text, prepared
@@ -171,3 +172,27 @@ async def test_a_coordinator_of_one_team_and_member_of_another_minutes_his_meeti
     zapis = zapis_of(karel)
     assert "Jih" in zapis.text and "— vyřešeno" in zapis.text
     assert not any("Zápis ze schůzky" in m.text for m in petra.inbox)
+
+
+async def test_a_proposal_rejected_meanwhile_is_not_reported_accepted(bot):
+    petra, jan, eva = await prepared(bot)
+    await petra.send("/minutes")
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("»")
+    await petra.press("💡 Přijmout návrh")
+    await petra.press(0)
+    # meanwhile the proposal is rejected from the problem's screen
+    await bot.app.bot_data.services.proposals.decide(
+        Actor(user_id=petra.id), 1, False, "Nelze zajistit každý pátek"
+    )
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    await run_due(bot)
+    assert await proposal_status(bot, 2) is ProposalStatus.REJECTED
+    kinds = [e.kind for e in await timeline(bot, 2)]
+    assert EventKind.PROPOSAL_ACCEPTED not in kinds
+    assert kinds.count(EventKind.PROPOSAL_REJECTED) == 1
+    zapis = zapis_of(jan)
+    assert "Hulváky" in zapis.text and "— projednáno" in zapis.text.split("Hulváky")[1]
+    assert "návrh přijat" not in zapis.text and "Přijatý návrh" not in zapis.text
+    assert not said(eva, "byl přijat")

@@ -297,6 +297,9 @@ async def _apply(
                 proposal = await repos.proposals.get(meeting.team_id, item.proposal.id)
                 if proposal is not None and proposal.status is ProposalStatus.OPEN:
                     await apply_decision(repos, actor, proposal, True, "", now)
+                elif proposal is None or proposal.status is not ProposalStatus.ACCEPTED:
+                    # decided otherwise meanwhile: the zápis must not claim it was accepted
+                    await repos.minutes.set_outcome(meeting.id, item.position, Outcome.DISCUSSED)
             if item.outcome in (Outcome.DISCUSSED, Outcome.TASK, Outcome.ACCEPTED) and (
                 problem.status is Status.NEW
             ):
