@@ -42,6 +42,10 @@ async def test_accept_then_carry_over_accepts_nothing(bot):
     await petra.press(0)
     assert "Výsledek: návrh přijat" in petra.last().text
     assert "Přijímaný návrh: Městská policie zařadí místo" in petra.last().text
+    # forged and stale presses: another item's proposal, a member, an unknown proposal
+    for forged, person in (("mn:y:1:0:1", petra), ("mn:y:1:1:1", jan), ("mn:y:1:1:99", petra)):
+        answer = await person.press_data(forged)
+        assert answer is not None and answer.show_alert, forged
     # nothing has happened yet: the proposal is open, the proposer not told
     assert await proposal_status(bot, 2) is ProposalStatus.OPEN
     await run_due(bot)
@@ -143,6 +147,9 @@ async def test_a_task_withdrawn_before_finish_is_never_given_out(bot):
     assert "Výsledek: neprojednáno" in petra.last().text
     answer = await petra.press_data("mn:x:1:1")  # the same withdrawal again
     assert answer is not None and answer.show_alert
+    for forged, person in (("mn:x:1:1", jan), ("mn:x:1:abc", petra), ("mn:k:1:99", petra)):
+        answer = await person.press_data(forged)
+        assert answer is not None and answer.show_alert, forged
     await petra.press("🏁 Dokončit")
     await petra.press("✅ Uložit a rozeslat zápis")
     await run_due(bot)
