@@ -90,6 +90,11 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     await petra.send("/minutes")
     await petra.press("Pokračovat programem ▶")
     assert "Bod 1 z 5" in petra.last().text
+    for _ in range(3):
+        await petra.press("»")
+    assert "Bod 4 z 5\n🔒 Neveřejná část — jen koordinátoři\nProblém #2 · Tajná ulice" in (
+        petra.last().text
+    )
     await petra.press("🏁 Dokončit")
     await petra.press("✅ Uložit a rozeslat zápis")
     await run_due(bot)

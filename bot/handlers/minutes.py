@@ -13,6 +13,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.domain.agenda import Section
 from bot.domain.minutes import Minutes, Outcome
 from bot.domain.models import Draft
 from bot.handlers.common import (
@@ -30,7 +31,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
-from bot.rendering.agenda import entry_text, task_item
+from bot.rendering.agenda import SECTION_TITLES, entry_text, task_item
 from bot.rendering.minutes import outcome_name
 from bot.rendering.problems import escape
 from bot.services.dialogues import MINUTES_NOTE, TASK
@@ -121,6 +122,8 @@ def _item_screen(
         "<b>" + escape(now_text) + "</b>",
         t._("Outcome: {outcome}", outcome=outcome_name(t, item.outcome)),
     ]
+    if item.entry.section is Section.CLOSED:
+        lines.insert(1, "🔒 " + t._(SECTION_TITLES[Section.CLOSED]))
     if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
         lines.append(t._("Proposal to accept: {text}", text=escape(_short(item.proposal.text))))
     if item.note:
