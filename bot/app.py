@@ -17,6 +17,7 @@ from bot.handlers import (
     dialogue,
     fallback,
     groups,
+    guests,
     invites,
     meetings,
     members,
@@ -116,6 +117,7 @@ def build_application(
         tasks,
         still_solved,
         minutes,
+        guests,
         dialogue,
         fallback,
     ):

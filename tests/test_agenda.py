@@ -104,7 +104,8 @@ async def test_the_agenda_is_frozen_at_the_lead_time_and_sent_as_text_and_pdf(bo
     assert draft.index("Zárubecká 12") < draft.index("Hulváky")  # acute first
     assert "Tajná ulice" not in draft  # coordinators only
     await petra.send("/agenda")
-    assert "[jen koordinátoři] #3 · Tajná ulice" in petra.last().text
+    closed_part = petra.last().text.split("Neveřejná část — jen koordinátoři")[1]
+    assert "3) Problém #3 · Tajná ulice" in closed_part
 
     bot.clock.set(MEETING_UTC - timedelta(hours=48, seconds=1))
     await run_due(bot)
@@ -160,7 +161,7 @@ async def test_coordinator_edits_the_draft_and_members_cannot(bot):
     await petra.send("/agenda")
     await petra.press("✏ Upravit program")
     await petra.press("✖ #1")
-    await petra.press("⬆ #4")  # new section was #2 (acute), #3, #4: now #2, #4, #3
+    await petra.press("⬆ #4")  # new section was #2 (acute), #4 (#3 is closed): now #4, #2
     await petra.press("➕ Přidat bod")
     await petra.send("<b>Rozpočet</b> na rok 2027")
     assert "Přidáno: <b>Rozpočet</b> na rok 2027" in petra.last().text
@@ -170,10 +171,12 @@ async def test_coordinator_edits_the_draft_and_members_cannot(bot):
     assert "Další body" in agenda and "<b>Rozpočet</b> na rok 2027" in agenda
     new_section = agenda.split("Nové problémy od minulé schůzky")[1].split("Další body")[0]
     assert [line.split(" · ")[0] for line in new_section.strip().splitlines()] == [
-        "1. #2",
-        "2. #4",
-        "3. [jen koordinátoři] #3",
+        "1) Problém #4",
+        "2) Problém #2",
     ]
+    assert "3) <b>Rozpočet</b> na rok 2027" in agenda
+    closed_part = agenda.split("Neveřejná část — jen koordinátoři")[1]
+    assert closed_part.strip().startswith("4) Problém #3 · Tajná ulice")
 
     await petra.press("✏ Upravit program")
     await petra.press("↩ Odebrané problémy")
@@ -223,7 +226,7 @@ async def test_a_long_agenda_is_split_safely_and_survives_429(bot):
         assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in parts)
         assert len(parts) >= 2, person.first_name  # split over several messages
         assert body.count("· " + long_place) == 150, person.first_name  # nothing lost twice
-        assert "\n150. #" in body
+        assert "\n150) Problém #" in body
         pdfs = [m for m in person.inbox if m.document and m.document.filename.endswith(".pdf")]
         assert len(pdfs) == 1
         assert pdf_text(pdfs[0]).count("Dlouhá") >= 150

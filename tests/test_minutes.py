@@ -100,10 +100,16 @@ async def test_solved_and_a_task_agreed_in_the_minutes(bot):
     await petra.send("Oslovit majitele objektu kvůli osvětlení")
     await petra.press("Jan Členová")
     await petra.send("20.12.")
-    assert "Úkol je uložen" in petra.last().text
+    assert "Úkol je zapsán; zadá se při dokončení zápisu" in petra.last().text
+    async with bot.db.read() as repos:  # nothing is given out before "finish"
+        assert await repos.tasks.of_owner(jan.id) == []
+    assert not said(jan, "Nový úkol pro vás")
     await petra.press("« Zpět k zápisu")
+    assert "Oslovit majitele objektu" in petra.last().text
     await petra.press("🏁 Dokončit")
     await petra.press("✅ Uložit a rozeslat zápis")
+    await run_due(bot)
+    assert said(jan, "Nový úkol pro vás")
     zapis = next(m for m in jan.inbox if "Zápis ze schůzky týmu Poruba" in m.text)
     assert "— vyřešeno" in zapis.text
     assert "— zadán úkol" in zapis.text

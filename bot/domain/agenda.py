@@ -23,6 +23,13 @@ class Section(StrEnum):
     OPEN = "open"  # 4. other open problems, longest without progress first
     TOPICS = "topics"  # topics a coordinator added
     LATE = "late"  # 5. urgent problems reported after the agenda was frozen
+    #: the closed part at the very end: coordinators-only problems and tasks on them (late
+    #: ones too); members' copies leave it out, so every copy numbers the items alike
+    CLOSED = "closed"
+
+
+#: the official order of the sections, the closed part last
+SECTION_ORDER = list(Section)
 
 
 class AgendaProblem(_Model):
@@ -54,6 +61,8 @@ class AgendaEntry(_Model):
     task: Task | None = None
     #: a task on a problem reserved for coordinators (shown to them only)
     confidential: bool = False
+    #: the item's number in the official numbering (the same in every reader's copy)
+    number: int = 0
 
 
 class Agenda(_Model):
@@ -67,3 +76,15 @@ class Agenda(_Model):
 
     def section(self, section: Section) -> list[AgendaEntry]:
         return [e for e in self.entries if e.section is section]
+
+
+def closed(entry: AgendaEntry) -> bool:
+    """Whether an item belongs to the closed part (coordinators only)."""
+    return entry.confidential or (entry.problem is not None and entry.problem.coordinators_only)
+
+
+def arrange(entries: list[AgendaEntry]) -> list[AgendaEntry]:
+    """The official order and numbering: sections in order, the closed part last; within a
+    section the order given is kept."""
+    ordered = sorted(entries, key=lambda e: SECTION_ORDER.index(e.section))
+    return [e.model_copy(update={"number": n}) for n, e in enumerate(ordered, start=1)]

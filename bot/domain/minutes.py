@@ -8,8 +8,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.agenda import AgendaEntry
+from bot.domain.guests import Guest
 from bot.domain.meetings import Meeting
 from bot.domain.models import MemberView
+from bot.domain.problems import Proposal
+from bot.domain.tasks import Task
 
 
 class Outcome(StrEnum):
@@ -28,6 +31,10 @@ class MinutesItem(BaseModel):
     entry: AgendaEntry
     outcome: Outcome | None = None
     note: str | None = None
+    #: the proposal accepted (outcome "accepted"): decided when the minutes are finished
+    proposal: Proposal | None = None
+    #: tasks agreed on the item while minuting: given out when the minutes are finished
+    tasks: list[Task] = []
 
 
 class Minutes(BaseModel):
@@ -38,5 +45,7 @@ class Minutes(BaseModel):
     items: list[MinutesItem]
     members: list[MemberView]
     present: set[int]
+    #: people from outside the team recorded at the meeting
+    guests: list[Guest] = []
     started_at: datetime
     finished_at: datetime | None

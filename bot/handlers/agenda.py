@@ -119,6 +119,7 @@ _SHORT = {
     Section.NEW: N_("new"),
     Section.DECISIONS: N_("waiting for a decision"),
     Section.OPEN: N_("other open"),
+    Section.CLOSED: N_("coordinators only"),
 }
 
 

@@ -33,6 +33,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.calendar import ics_filename, meeting_ics
 from bot.rendering.meetings import (
@@ -130,6 +131,7 @@ def _detail_rows(t: Translator, view: MeetingView) -> Rows:
     rows.append([button("📎 " + t._("Calendar file (.ics)"), f"mt:i:{meeting_id}")])
     if view.may_manage:
         rows.append([button("👥 " + t._("Who is coming"), f"mt:a:{meeting_id}")])
+        rows.append(guests_button(t, meeting_id, "m"))
         rows.append(
             [
                 button("🕑 " + t._("Change time"), f"mt:m:{meeting_id}"),

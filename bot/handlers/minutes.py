@@ -8,9 +8,12 @@ the service re-checks the coordinator role and that the minutes are still open a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.domain.agenda import Section
 from bot.domain.minutes import Minutes, Outcome
 from bot.domain.models import Draft
 from bot.handlers.common import (
@@ -26,8 +29,9 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.guests import guests_button
 from bot.i18n import Translator
-from bot.rendering.agenda import entry_text
+from bot.rendering.agenda import SECTION_TITLES, entry_text, task_item
 from bot.rendering.minutes import outcome_name
 from bot.rendering.problems import escape
 from bot.services.dialogues import MINUTES_NOTE, TASK
@@ -90,6 +94,7 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
         for m in minutes.members[:60]
     ]
     first = _first_position(minutes)
+    rows.append(guests_button(t, meeting_id, "n", len(minutes.guests)))
     rows.append([button(t._("Continue to the agenda") + " ▶", f"mn:i:{meeting_id}:{first}")])
     text = t._(
         "Minutes of {when}. Who is present? (Tap to change; those who said they would come "
@@ -99,7 +104,13 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
     await show(update, text, keyboard(rows))
 
 
-def _item_screen(t: Translator, minutes: Minutes, index: int, now_text: str) -> tuple[str, Rows]:
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _item_screen(
+    t: Translator, minutes: Minutes, index: int, now_text: str, now: datetime
+) -> tuple[str, Rows]:
     meeting_id = minutes.meeting.id
     if not minutes.items:
         return t._("The agenda is empty."), [[button("🏁 " + t._("Finish"), f"mn:f:{meeting_id}")]]
@@ -107,12 +118,19 @@ def _item_screen(t: Translator, minutes: Minutes, index: int, now_text: str) -> 
     item = minutes.items[index]
     pos = item.position
     lines = [
-        t._("Item {n} of {total}", n=index + 1, total=len(minutes.items)),
+        t._("Item {n} of {total}", n=item.entry.number, total=minutes.items[-1].entry.number),
         "<b>" + escape(now_text) + "</b>",
         t._("Outcome: {outcome}", outcome=outcome_name(t, item.outcome)),
     ]
+    if item.entry.section is Section.CLOSED:
+        lines.insert(1, "🔒 " + t._(SECTION_TITLES[Section.CLOSED]))
+    if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
+        lines.append(t._("Proposal to accept: {text}", text=escape(_short(item.proposal.text))))
     if item.note:
         lines.append(t._("Note: {note}", note=escape(item.note)))
+    if item.tasks:
+        lines.append(t._("Tasks agreed here (given out when the minutes are finished):"))
+        lines += ["• " + escape(task_item(t, task, now)) for task in item.tasks]
     allowed = allowed_outcomes(item.entry)
     outcome_buttons = [
         button(_LABELS[outcome] + outcome_name(t, outcome), f"mn:o:{meeting_id}:{pos}:{code}")
@@ -127,6 +145,9 @@ def _item_screen(t: Translator, minutes: Minutes, index: int, now_text: str) -> 
         extra.append(button("💡 " + t._("Accept a proposal"), f"mn:a:{meeting_id}:{pos}"))
     extra.append(button("📝 " + t._("Note"), f"mn:n:{meeting_id}:{pos}"))
     rows.append(extra)
+    for task in item.tasks[:8]:
+        label = "✖ " + t._("Withdraw the task: {text}", text=_short(task.text, 24))
+        rows.append([button(label, f"mn:x:{meeting_id}:{task.id}")])
     nav = []
     if index > 0:
         nav.append(button("«", f"mn:i:{meeting_id}:{minutes.items[index - 1].position}"))
@@ -143,7 +164,7 @@ async def _show_item(
     now = ctx.services.minutes.clock.now()
     index = min(max(index, 0), max(len(minutes.items) - 1, 0))
     label = entry_text(t, minutes.items[index].entry, now) if minutes.items else ""
-    text, rows = _item_screen(t, minutes, index, label)
+    text, rows = _item_screen(t, minutes, index, label, now)
     await show(update, text, keyboard(rows))
 
 
@@ -172,6 +193,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     match action, len(args):
         case "t", 0:
             await _team(update, ctx, t, meeting_id)  # here the number is a team
+        case "w", 0:  # back to the attendance
+            await _attendance(update, t, await service.get(actor, meeting_id))
         case "p", 1:
             minutes = await service.toggle_present(actor, meeting_id, as_int(args[0]))
             await _attendance(update, t, minutes)
@@ -196,8 +219,9 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             lines += [f"• {escape(p.text)}" for p in proposals[:8]]
             await show(update, "\n".join(lines), keyboard(rows))
         case "y", 2:
-            await service.accept_proposal(actor, meeting_id, as_int(args[0]), as_int(args[1]))
-            minutes = await service.get(actor, meeting_id)
+            minutes = await service.accept_proposal(
+                actor, meeting_id, as_int(args[0]), as_int(args[1])
+            )
             await _show_item(update, ctx, t, minutes, _index_of(minutes, as_int(args[0])) + 1)
         case "n", 1:
             minutes = await service.get(actor, meeting_id)
@@ -217,7 +241,6 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             item = minutes.items[_index_of(minutes, as_int(args[0]))]
             if item.entry.problem is None:
                 raise BadButton("task without a problem")
-            await service.set_outcome(actor, meeting_id, item.position, Outcome.TASK)
             await ctx.services.dialogues.start(
                 actor.user_id,
                 TASK,
@@ -234,12 +257,16 @@ async def on_button(update: Update, ctx: BotContext) -> None:
                 t._("New task for #{n}: what is to be done?", n=item.entry.problem.id),
                 keyboard([nav_row(t, back=False)]),
             )
+        case "x", 1:  # withdraw a task agreed while minuting
+            minutes, position = await service.remove_task(actor, meeting_id, as_int(args[0]))
+            await _show_item(update, ctx, t, minutes, _index_of(minutes, position))
         case "f", 0:
             minutes = await service.get(actor, meeting_id)
             dealt = sum(item.outcome is not None for item in minutes.items)
             text = t._(
                 "Finish the minutes? {dealt} of {total} items have an outcome; the others stay "
-                "open for the next agenda. {present} present.",
+                "open for the next agenda. {present} present. The outcomes, accepted proposals "
+                "and tasks take effect when you save.",
                 dealt=dealt,
                 total=len(minutes.items),
                 present=len(minutes.present),

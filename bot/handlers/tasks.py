@@ -163,6 +163,28 @@ async def _save(update: Update, ctx: BotContext, t: Translator, draft: Draft, ty
         return
     assert draft.team_id is not None
     owner = draft.data.get("owner_id")
+    meeting_id, position = draft.data.get("meeting_id"), draft.data.get("position")
+    if isinstance(meeting_id, int) and isinstance(position, int):  # agreed in the minutes
+        planned = await ctx.services.minutes.add_task(
+            require_actor(update, ctx),
+            meeting_id,
+            position,
+            str(draft.data.get("text", "")),
+            moment.utc,
+            owner_id=owner if isinstance(owner, int) and owner else None,
+            owner_org=str(draft.data.get("org") or "") or None,
+        )
+        await ctx.services.dialogues.finish(draft.user_id)
+        back = [[button("« " + t._("Back to the minutes"), f"mn:i:{meeting_id}:{position}")]]
+        await show(
+            update,
+            "📌 "
+            + t._("Task agreed; it is given out when the minutes are finished:")
+            + "\n"
+            + _task_text(t, planned, now),
+            keyboard(back),
+        )
+        return
     task = await ctx.services.tasks.create(
         require_actor(update, ctx),
         draft.team_id,
@@ -171,16 +193,9 @@ async def _save(update: Update, ctx: BotContext, t: Translator, draft: Draft, ty
         owner_id=owner if isinstance(owner, int) and owner else None,
         owner_org=str(draft.data.get("org") or "") or None,
         problem_id=draft.data.get("problem_id"),
-        meeting_id=draft.data.get("meeting_id"),
     )
     await ctx.services.dialogues.finish(draft.user_id)
-    markup = None
-    meeting_id, position = draft.data.get("meeting_id"), draft.data.get("position")
-    if isinstance(meeting_id, int) and isinstance(position, int):  # started from the minutes
-        markup = keyboard(
-            [[button("« " + t._("Back to the minutes"), f"mn:i:{meeting_id}:{position}")]]
-        )
-    await show(update, "📌 " + t._("Task saved:") + "\n" + _task_text(t, task, now), markup)
+    await show(update, "📌 " + t._("Task saved:") + "\n" + _task_text(t, task, now))
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -18,14 +18,21 @@ SECTION_TITLES = {
     Section.OPEN: N_("Other open problems (longest without progress first)"),
     Section.TOPICS: N_("Other topics"),
     Section.LATE: N_("Late additions"),
+    Section.CLOSED: N_("Closed part — coordinators only"),
 }
-_ORDER = list(SECTION_TITLES)
 
 
-def problem_item(t: Translator, problem: AgendaProblem, now: datetime) -> str:
-    """``#12 · Zárubecká 12 · drugs · acute · 5 days · new · 2 proposals (3 supporters)``:
-    no emoji, so the printed agenda says the same as the message."""
-    parts = [f"#{problem.id}", problem.locality, category_name(t, problem.category)]
+def problem_item(
+    t: Translator, problem: AgendaProblem, now: datetime, *, marked: bool = True
+) -> str:
+    """``Problem #12 · Zárubecká 12 · drugs · acute · 5 days · new · 2 proposals (3 supporters)``:
+    no emoji, so the printed agenda says the same as the message; the word keeps the problem's
+    number apart from the item's. ``marked``: say "coordinators only" where it applies."""
+    parts = [
+        t._("Problem #{n}", n=problem.id),
+        problem.locality,
+        category_name(t, problem.category),
+    ]
     if problem.urgency is not Urgency.NORMAL:
         parts.append(urgency_name(t, problem.urgency))
     parts += [age(t, problem.created_at, now), status_name(t, problem.status)]
@@ -37,7 +44,7 @@ def problem_item(t: Translator, problem: AgendaProblem, now: datetime) -> str:
             + ")"
         )
     text = " · ".join(parts)
-    if problem.coordinators_only:
+    if problem.coordinators_only and marked:
         text = "[" + t._("coordinators only") + "] " + text
     return text
 
@@ -58,14 +65,20 @@ def task_item(t: Translator, task: Task, now: datetime) -> str:
 
 def entry_text(t: Translator, entry: AgendaEntry, now: datetime) -> str:
     if entry.problem is not None:
-        return problem_item(t, entry.problem, now)
+        return problem_item(t, entry.problem, now, marked=entry.section is not Section.CLOSED)
     if entry.task is not None:
         return task_item(t, entry.task, now)
     return entry.topic.text if entry.topic else ""
 
 
+def numbered(number: int, text: str) -> str:
+    """``3) Problem #12 · …``: the item's number in the official numbering."""
+    return f"{number}) {text}"
+
+
 def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
-    """The agenda's content in plain text, section by section, items numbered throughout."""
+    """The agenda's content in plain text, section by section, items in the official numbering
+    (a reader's copy leaves out what they may not see without renumbering)."""
     meeting = agenda.meeting
     blocks = [
         Block(Style.TITLE, t._("Agenda of the team {team}", team=agenda.team_name)),
@@ -73,16 +86,14 @@ def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
     ]
     if agenda.frozen_at is None:
         blocks.append(Block(Style.NOTE, t._("Draft: it may still change.")))
-    number = 0
-    for section in _ORDER:
+    for section in SECTION_TITLES:
         entries = [e for e in agenda.entries if e.section is section]
         if not entries:
             continue
         blocks.append(Block(Style.HEADING, t._(SECTION_TITLES[section])))
         for entry in entries:
-            number += 1
-            blocks.append(Block(Style.ITEM, f"{number}. {entry_text(t, entry, now)}"))
-    if number == 0:
+            blocks.append(Block(Style.ITEM, numbered(entry.number, entry_text(t, entry, now))))
+    if not agenda.entries:
         blocks.append(Block(Style.NOTE, t._("Nothing is on the agenda yet.")))
     return blocks
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.agenda import Section
 from bot.domain.minutes import Minutes, Outcome
 from bot.domain.tasks import Task
 from bot.i18n import N_, Translator
-from bot.rendering.agenda import entry_text, task_item
+from bot.rendering.agenda import SECTION_TITLES, entry_text, numbered, task_item
 from bot.rendering.pdf import Block, Style, html_lines, render_pdf
 
 OUTCOME_NAMES = {
@@ -43,11 +44,27 @@ def minutes_blocks(
         Block(Style.ITEM, names(present)),
         Block(Style.HEADING, t._("Absent ({n})", n=len(absent))),
         Block(Style.ITEM, names(absent)),
+    ]
+    if minutes.guests:
+        guests = ", ".join(g.name + (f" ({g.org})" if g.org else "") for g in minutes.guests)
+        blocks += [
+            Block(Style.HEADING, t._("Guests ({n})", n=len(minutes.guests))),
+            Block(Style.ITEM, guests),
+        ]
+    blocks += [
         Block(Style.HEADING, t._("Items and decisions")),
     ]
-    for number, item in enumerate(minutes.items, start=1):
-        text = f"{number}. {entry_text(t, item.entry, now)} — {outcome_name(t, item.outcome)}"
-        blocks.append(Block(Style.ITEM, text))
+    closed_heading = False
+    for item in minutes.items:
+        if item.entry.section is Section.CLOSED and not closed_heading:
+            blocks.append(Block(Style.HEADING, t._(SECTION_TITLES[Section.CLOSED])))
+            closed_heading = True
+        text = entry_text(t, item.entry, now) + " — " + outcome_name(t, item.outcome)
+        blocks.append(Block(Style.ITEM, numbered(item.entry.number, text)))
+        if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
+            blocks.append(
+                Block(Style.NOTE, t._("Accepted proposal: {text}", text=item.proposal.text))
+            )
         if item.note:
             blocks.append(Block(Style.NOTE, t._("Note: {note}", note=item.note)))
     if not minutes.items:

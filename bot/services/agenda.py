@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.domain.agenda import Agenda, AgendaEntry, AgendaProblem, AgendaTopic, Section
+from bot.domain.agenda import (
+    Agenda,
+    AgendaEntry,
+    AgendaProblem,
+    AgendaTopic,
+    Section,
+    arrange,
+    closed,
+)
 from bot.domain.meetings import Meeting, MeetingStatus
 from bot.domain.models import Role
 from bot.domain.notices import Notice
@@ -74,8 +82,11 @@ def rank(
 
 
 def shown_to(entry: AgendaEntry, reader: Actor | None, role: Role | None) -> bool:
-    """Whether one reader may see an item (``reader`` None: the team's group)."""
-    if entry.confidential:
+    """Whether one reader may see an item (``reader`` None: the team's group). The closed
+    part is for coordinators only; a problem made coordinators-only after the agenda was
+    frozen stays in its section and is left out of others' copies (a gap in the numbering,
+    never a different number)."""
+    if entry.confidential or entry.section is Section.CLOSED:
         return reader is not None and role is Role.COORDINATOR
     problem = entry.problem
     if problem is None or not problem.coordinators_only:
@@ -193,7 +204,22 @@ async def draft_entries(repos: Repos, meeting: Meeting) -> list[AgendaEntry]:
     ]
     entries += rank(problems, since, removed=removed, ranks=ranks)
     topics = await repos.agenda.topics(meeting.id)
-    return entries + [AgendaEntry(section=Section.TOPICS, topic=topic) for topic in topics]
+    entries += [AgendaEntry(section=Section.TOPICS, topic=topic) for topic in topics]
+    entries = [_into_closed(e) for e in entries]
+    # the closed part's problems keep a coordinator's order across their original sections
+    hidden = [e for e in entries if e.section is Section.CLOSED and e.problem is not None]
+    rest = [e for e in entries if e not in hidden]
+
+    def order(entry: AgendaEntry) -> tuple[int, int]:
+        assert entry.problem is not None
+        number = entry.problem.id
+        return (0, ranks[number]) if number in ranks else (1, 0)
+
+    return arrange(rest + sorted(hidden, key=order))
+
+
+def _into_closed(entry: AgendaEntry) -> AgendaEntry:
+    return entry.model_copy(update={"section": Section.CLOSED}) if closed(entry) else entry
 
 
 async def load(repos: Repos, meeting: Meeting) -> Agenda:
@@ -235,8 +261,8 @@ async def _frozen_entries(repos: Repos, meeting: Meeting, frozen_at: datetime) -
     listed = set(problems)
     for problem in await repos.agenda.reported_since(meeting.team_id, frozen_at):
         if problem.urgency in LATE_URGENCIES and problem.id not in listed:
-            entries.append(AgendaEntry(section=Section.LATE, problem=problem))
-    return entries
+            entries.append(_into_closed(AgendaEntry(section=Section.LATE, problem=problem)))
+    return arrange(entries)
 
 
 async def freeze_and_send(

@@ -10,6 +10,7 @@ from bot.services.agenda import AgendaService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
+from bot.services.guests import GuestService
 from bot.services.invites import InviteService
 from bot.services.localities import LocalityService
 from bot.services.meetings import MeetingService
@@ -45,6 +46,7 @@ class Services:
         self.agenda = AgendaService(db, clock)
         self.tasks = TaskService(db, clock)
         self.minutes = MinutesService(db, clock)
+        self.guests = GuestService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,

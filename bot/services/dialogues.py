@@ -27,6 +27,7 @@ AGENDA_TOPIC = "agenda_topic"
 TASK = "task"
 MINUTES_NOTE = "minutes_note"
 TEAM_TIMING = "team_timing"
+GUEST = "guest"
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -39,6 +40,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     TASK: Action.MANAGE_MEETINGS,
     MINUTES_NOTE: Action.MANAGE_MEETINGS,
     TEAM_TIMING: Action.MANAGE_TEAM,
+    GUEST: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}

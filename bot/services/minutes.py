@@ -2,6 +2,12 @@
 on finishing, the outcomes are applied (problem statuses, tasks), the meeting is marked held and
 the minutes go to every member as text and PDF. Items left open simply stay open, so they come
 back on the next agenda.
+
+Nothing decided while minuting takes effect before "finish": an item has one outcome (the last
+choice wins; an accepted proposal is the outcome "accepted" with its proposal), and the tasks
+agreed on an item wait with it. At "finish" the outcomes become status changes, decided
+proposals and tasks in one transaction, so the zápis, the problems' timelines and the notices
+say the same; finishing twice applies once.
 """
 
 from __future__ import annotations
@@ -22,12 +28,16 @@ from bot.services.base import Service
 from bot.services.errors import (
     AlreadyDone,
     BadTransition,
+    InputProblem,
+    InvalidInput,
     MeetingOver,
+    NotAllowed,
     NotFound,
 )
 from bot.services.problems import apply_status
 from bot.services.proposals import apply_decision
-from bot.services.text import clean_text
+from bot.services.tasks import ORG_MAX, clean_task, give_out
+from bot.services.text import clean_line, clean_text
 from bot.storage.agenda import FrozenItem
 from bot.storage.repos import Repos
 
@@ -136,8 +146,8 @@ class MinutesService(Service):
 
     async def accept_proposal(
         self, actor: Actor, meeting_id: int, position: int, proposal_id: int
-    ) -> Proposal:
-        now = self.clock.now()
+    ) -> Minutes:
+        """The item's outcome becomes "this proposal accepted"; it is decided at "finish"."""
         async with self.db.transaction() as repos:
             meeting = await _editable(repos, actor, meeting_id)
             item = _item(await _load(repos, meeting), position)
@@ -147,22 +157,85 @@ class MinutesService(Service):
                 raise NotFound(str(proposal_id))
             if proposal.status is not ProposalStatus.OPEN:
                 raise AlreadyDone(proposal.status.value)
-            decided = await apply_decision(repos, actor, proposal, True, "", now)
-            await repos.minutes.set_outcome(meeting_id, position, Outcome.ACCEPTED)
-        self.wake_outbox()
-        return decided
+            await repos.minutes.set_outcome(meeting_id, position, Outcome.ACCEPTED, proposal_id)
+            return await _load(repos, meeting)
+
+    async def add_task(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        position: int,
+        text: str | None,
+        deadline: datetime,
+        *,
+        owner_id: int | None = None,
+        owner_org: str | None = None,
+    ) -> Task:
+        """Agree a task on a problem's item; it is given out when the minutes are finished.
+        An item without an outcome gets "task agreed"."""
+        clean = clean_task(text)
+        org = clean_line(owner_org, min_len=2, max_len=ORG_MAX) if owner_org else None
+        now = self.clock.now()
+        if deadline <= now:
+            raise InvalidInput(InputProblem.PAST)
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            item = _item(await _load(repos, meeting), position)
+            if item.entry.problem is None:
+                raise BadTransition("task without a problem")
+            if owner_id is not None:
+                owner = await repos.memberships.member(meeting.team_id, owner_id)
+                if owner is None:
+                    raise NotAllowed("owner")
+                org = org or owner.org_name  # the member answers for their organisation
+            if owner_id is None and org is None:
+                raise InvalidInput(InputProblem.EMPTY)
+            await repos.minutes.add_planned(
+                meeting_id,
+                position,
+                clean,
+                deadline,
+                owner_id=owner_id,
+                owner_org=org,
+                by=actor.user_id,
+                now=now,
+            )
+            if item.outcome is None:
+                await repos.minutes.set_outcome(meeting_id, position, Outcome.TASK)
+            fresh = _item(await _load(repos, meeting), position)
+        return fresh.tasks[-1]
+
+    async def remove_task(
+        self, actor: Actor, meeting_id: int, planned_id: int
+    ) -> tuple[Minutes, int]:
+        """Withdraw a task agreed while minuting (before "finish"); an item left without tasks
+        loses the outcome "task agreed"."""
+        async with self.db.transaction() as repos:
+            meeting = await _editable(repos, actor, meeting_id)
+            minutes = await _load(repos, meeting)
+            found = [i for i in minutes.items if any(x.id == planned_id for x in i.tasks)]
+            if not found:
+                raise NotFound(str(planned_id))
+            item = found[0]
+            await repos.minutes.remove_planned(meeting_id, planned_id)
+            if item.outcome is Outcome.TASK and len(item.tasks) == 1:
+                await repos.minutes.set_outcome(meeting_id, item.position, None)
+            return await _load(repos, meeting), item.position
 
     async def finish(self, actor: Actor, meeting_id: int) -> Minutes:
-        """Apply the outcomes, mark the meeting held and send the minutes to every member."""
+        """Apply the outcomes, mark the meeting held and send the minutes to every member;
+        a second "finish" (double tap, redelivered update) is refused and changes nothing."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
             meeting = await _editable(repos, actor, meeting_id)
             minutes = await _load(repos, meeting)
+            if not await repos.minutes.finish(meeting_id, now):
+                raise AlreadyDone("minutes finished")
             for item in minutes.items:
-                await _apply(repos, actor, item, now)
+                await _apply(repos, actor, meeting, item, now)
+            await repos.minutes.clear_planned(meeting_id)
             held = meeting.model_copy(update={"status": MeetingStatus.HELD})
             await repos.meetings.update(held, now)
-            await repos.minutes.finish(meeting_id, now)
             payload = {"meeting_id": meeting_id}
             await notify.to_members(repos, meeting.team_id, Notice.MINUTES, payload, now)
             await notify.to_linked_group(repos, meeting.team_id, Notice.MINUTES_GROUP, payload, now)
@@ -195,14 +268,38 @@ class MinutesService(Service):
             return minutes.model_copy(update={"items": items}), tasks
 
 
-async def _apply(repos: Repos, actor: Actor, item: MinutesItem, now: datetime) -> None:
-    """Turn one outcome into the change it means; a change no longer possible is skipped."""
+async def _apply(
+    repos: Repos, actor: Actor, meeting: Meeting, item: MinutesItem, now: datetime
+) -> None:
+    """Turn one item's outcome into the change it means; a change no longer possible (the
+    proposal was decided elsewhere meanwhile, the status moved on) is skipped."""
     entry = item.entry
+    if entry.problem is not None:
+        for planned in item.tasks:
+            await give_out(
+                repos,
+                actor,
+                meeting.team_id,
+                planned.text,
+                planned.deadline,
+                now,
+                owner_id=planned.owner_id,
+                owner_org=planned.owner_org,
+                problem_id=entry.problem.id,
+                meeting_id=meeting.id,
+            )
     try:
         if entry.problem is not None:
             problem = await repos.problems.get(entry.problem.team_id, entry.problem.id)
             if problem is None:
                 return
+            if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
+                proposal = await repos.proposals.get(meeting.team_id, item.proposal.id)
+                if proposal is not None and proposal.status is ProposalStatus.OPEN:
+                    await apply_decision(repos, actor, proposal, True, "", now)
+                elif proposal is None or proposal.status is not ProposalStatus.ACCEPTED:
+                    # decided otherwise meanwhile: the zápis must not claim it was accepted
+                    await repos.minutes.set_outcome(meeting.id, item.position, Outcome.DISCUSSED)
             if item.outcome in (Outcome.DISCUSSED, Outcome.TASK, Outcome.ACCEPTED) and (
                 problem.status is Status.NEW
             ):
@@ -214,7 +311,7 @@ async def _apply(repos: Repos, actor: Actor, item: MinutesItem, now: datetime) -
             if task is not None and task.status is not TaskStatus.DONE:
                 await repos.tasks.set_status(task, TaskStatus.DONE, now)
                 await repos.due.drop_pending((DueKind.TASK_REMINDER, DueKind.TASK_OVERDUE), task.id)
-    except BadTransition as error:
+    except (BadTransition, AlreadyDone) as error:
         log.info("minutes outcome %s not applied: %s", item.outcome, error)
 
 
@@ -256,28 +353,75 @@ async def _load(repos: Repos, meeting: Meeting) -> Minutes:
     assert state is not None
     rows = await repos.minutes.items(meeting.id)
     problems = await repos.agenda.problems(
-        meeting.team_id, [r[1].problem_id for r in rows if r[1].problem_id]
+        meeting.team_id, [r.frozen.problem_id for r in rows if r.frozen.problem_id]
     )
     topics = await repos.agenda.topic_texts(
-        meeting.id, [r[1].topic_id for r in rows if r[1].topic_id]
+        meeting.id, [r.frozen.topic_id for r in rows if r.frozen.topic_id]
     )
-    tasks = await repos.tasks.by_ids(meeting.team_id, [r[1].task_id for r in rows if r[1].task_id])
+    tasks = await repos.tasks.by_ids(
+        meeting.team_id, [r.frozen.task_id for r in rows if r.frozen.task_id]
+    )
+    proposal_ids = {r.proposal_id for r in rows if r.proposal_id is not None}
+    proposals = {
+        p.id: p
+        for number in {r.frozen.problem_id for r in rows if r.proposal_id is not None}
+        if number is not None
+        for p in await repos.proposals.for_problem(meeting.team_id, number)
+        if p.id in proposal_ids
+    }
+    planned: dict[int, list[Task]] = {}
+    for row in await repos.minutes.planned(meeting.id):
+        planned.setdefault(row.position, []).append(
+            Task(
+                id=row.id,
+                team_id=meeting.team_id,
+                problem_id=None,
+                meeting_id=meeting.id,
+                text=row.text,
+                owner_id=row.owner_id,
+                owner_name=row.owner_name,
+                owner_org=row.owner_org,
+                deadline=row.deadline,
+                status=TaskStatus.OPEN,
+                created_at=row.created_at,
+                updated_at=row.created_at,
+            )
+        )
     items = []
-    for position, frozen, outcome, note in rows:
+    for position, frozen, outcome, note, proposal_id in rows:
+        number = position + 1  # the snapshot keeps the agenda's official numbering
         if frozen.problem_id in problems:
-            entry = AgendaEntry(section=frozen.section, problem=problems[frozen.problem_id])
+            entry = AgendaEntry(
+                section=frozen.section, problem=problems[frozen.problem_id], number=number
+            )
         elif frozen.task_id in tasks:
             task = tasks[frozen.task_id]
             secret = await agenda.confidential_problems(repos, meeting.team_id, [task])
             entry = AgendaEntry(
-                section=frozen.section, task=task, confidential=task.problem_id in secret
+                section=frozen.section,
+                task=task,
+                confidential=task.problem_id in secret,
+                number=number,
             )
         elif frozen.topic_id in topics:
             topic = AgendaTopic(id=frozen.topic_id, text=topics[frozen.topic_id])
-            entry = AgendaEntry(section=frozen.section, topic=topic)
+            entry = AgendaEntry(section=frozen.section, topic=topic, number=number)
         else:
             continue
-        items.append(MinutesItem(position=position, entry=entry, outcome=outcome, note=note))
+        item_tasks = [
+            t.model_copy(update={"problem_id": frozen.problem_id})
+            for t in planned.get(position, [])
+        ]
+        items.append(
+            MinutesItem(
+                position=position,
+                entry=entry,
+                outcome=outcome,
+                note=note,
+                proposal=proposals.get(proposal_id) if proposal_id is not None else None,
+                tasks=item_tasks,
+            )
+        )
     team = await repos.teams.get(meeting.team_id)
     return Minutes(
         meeting=meeting,
@@ -285,6 +429,7 @@ async def _load(repos: Repos, meeting: Meeting) -> Minutes:
         items=items,
         members=await repos.memberships.list_members(meeting.team_id),
         present=await repos.minutes.present(meeting.id),
+        guests=await repos.guests.of_meeting(meeting.id),
         started_at=state[0],
         finished_at=state[1],
     )

@@ -65,12 +65,13 @@ class TaskService(Service):
                 owner = await repos.memberships.member(team_id, owner_id)
                 if owner is None:
                     raise NotAllowed("owner")
-                org = org or owner.org_name  # the member answers for their organisation
             if owner_id is None and org is None:
                 raise InvalidInput(InputProblem.EMPTY)
             if problem_id is not None:
                 await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
-            task = await repos.tasks.create(
+            task = await give_out(
+                repos,
+                actor,
                 team_id,
                 clean,
                 deadline,
@@ -79,21 +80,6 @@ class TaskService(Service):
                 owner_org=org,
                 problem_id=problem_id,
                 meeting_id=meeting_id,
-                created_by=actor.user_id,
-            )
-            if owner_id is not None and owner_id != actor.user_id:
-                await notify.to_person(
-                    repos, owner_id, team_id, Notice.TASK_NEW, {"task_id": task.id}, now
-                )
-            await derive(repos, task, now)
-            await repos.audit.add(
-                now,
-                actor.user_id,
-                "task.create",
-                team_id=team_id,
-                object_type="task",
-                object_id=task.id,
-                details={"deadline": deadline.isoformat(), "problem_id": problem_id},
             )
         self.wake_outbox()
         return task
@@ -159,6 +145,54 @@ class TaskService(Service):
         else:
             await notify.to_coordinators(repos, task.team_id, Notice.TASK_OVERDUE, payload, now)
         return DueOutcome.DONE
+
+
+async def give_out(
+    repos: Repos,
+    actor: Actor,
+    team_id: int,
+    text: str,
+    deadline: datetime,
+    now: datetime,
+    *,
+    owner_id: int | None,
+    owner_org: str | None,
+    problem_id: int | None,
+    meeting_id: int | None,
+) -> Task:
+    """Store a checked task inside the caller's transaction: the owner told, the reminders
+    derived, the audit written. A member owner who has left meanwhile is dropped (their
+    organisation stays responsible)."""
+    if owner_id is not None:
+        owner = await repos.memberships.member(team_id, owner_id)
+        if owner is None:
+            owner_id = None
+        else:
+            owner_org = owner_org or owner.org_name  # the member answers for their organisation
+    task = await repos.tasks.create(
+        team_id,
+        text,
+        deadline,
+        now,
+        owner_id=owner_id,
+        owner_org=owner_org,
+        problem_id=problem_id,
+        meeting_id=meeting_id,
+        created_by=actor.user_id,
+    )
+    if owner_id is not None and owner_id != actor.user_id:
+        await notify.to_person(repos, owner_id, team_id, Notice.TASK_NEW, {"task_id": task.id}, now)
+    await derive(repos, task, now)
+    await repos.audit.add(
+        now,
+        actor.user_id,
+        "task.create",
+        team_id=team_id,
+        object_type="task",
+        object_id=task.id,
+        details={"deadline": deadline.isoformat(), "problem_id": problem_id},
+    )
+    return task
 
 
 async def derive(repos: Repos, task: Task, now: datetime) -> None:

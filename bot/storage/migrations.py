@@ -322,5 +322,33 @@ MIGRATIONS: list[str] = [
     # 9: per team, how long before each meeting of a series its invitation goes out
     """
     ALTER TABLE teams ADD COLUMN invitation_lead INTEGER
+    # minutes decide at "finish": the proposal an item accepts and the tasks agreed on it wait
+    # with the item until then (the last choice for an item wins)
+    """
+    ALTER TABLE minutes_items ADD COLUMN proposal_id INTEGER REFERENCES proposals(id);
+    CREATE TABLE minutes_tasks (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        owner_id INTEGER REFERENCES users(id),
+        owner_org TEXT,
+        deadline TEXT NOT NULL,
+        created_by INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX minutes_tasks_meeting ON minutes_tasks(meeting_id, position)
+    """,
+    # guests at a meeting (no Telegram needed): kept with that meeting only, for its zápis
+    """
+    CREATE TABLE meeting_guests (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        name TEXT NOT NULL,
+        org TEXT,
+        added_by INTEGER,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id, id)
     """,
 ]

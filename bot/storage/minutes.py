@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from bot.domain.agenda import Section
 from bot.domain.minutes import Outcome
 from bot.storage.agenda import FrozenItem
-from bot.storage.base import Repo, from_db, to_db
+from bot.storage.base import Repo, from_db, req_time, to_db
+
+
+class ItemRow(NamedTuple):
+    position: int
+    frozen: FrozenItem
+    outcome: Outcome | None
+    note: str | None
+    proposal_id: int | None  # the proposal the item accepts (with the outcome "accepted")
+
+
+class PlannedRow(NamedTuple):
+    """A task agreed on an item, given out when the minutes are finished."""
+
+    id: int
+    position: int
+    text: str
+    owner_id: int | None
+    owner_name: str | None
+    owner_org: str | None
+    deadline: datetime
+    created_at: datetime
 
 
 class MinutesRepo(Repo):
@@ -44,32 +66,84 @@ class MinutesRepo(Repo):
         assert started is not None
         return started, from_db(row[1])
 
-    async def items(
-        self, meeting_id: int
-    ) -> list[tuple[int, FrozenItem, Outcome | None, str | None]]:
+    async def items(self, meeting_id: int) -> list[ItemRow]:
         rows = await self._all(
-            "SELECT position, section, problem_id, topic_id, task_id, outcome, note "
+            "SELECT position, section, problem_id, topic_id, task_id, outcome, note, proposal_id "
             "FROM minutes_items WHERE meeting_id = ? ORDER BY position",
             (meeting_id,),
         )
         return [
-            (
+            ItemRow(
                 r[0],
                 FrozenItem(Section(r[1]), r[2], r[3], r[4]),
                 Outcome(r[5]) if r[5] else None,
                 r[6],
+                r[7],
             )
             for r in rows
         ]
 
-    async def set_outcome(self, meeting_id: int, position: int, outcome: Outcome | None) -> bool:
+    async def set_outcome(
+        self,
+        meeting_id: int,
+        position: int,
+        outcome: Outcome | None,
+        proposal_id: int | None = None,
+    ) -> bool:
+        """The item's one outcome (the last choice wins: an accepted proposal goes with the
+        outcome "accepted" only)."""
         return (
             await self._exec(
-                "UPDATE minutes_items SET outcome = ? WHERE meeting_id = ? AND position = ?",
-                (outcome.value if outcome else None, meeting_id, position),
+                "UPDATE minutes_items SET outcome = ?, proposal_id = ? "
+                "WHERE meeting_id = ? AND position = ?",
+                (outcome.value if outcome else None, proposal_id, meeting_id, position),
             )
             > 0
         )
+
+    # --- tasks agreed on an item, given out at "finish" ---------------------------------------
+
+    async def add_planned(
+        self,
+        meeting_id: int,
+        position: int,
+        text: str,
+        deadline: datetime,
+        *,
+        owner_id: int | None,
+        owner_org: str | None,
+        by: int,
+        now: datetime,
+    ) -> int:
+        return await self._insert(
+            "INSERT INTO minutes_tasks (meeting_id, position, text, owner_id, owner_org, "
+            "deadline, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (meeting_id, position, text, owner_id, owner_org, to_db(deadline), by, to_db(now)),
+        )
+
+    async def planned(self, meeting_id: int) -> list[PlannedRow]:
+        rows = await self._all(
+            "SELECT x.id, x.position, x.text, x.owner_id, u.display_name, x.owner_org, "
+            "x.deadline, x.created_at FROM minutes_tasks x LEFT JOIN users u ON u.id = x.owner_id "
+            "WHERE x.meeting_id = ? ORDER BY x.position, x.id",
+            (meeting_id,),
+        )
+        return [
+            PlannedRow(r[0], r[1], r[2], r[3], r[4], r[5], req_time(r[6]), req_time(r[7]))
+            for r in rows
+        ]
+
+    async def remove_planned(self, meeting_id: int, planned_id: int) -> bool:
+        return (
+            await self._exec(
+                "DELETE FROM minutes_tasks WHERE id = ? AND meeting_id = ?",
+                (planned_id, meeting_id),
+            )
+            > 0
+        )
+
+    async def clear_planned(self, meeting_id: int) -> None:
+        await self._exec("DELETE FROM minutes_tasks WHERE meeting_id = ?", (meeting_id,))
 
     async def set_note(self, meeting_id: int, position: int, note: str) -> bool:
         return (

@@ -25,6 +25,7 @@ from bot.domain.models import (
 )
 from bot.storage.agenda import AgendaRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.guests import GuestRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
@@ -472,3 +473,4 @@ class Repos:
         self.agenda = AgendaRepo(conn)
         self.tasks = TaskRepo(conn)
         self.minutes = MinutesRepo(conn)
+        self.guests = GuestRepo(conn)
