@@ -322,7 +322,8 @@ MIGRATIONS: list[str] = [
     # 9: per team, how long before each meeting of a series its invitation goes out
     """
     ALTER TABLE teams ADD COLUMN invitation_lead INTEGER
-    # minutes decide at "finish": the proposal an item accepts and the tasks agreed on it wait
+    """,
+    # 10: minutes decide at "finish": the proposal an item accepts and the tasks agreed on it wait
     # with the item until then (the last choice for an item wins)
     """
     ALTER TABLE minutes_items ADD COLUMN proposal_id INTEGER REFERENCES proposals(id);
@@ -339,7 +340,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX minutes_tasks_meeting ON minutes_tasks(meeting_id, position)
     """,
-    # guests at a meeting (no Telegram needed): kept with that meeting only, for its zápis
+    # 11: guests at a meeting (no Telegram needed): kept with that meeting only, for its zápis
     """
     CREATE TABLE meeting_guests (
         id INTEGER PRIMARY KEY,
