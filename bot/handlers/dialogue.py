@@ -16,6 +16,8 @@ from bot.domain.models import Draft
 from bot.handlers.common import (
     BACK_DATA,
     CANCEL_DATA,
+    BadButton,
+    Handled,
     guarded,
     require_actor,
     show,
@@ -31,6 +33,9 @@ class DialogueSteps:
     on_back: Step
     #: photos, files and location pins; None if the dialogue takes none
     on_media: Step | None = None
+    #: shows the question of the draft's current step again (for a stale press, or an answer
+    #: of a kind the step does not take); None if the dialogue cannot
+    on_show: Step | None = None
 
 
 _DIALOGUES: dict[str, DialogueSteps] = {}
@@ -43,6 +48,32 @@ def register_dialogue(kind: str, steps: DialogueSteps) -> None:
 async def current_draft(update: Update, ctx: BotContext) -> Draft | None:
     """The sender's running dialogue, re-authorised (raises if they may no longer go on)."""
     return await ctx.services.dialogues.resume(require_actor(update, ctx))
+
+
+async def step_draft(update: Update, ctx: BotContext, kind: str, *steps: str) -> Draft:
+    """The sender's dialogue ``kind`` at one of ``steps`` (any step if none are given).
+
+    A press that does not fit is stale: a button of an earlier step (scrolled up, or pressed
+    twice) re-shows the current step; a button of a dialogue that has ended says so briefly.
+    Either way the press has no other effect (raises :class:`Handled`).
+    """
+    draft = await current_draft(update, ctx)
+    if draft is not None and draft.kind == kind and (not steps or draft.step in steps):
+        return draft
+    await stale_press(update, ctx, draft, kind)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def stale_press(update: Update, ctx: BotContext, draft: Draft | None, kind: str) -> None:
+    """Answer a press that belongs to an earlier step (re-show) or an ended dialogue; raises."""
+    t = await ctx.tr(update)
+    steps = _DIALOGUES.get(draft.kind) if draft is not None else None
+    if draft is None or draft.kind != kind or steps is None:
+        raise Handled(t._("This dialogue has already ended."))
+    if steps.on_show is None:
+        raise BadButton(draft.step)
+    await steps.on_show(update, ctx, draft)
+    raise Handled(t._("That step is already saved; here is where you are now."))
 
 
 @guarded
@@ -76,8 +107,13 @@ async def on_back(update: Update, ctx: BotContext) -> None:
     steps = _DIALOGUES.get(draft.kind) if draft else None
     if draft is None or steps is None:
         t = await ctx.tr(update)
-        await show(update, t._("This dialogue has already ended."))
-        return
+        raise Handled(t._("This dialogue has already ended."))
+    query = update.callback_query
+    data = (query.data or "") if query is not None else ""
+    left = data[len(BACK_DATA) + 1 :] if data.startswith(BACK_DATA + ":") else None
+    if left is not None and left != draft.step:
+        # pressed twice, or on an older message: Back has been done already
+        await stale_press(update, ctx, draft, draft.kind)
     await steps.on_back(update, ctx, draft)
 
 
@@ -88,7 +124,7 @@ async def on_cancel(update: Update, ctx: BotContext) -> None:
     if await ctx.services.dialogues.finish(actor.user_id):
         await show(update, t._("Cancelled. Nothing was saved."))
     elif update.callback_query is not None:
-        await show(update, t._("This dialogue has already ended."))
+        raise Handled(t._("This dialogue has already ended."))
     else:
         await show(update, t._("There is nothing to cancel."))
 
@@ -97,7 +133,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
     app.add_handler(CallbackQueryHandler(on_cancel, pattern=f"^{CANCEL_DATA}$"))
-    app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}$"))
+    app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}(:[a-z_]+)?$"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
     app.add_handler(MessageHandler(private & media, on_media))

@@ -25,7 +25,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue, stale_press
 from bot.i18n import Translator
 from bot.rendering.problems import category_name, problem_line, shorten, urgency_label
 from bot.services.authz import Action
@@ -117,7 +117,7 @@ async def _question(
     update: Update, ctx: BotContext, t: Translator, draft: Draft, report: ReportDraft
 ) -> tuple[str, Rows]:
     back = draft.step != TEAM and (draft.step != CATEGORY or bool(draft.data.get("several_teams")))
-    nav = nav_row(t, back=back)
+    nav = nav_row(t, back=back, step=draft.step)
     match draft.step:
         case "team":
             teams = await ctx.services.reports.teams(require_actor(update, ctx))
@@ -261,7 +261,8 @@ async def _preview(
         if report.coordinators_only
         else "🔒 " + t._("Only for coordinators")
     )
-    rows.append([button(toggle, "rp:conf")])
+    # the press carries the wanted state: a double tap must not switch it back
+    rows.append([button(toggle, f"rp:conf:{0 if report.coordinators_only else 1}")])
     return "\n".join(lines), [*rows, nav]
 
 
@@ -279,13 +280,15 @@ def _finding_kind(t: Translator, finding: Finding) -> str:
 
 
 async def _report_draft(update: Update, ctx: BotContext, *steps: str) -> Draft:
-    """The sender's report dialogue, at one of ``steps`` (else the button is stale)."""
+    """The sender's report dialogue, at one of ``steps``; a stale press re-shows the current
+    step (or says the dialogue has ended) and goes no further."""
     draft = await current_draft(update, ctx)
     if draft is None:
         # dropped, e.g. when the person was removed from the team: say so if that is why
         await ctx.services.reports.teams(require_actor(update, ctx))
     if draft is None or draft.kind != REPORT or (steps and draft.step not in steps):
-        raise BadButton(draft.step if draft else None)
+        await stale_press(update, ctx, draft, REPORT)
+    assert draft is not None
     return draft
 
 
@@ -437,9 +440,11 @@ async def _edit(update: Update, ctx: BotContext, args: list[str]) -> None:
 
 
 async def _toggle_confidential(update: Update, ctx: BotContext, args: list[str]) -> None:
+    wanted = _one(args)
+    if wanted not in ("0", "1"):
+        raise BadButton(wanted)
     draft = await _report_draft(update, ctx, PREVIEW)
-    report = _report(draft)
-    report = report.model_copy(update={"coordinators_only": not report.coordinators_only})
+    report = _report(draft).model_copy(update={"coordinators_only": wanted == "1"})
     draft = await _save(ctx, draft, PREVIEW, report)
     await _prompt(update, ctx, await ctx.tr(update), draft)
 
@@ -618,6 +623,10 @@ def _photo(message: Message) -> Photo:
     return Photo(file_id=document.file_id, file_unique_id=document.file_unique_id, is_document=True)
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+    await _prompt(update, ctx, await ctx.tr(update), draft)
+
+
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     if draft.step == CATEGORY and draft.data.get("several_teams"):
         previous = TEAM
@@ -630,6 +639,9 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(REPORT, DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media))
+    register_dialogue(
+        REPORT,
+        DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media, on_show=_on_show),
+    )
     app.add_handler(CommandHandler("report", on_report, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rp:"))

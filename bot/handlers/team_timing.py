@@ -64,23 +64,29 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "r" | "l" | "s":
             await meetings.timing(actor, team_id)
             step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED}[action]
-            await ctx.services.dialogues.start(actor.user_id, TEAM_TIMING, step, team_id=team_id)
-            question = {
-                REMINDERS: t._(
-                    "How long before a meeting should reminders go out? Write one to four "
-                    "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
-                ),
-                LEAD: t._(
-                    "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."
-                ),
-                STILL_SOLVED: t._(
-                    "How long after a problem is solved should its reporter be asked whether it "
-                    "still is? E.g. <i>28d</i> (1 to 182 days)."
-                ),
-            }[step]
-            await show(update, question, keyboard([nav_row(t)]))
+            draft = await ctx.services.dialogues.start(
+                actor.user_id, TEAM_TIMING, step, team_id=team_id
+            )
+            await _on_show(update, ctx, draft)
         case _:
             raise BadButton(action)
+
+
+async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+    t = await ctx.tr(update)
+    step = draft.step
+    question = {
+        REMINDERS: t._(
+            "How long before a meeting should reminders go out? Write one to four "
+            "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
+        ),
+        LEAD: t._("How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."),
+        STILL_SOLVED: t._(
+            "How long after a problem is solved should its reporter be asked whether it "
+            "still is? E.g. <i>28d</i> (1 to 182 days)."
+        ),
+    }[step]
+    await show(update, question, keyboard([nav_row(t, step=step)]))
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -107,5 +113,7 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(TEAM_TIMING, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(
+        TEAM_TIMING, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show)
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^tt:"))
