@@ -236,6 +236,11 @@ def nav_row(
     return row
 
 
+def lead_in(lead: str, text: str) -> str:
+    """``text`` after a short remark (e.g. why the question is asked again), if any."""
+    return f"{lead}\n\n{text}" if lead else text
+
+
 def callback_args(update: Update, prefix: str, count: int) -> list[str]:
     """The ``count`` fields after ``prefix:`` in the pressed button's data; BadButton otherwise."""
     query = update.callback_query

@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Message, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.domain.models import Draft
 from bot.handlers.common import (
@@ -23,8 +30,11 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
+from bot.i18n import Translator
 
 Step = Callable[[Update, BotContext, Draft], Awaitable[None]]
+#: shows the current step's question, after a short remark (may be "")
+Show = Callable[[Update, BotContext, Draft, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,7 @@ class DialogueSteps:
     on_media: Step | None = None
     #: shows the question of the draft's current step again (for a stale press, or an answer
     #: of a kind the step does not take); None if the dialogue cannot
-    on_show: Step | None = None
+    on_show: Show | None = None
 
 
 _DIALOGUES: dict[str, DialogueSteps] = {}
@@ -72,7 +82,7 @@ async def stale_press(update: Update, ctx: BotContext, draft: Draft | None, kind
         raise Handled(t._("This dialogue has already ended."))
     if steps.on_show is None:
         raise BadButton(draft.step)
-    await steps.on_show(update, ctx, draft)
+    await steps.on_show(update, ctx, draft, "")
     raise Handled(t._("That step is already saved; here is where you are now."))
 
 
@@ -92,6 +102,8 @@ async def on_media(update: Update, ctx: BotContext) -> None:
     draft = await current_draft(update, ctx)
     steps = _DIALOGUES.get(draft.kind) if draft else None
     if draft is None or steps is None or steps.on_media is None:
+        if not first_of_album(update, ctx):
+            return  # the rest of an album already answered
         t = await ctx.tr(update)
         await show(
             update,
@@ -99,6 +111,69 @@ async def on_media(update: Update, ctx: BotContext) -> None:
         )
         return
     await steps.on_media(update, ctx, draft)
+
+
+def first_of_album(update: Update, ctx: BotContext) -> bool:
+    """False for the second and later photos of an album (Telegram delivers each photo of an
+    album as its own message, with one ``media_group_id``): one answer is enough for them all.
+    Kept in memory only: after a restart an album may be answered once more."""
+    message = update.effective_message
+    group = message.media_group_id if message is not None else None
+    if group is None or ctx.user_data is None:
+        return True
+    if ctx.user_data.get("answered_album") == group:
+        return False
+    ctx.user_data["answered_album"] = group
+    return True
+
+
+def _kind_refused(t: Translator, message: Message) -> str:
+    """What the person sent that no step takes, in one sentence."""
+    if message.voice is not None or message.audio is not None:
+        return t._("I cannot listen to voice messages or audio files.")
+    if message.video is not None or message.video_note is not None:
+        return t._("I cannot take videos.")
+    if message.sticker is not None:
+        return t._("I cannot take stickers.")
+    if message.contact is not None:
+        return t._("I do not take contacts: they are personal data.")
+    return t._("I cannot take this kind of message.")
+
+
+@guarded
+async def on_other(update: Update, ctx: BotContext) -> None:
+    """A voice note, video, video note, sticker, audio file or contact: say what is taken."""
+    message = update.effective_message
+    assert message is not None
+    t = await ctx.tr(update)
+    refused = _kind_refused(t, message)
+    await _explain_step(update, ctx, t, refused)
+
+
+async def _explain_step(update: Update, ctx: BotContext, t: Translator, remark: str) -> None:
+    """``remark``, then the running dialogue's current question (which says what it takes)."""
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft else None
+    if draft is None or steps is None:
+        await show(update, remark + " " + t._("/help lists what I can do."))
+    elif steps.on_show is None:
+        await show(update, remark + " " + t._("Please answer the last question in writing."))
+    else:
+        await steps.on_show(update, ctx, draft, remark + " " + t._("What I need now:"))
+
+
+@guarded
+async def _on_edited(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    remark = t._("I do not take edited messages. Please send the corrected text as a new message.")
+    await _explain_step(update, ctx, t, remark)
+
+
+async def on_edited(update: Update, ctx: BotContext) -> None:
+    """An edited message (in a private chat) is never taken as an answer or a command: an
+    edit of an earlier answer must not answer the current, different question."""
+    await _on_edited(update, ctx)
+    raise ApplicationHandlerStop
 
 
 @guarded
@@ -137,3 +212,15 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
     app.add_handler(MessageHandler(private & media, on_media))
+    other = (
+        filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.Sticker.ALL
+        | filters.CONTACT
+    )
+    app.add_handler(MessageHandler(private & other, on_other))
+    # before every other handler (group -1), and stops them: see on_edited
+    edited = private & filters.UpdateType.EDITED_MESSAGE
+    app.add_handler(MessageHandler(edited, on_edited), group=-1)

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -159,20 +160,21 @@ async def on_org_type(update: Update, ctx: BotContext) -> None:
     await show(update, _ask_org_name(t, org), keyboard([nav_row(t, step=ORG_NAME)]))
 
 
-async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
     """The current step's question again."""
     t = await ctx.tr(update)
     if draft.step == ORG_NAME and draft.data.get("org_type"):
         org = OrgType(str(draft.data["org_type"]))
-        await show(update, _ask_org_name(t, org), keyboard([nav_row(t, step=ORG_NAME)]))
+        text = _ask_org_name(t, org)
+        await show(update, lead_in(lead, text), keyboard([nav_row(t, step=ORG_NAME)]))
     elif draft.step == ORG_TYPE:
         prompt, rows = _ask_org_type(t, draft)
-        await show(update, prompt, keyboard(rows))
+        await show(update, lead_in(lead, prompt), keyboard(rows))
     else:
         current = draft.data.get("name")
         hint = "\n" + t._("So far: {name}", name=escape(str(current))) if current else ""
         nav = _name_nav(t, draft.kind, draft.data.get("mode"))
-        await show(update, _ask_name(t) + hint, keyboard([nav]))
+        await show(update, lead_in(lead, _ask_name(t) + hint), keyboard([nav]))
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

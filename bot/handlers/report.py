@@ -8,6 +8,7 @@ loses nothing; every button press re-reads the draft and re-checks the membershi
 from __future__ import annotations
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Draft
@@ -18,14 +19,22 @@ from bot.handlers.common import (
     as_int,
     button,
     escape,
+    explain,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue, stale_press
+from bot.handlers.dialogue import (
+    DialogueSteps,
+    current_draft,
+    first_of_album,
+    register_dialogue,
+    stale_press,
+)
 from bot.i18n import Translator
 from bot.rendering.problems import category_name, problem_line, shorten, urgency_label
 from bot.services.authz import Action
@@ -106,11 +115,13 @@ async def on_report(update: Update, ctx: BotContext) -> None:
     await _prompt(update, ctx, t, draft)
 
 
-async def _prompt(update: Update, ctx: BotContext, t: Translator, draft: Draft) -> None:
-    """Show the question of the draft's current step."""
+async def _prompt(
+    update: Update, ctx: BotContext, t: Translator, draft: Draft, lead: str = ""
+) -> Message | None:
+    """Show the question of the draft's current step (after ``lead``, if any)."""
     report = _report(draft)
     text, rows = await _question(update, ctx, t, draft, report)
-    await show(update, text, keyboard(rows))
+    return await show(update, lead_in(lead, text), keyboard(rows))
 
 
 async def _question(
@@ -564,6 +575,7 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
             return
         await _take_pin(update, ctx, draft, location.latitude, location.longitude)
         return
+    album = message.media_group_id
     if draft.step == DESCRIPTION and message.caption:
         photo = _photo(message)  # a photo with a caption: the caption is the description
         description = clean_description(message.caption)
@@ -571,20 +583,67 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
             update={"description": description, "photos": [*_report(draft).photos, photo]}
         )
         draft = await _save(ctx, draft, _after_description(draft), report, editing=False)
-        await _prompt(update, ctx, t, draft)
+        await _confirm_photos(update, ctx, t, draft, album)
         return
     if draft.step != PHOTOS:
-        await show(update, t._("Photos can be added after the description."))
+        if first_of_album(update, ctx):
+            await show(update, t._("Photos can be added after the description."))
         return
     photo = _photo(message)
     report = _report(draft)
+    same_album = album is not None and _album(draft).get("id") == album
     if len(report.photos) >= MAX_PHOTOS:
+        if same_album:  # the rest of an album that reached the limit: say it on its answer
+            too_many = explain(t, InvalidInput(InputProblem.TOO_MANY_PHOTOS, limit=MAX_PHOTOS))
+            await _confirm_photos(update, ctx, t, draft, album, note=too_many)
+            return
+        if album is not None and not first_of_album(update, ctx):
+            return
         raise InvalidInput(InputProblem.TOO_MANY_PHOTOS, limit=MAX_PHOTOS)
     if any(p.file_unique_id == photo.file_unique_id for p in report.photos):
         return  # the same photo again (e.g. forwarded twice): keep one
     report = report.model_copy(update={"photos": [*report.photos, photo]})
     draft = await _save(ctx, draft, PHOTOS, report)
-    await _prompt(update, ctx, t, draft)
+    await _confirm_photos(update, ctx, t, draft, album)
+
+
+def _album(draft: Draft) -> dict[str, object]:
+    album = draft.data.get("album")
+    return album if isinstance(album, dict) else {}
+
+
+async def _confirm_photos(
+    update: Update,
+    ctx: BotContext,
+    t: Translator,
+    draft: Draft,
+    album: str | None,
+    note: str = "",
+) -> None:
+    """Confirm added photos. The photos of one album arrive as separate messages: the first
+    gets a new answer, the others update that same answer (one confirmation per album)."""
+    earlier = _album(draft)
+    message_id = earlier.get("message_id") if album and earlier.get("id") == album else None
+    if isinstance(message_id, int) and update.effective_chat is not None:
+        text, rows = await _question(update, ctx, t, draft, _report(draft))
+        text = f"{text}\n\n{note}" if note else text
+        try:
+            await ctx.bot.edit_message_text(
+                text,
+                chat_id=update.effective_chat.id,
+                message_id=message_id,
+                reply_markup=keyboard(rows),
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            # e.g. deleted meanwhile: answer anew below
+    sent = await _prompt(update, ctx, t, draft)
+    if album is not None and sent is not None:
+        await ctx.services.dialogues.advance(
+            draft, draft.step, album={"id": album, "message_id": sent.message_id}
+        )
 
 
 async def _take_pin(
@@ -623,8 +682,8 @@ def _photo(message: Message) -> Photo:
     return Photo(file_id=document.file_id, file_unique_id=document.file_unique_id, is_document=True)
 
 
-async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
-    await _prompt(update, ctx, await ctx.tr(update), draft)
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    await _prompt(update, ctx, await ctx.tr(update), draft, lead)
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -16,6 +16,7 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -171,7 +172,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             raise BadButton(query.data)
 
 
-async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
     """The question of the locality dialogue's step."""
     t = await ctx.tr(update)
     assert draft.team_id is not None
@@ -189,7 +190,7 @@ async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
                 name=escape(loc.name),
             )
         )
-    await show(update, question, keyboard([nav_row(t, step=draft.step)]))
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, step=draft.step)]))
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:

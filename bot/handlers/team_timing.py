@@ -18,6 +18,7 @@ from bot.handlers.common import (
     callback_args,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -72,7 +73,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             raise BadButton(action)
 
 
-async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
     t = await ctx.tr(update)
     step = draft.step
     question = {
@@ -86,7 +87,7 @@ async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
             "still is? E.g. <i>28d</i> (1 to 182 days)."
         ),
     }[step]
-    await show(update, question, keyboard([nav_row(t, step=step)]))
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, step=step)]))
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:

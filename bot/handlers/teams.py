@@ -10,6 +10,7 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     no_teams_yet,
     require_actor,
@@ -54,12 +55,12 @@ async def _on_name(update: Update, ctx: BotContext, draft: Draft) -> None:
     await show(update, _created(await ctx.tr(update), team))
 
 
-async def _on_show(update: Update, ctx: BotContext, draft: Draft) -> None:
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
     """The one question: the team's name (nothing before it, so Cancel only)."""
     t = await ctx.tr(update)
     await show(
         update,
-        t._("What is the new team called? E.g. <i>Poruba</i>."),
+        lead_in(lead, t._("What is the new team called? E.g. <i>Poruba</i>.")),
         keyboard([nav_row(t, back=False, step="name")]),
     )
 

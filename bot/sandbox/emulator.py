@@ -637,6 +637,58 @@ class TelegramEmulator:
         await self._deliver({"message": message})
         return message
 
+    async def edit_user_message(
+        self, person: Person, chat_id: int, message_id: int, text: str
+    ) -> JSONDict:
+        """``person`` edits a message they sent: the bot gets an ``edited_message`` update."""
+        chat = self._chats[chat_id]
+        original = chat.user_messages.get(message_id)
+        if original is None or original.get("from", {}).get("id") != person.id:
+            raise LookupError(f"{person.first_name} sent no message {message_id} here")
+        field = "text" if "text" in original else "caption"
+        edited: JSONDict = {
+            k: v for k, v in original.items() if k not in ("entities", "caption_entities")
+        }
+        edited.update(self.text_content(text, field=field))
+        edited["edit_date"] = self._now_ts()
+        chat.user_messages[message_id] = edited
+        if chat.group is None or (
+            chat.group.bot_is_member() and self._bot_sees(chat.group, edited)
+        ):
+            await self._deliver({"edited_message": edited})
+        return edited
+
+    def store_user_media(self, kind: str) -> JSONDict:
+        """The Bot API object of a voice note, video, video note, sticker or audio file a
+        person sends (a few bytes stand for the content)."""
+        mime, name = {
+            "voice": ("audio/ogg", "voice.ogg"),
+            "video": ("video/mp4", "video.mp4"),
+            "video_note": ("video/mp4", "note.mp4"),
+            "sticker": ("image/webp", "sticker.webp"),
+            "audio": ("audio/mpeg", "song.mp3"),
+        }[kind]
+        stored = self._store_file(b"\x00" * 64, kind + "s", mime, name, 64)
+        media: JSONDict = {"file_id": stored.file_id, "file_unique_id": stored.unique_id}
+        if kind == "sticker":
+            media.update(
+                {
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "👍",
+                }
+            )
+        elif kind == "video_note":
+            media.update({"length": 240, "duration": 3})
+        elif kind == "video":
+            media.update({"width": 640, "height": 480, "duration": 3, "mime_type": mime})
+        else:
+            media.update({"duration": 3, "mime_type": mime, "file_size": 64})
+        return media
+
     async def press_callback(
         self, person: Person, message: BotMessage, data: str
     ) -> CallbackAnswer | None:

@@ -65,6 +65,7 @@ class Person:
         self.blocked = False
         #: ``emu.seq`` when this person last did something; :meth:`expect` looks after it
         self.mark = 0
+        self._albums = 0  # albums sent so far (for their media_group_id)
 
     def __repr__(self) -> str:
         return f"Person({self.first_name!r}, id={self.id})"
@@ -120,6 +121,41 @@ class Person:
         self.mark = self.emu.seq
         document = self.emu.store_user_document(filename, data, mime_type)
         return await self.emu.user_message(self, self.id, {"document": document})
+
+    async def send_media(self, kind: str) -> dict[str, Any]:
+        """Send what the bot may not take: ``voice``, ``video``, ``video_note``, ``sticker``
+        or ``audio``."""
+        self.mark = self.emu.seq
+        return await self.emu.user_message(self, self.id, {kind: self.emu.store_user_media(kind)})
+
+    async def send_contact(self, phone: str, first_name: str) -> dict[str, Any]:
+        """Share a contact card (📎 → Contact)."""
+        self.mark = self.emu.seq
+        content = {"contact": {"phone_number": phone, "first_name": first_name}}
+        return await self.emu.user_message(self, self.id, content)
+
+    async def send_album(self, count: int, caption: str | None = None) -> list[dict[str, Any]]:
+        """Send ``count`` photos as one album: Telegram delivers them as separate messages
+        with the same ``media_group_id`` (the caption, if any, on the first)."""
+        self.mark = self.emu.seq
+        self._albums += 1
+        group_id = f"{13_000_000_000_000_000 + self.id * 1000 + self._albums}"
+        sent = []
+        for index in range(count):
+            content: dict[str, Any] = {
+                "photo": self.emu.store_user_photo(TINY_JPEG),
+                "media_group_id": group_id,
+            }
+            if caption and index == 0:
+                content.update(self.emu.text_content(caption, field="caption"))
+            sent.append(await self.emu.user_message(self, self.id, content))
+        return sent
+
+    async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a message this person sent earlier (as returned by :meth:`send`)."""
+        self.mark = self.emu.seq
+        chat_id = int(sent["chat"]["id"])
+        return await self.emu.edit_user_message(self, chat_id, int(sent["message_id"]), text)
 
     # -- buttons ------------------------------------------------------------------------
     async def press(
