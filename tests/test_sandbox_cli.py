@@ -46,7 +46,7 @@ def test_sandbox_runs_a_whole_onboarding_from_a_script():
     assert "[2] Koordinátor" in out
     assert "Nový člen týmu Poruba: Jana <b>Nováková</b>" in out
     assert "Poruba — 1 člen" in out
-    assert "Unknown sandbox command :nonsense" in out
+    assert "Neznámý příkaz sandboxu :nonsense" in out
     assert "Traceback" not in result.stderr
 
 

@@ -7,6 +7,8 @@ loses nothing; every button press re-reads the draft and re-checks the membershi
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -462,6 +464,8 @@ async def _toggle_confidential(update: Update, ctx: BotContext, args: list[str])
 
 async def _send(update: Update, ctx: BotContext, args: list[str], *, confirmed: bool) -> None:
     token = _one(args)
+    if not _TOKEN.fullmatch(token):  # not one the bot made: forged
+        raise BadButton(token)
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     earlier = await ctx.services.reports.submitted(actor, token)
@@ -502,6 +506,10 @@ async def _send_checked(update: Update, ctx: BotContext, args: list[str]) -> Non
 
 async def _send_confirmed(update: Update, ctx: BotContext, args: list[str]) -> None:
     await _send(update, ctx, args, confirmed=True)
+
+
+#: the shape of ReportDraft.token (secrets.token_urlsafe(12))
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
 def _one(args: list[str]) -> str:

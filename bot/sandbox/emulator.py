@@ -427,6 +427,9 @@ class TelegramEmulator:
         self.group_privacy = group_privacy
         self.dispatcher: Dispatcher | None = None
         self.calls: list[ApiCall] = []
+        #: (person id, answer) for every answered button press, in order: the pop-up or toast
+        #: the person's phone shows
+        self.callback_answers: list[tuple[int, CallbackAnswer]] = []
 
         self._people: dict[str, Person] = {}
         self._people_by_id: dict[int, Person] = {}
@@ -495,13 +498,19 @@ class TelegramEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "cs",
+        user_id: int | None = None,
     ) -> Person:
-        """The person called ``first_name`` (created on first use; ids from 1001 up)."""
+        """The person called ``first_name`` (created on first use; ids from 1001 up, or
+        ``user_id``, e.g. to keep a sandbox person's identity across restarts)."""
         person = self._people.get(first_name)
         if person is None:
+            if user_id is None:
+                user_id = max(self._people_by_id, default=1000) + 1
+            elif user_id in self._people_by_id:
+                raise ValueError(f"user id {user_id} is taken")
             person = Person(
                 self,
-                1001 + len(self._people),
+                user_id,
                 first_name,
                 last_name=last_name,
                 username=username,
@@ -1145,6 +1154,7 @@ class TelegramEmulator:
         if utf16_len(text) > MAX_ANSWER_TEXT:
             raise bad_request("MESSAGE_TOO_LONG")
         query.answer = CallbackAnswer(text, bool(p.get("show_alert")), _opt_str(p, "url"))
+        self.callback_answers.append((query.person_id, query.answer))
         return True
 
     # -- commands, chats, files -------------------------------------------------------------
