@@ -169,3 +169,30 @@ async def test_an_album_at_another_step_is_answered_once(bot):
     await jan.send_album(2)  # no dialogue at all
     assert len(jan.inbox) == before + 1
     assert "Fotky a polohu přijímám jen při hlášení" in jan.last().text
+
+
+async def test_photos_in_a_dialogue_that_takes_none_say_what_the_step_takes(bot):
+    await create_team(bot.admin, "Poruba")
+    code = await invite_code(bot.admin)
+    eva = bot.person("Eva")
+    await eva.send(f"/start {code}")
+    before = len(eva.inbox)
+    await eva.send_album(3)
+    assert len(eva.inbox) == before + 1
+    reply = eva.last()
+    assert "Fotky, soubory ani polohu tady nepřijímám" in reply.text, reply.text
+    assert "Jak se jmenujete" in reply.text
+    assert (await draft_of(bot, eva)).step == "name"
+
+
+async def test_an_album_at_a_locality_name_step_is_answered_once(bot):
+    _, jan, _ = await two_teams(bot)
+    await jan.send("/team")
+    await jan.press("📍 Lokality")
+    await jan.press("➕ Přidat lokalitu")
+    before = len(jan.inbox)
+    await jan.send_album(3)
+    assert len(jan.inbox) == before + 1
+    assert "Napište prosím název" in jan.last().text
+    await jan.send("Hrabůvka – Horní")
+    assert "Uloženo: Hrabůvka – Horní" in jan.last().text

@@ -46,6 +46,8 @@ class DialogueSteps:
     #: shows the question of the draft's current step again (for a stale press, or an answer
     #: of a kind the step does not take); None if the dialogue cannot
     on_show: Show | None = None
+    #: on_media answers each photo of an album itself; else only the first one reaches it
+    takes_albums: bool = False
 
 
 _DIALOGUES: dict[str, DialogueSteps] = {}
@@ -101,14 +103,18 @@ async def on_text(update: Update, ctx: BotContext) -> None:
 async def on_media(update: Update, ctx: BotContext) -> None:
     draft = await current_draft(update, ctx)
     steps = _DIALOGUES.get(draft.kind) if draft else None
-    if draft is None or steps is None or steps.on_media is None:
-        if not first_of_album(update, ctx):
-            return  # the rest of an album already answered
+    if (steps is None or not steps.takes_albums) and not first_of_album(update, ctx):
+        return  # the rest of an album already answered
+    if draft is None or steps is None:
         t = await ctx.tr(update)
         await show(
             update,
             t._("I take photos and locations only while you report a problem. Start with /report."),
         )
+        return
+    if steps.on_media is None:
+        t = await ctx.tr(update)
+        await _explain_step(update, ctx, t, t._("I cannot take photos, files or locations here."))
         return
     await steps.on_media(update, ctx, draft)
 

@@ -708,7 +708,13 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     register_dialogue(
         REPORT,
-        DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media, on_show=_on_show),
+        DialogueSteps(
+            on_text=_on_text,
+            on_back=_on_back,
+            on_media=_on_media,
+            on_show=_on_show,
+            takes_albums=True,
+        ),
     )
     app.add_handler(CommandHandler("report", on_report, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rp:"))
