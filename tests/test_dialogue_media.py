@@ -196,3 +196,20 @@ async def test_an_album_at_a_locality_name_step_is_answered_once(bot):
     assert "Napište prosím název" in jan.last().text
     await jan.send("Hrabůvka – Horní")
     assert "Uloženo: Hrabůvka – Horní" in jan.last().text
+
+
+async def test_a_moving_live_location_is_taken_once_and_its_moves_pass_in_silence(bot):
+    _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await jan.send("/report")
+    await jan.press("návykové látky")
+    pin = await jan.share_location(49.8326, 18.1622, live_period=900)
+    assert "Polohu mám, ale není blízko žádné lokality" in jan.last().text
+    draft = await draft_of(bot, jan)
+    step = draft.step
+    before = len(jan.inbox)
+    await jan.move_live_location(pin, 49.8327, 18.1623)
+    await jan.move_live_location(pin, 49.8330, 18.1630)
+    assert len(jan.inbox) == before
+    draft = await draft_of(bot, jan)
+    assert draft.step == step
+    assert draft.data["report"]["latitude"] == 49.8326

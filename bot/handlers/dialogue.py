@@ -177,8 +177,11 @@ async def _on_edited(update: Update, ctx: BotContext) -> None:
 
 async def on_edited(update: Update, ctx: BotContext) -> None:
     """An edited message (in a private chat) is never taken as an answer or a command: an
-    edit of an earlier answer must not answer the current, different question."""
-    await _on_edited(update, ctx)
+    edit of an earlier answer must not answer the current, different question. A live
+    location moving (also an edit, every few seconds) is passed over in silence."""
+    message = update.edited_message
+    if message is None or message.location is None:
+        await _on_edited(update, ctx)
     raise ApplicationHandlerStop
 
 

@@ -647,18 +647,34 @@ class TelegramEmulator:
         return message
 
     async def edit_user_message(
-        self, person: Person, chat_id: int, message_id: int, text: str
+        self,
+        person: Person,
+        chat_id: int,
+        message_id: int,
+        text: str | None = None,
+        *,
+        location: tuple[float, float] | None = None,
     ) -> JSONDict:
-        """``person`` edits a message they sent: the bot gets an ``edited_message`` update."""
+        """``person`` edits a message they sent (its text or caption, or a live location
+        moves): the bot gets an ``edited_message`` update."""
         chat = self._chats[chat_id]
         original = chat.user_messages.get(message_id)
         if original is None or original.get("from", {}).get("id") != person.id:
             raise LookupError(f"{person.first_name} sent no message {message_id} here")
-        field = "text" if "text" in original else "caption"
-        edited: JSONDict = {
-            k: v for k, v in original.items() if k not in ("entities", "caption_entities")
-        }
-        edited.update(self.text_content(text, field=field))
+        edited: JSONDict = dict(original)
+        if text is not None:
+            field = "text" if "text" in original else "caption"
+            edited.pop("entities", None)
+            edited.pop("caption_entities", None)
+            edited.update(self.text_content(text, field=field))
+        if location is not None:
+            if "location" not in original:
+                raise ValueError("only a (live) location can move")
+            edited["location"] = {
+                **original["location"],
+                "latitude": location[0],
+                "longitude": location[1],
+            }
         edited["edit_date"] = self._now_ts()
         chat.user_messages[message_id] = edited
         if chat.group is None or (

@@ -102,10 +102,26 @@ class Person:
             self, group.id, self.emu.text_content(text), reply_to=reply_to
         )
 
-    async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+    async def share_location(
+        self, latitude: float, longitude: float, *, live_period: int | None = None
+    ) -> dict[str, Any]:
+        """Share a location pin; with ``live_period`` (seconds) a live location, which then
+        moves with :meth:`move_live_location`."""
         self.mark = self.emu.seq
-        content = {"location": {"latitude": latitude, "longitude": longitude}}
-        return await self.emu.user_message(self, self.id, content)
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        return await self.emu.user_message(self, self.id, {"location": location})
+
+    async def move_live_location(
+        self, sent: dict[str, Any], latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moves: Telegram sends it as an edit of the location message."""
+        self.mark = self.emu.seq
+        chat_id, message_id = int(sent["chat"]["id"]), int(sent["message_id"])
+        return await self.emu.edit_user_message(
+            self, chat_id, message_id, location=(latitude, longitude)
+        )
 
     async def send_photo(
         self, data: bytes = TINY_JPEG, caption: str | None = None, *, file_size: int | None = None
