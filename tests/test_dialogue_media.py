@@ -66,7 +66,7 @@ async def test_a_contact_is_refused_as_personal_data_and_not_stored(bot):
 async def test_other_kinds_outside_a_dialogue_and_during_onboarding(bot):
     await create_team(bot.admin, "Poruba")
     await bot.admin.send_media("sticker")
-    assert "Nálepky nepřijímám. Co umím, najdete v /help." in bot.admin.last().text
+    assert "Nálepky nepřijímám. /help ukáže, co umím." in bot.admin.last().text
     code = await invite_code(bot.admin)
     eva = bot.person("Eva")
     await eva.send(f"/start {code}")
@@ -213,3 +213,14 @@ async def test_a_moving_live_location_is_taken_once_and_its_moves_pass_in_silenc
     draft = await draft_of(bot, jan)
     assert draft.step == step
     assert draft.data["report"]["latitude"] == 49.8326
+
+
+async def test_a_dice_or_a_poll_at_a_step_is_answered_too(bot):
+    _, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await jan.send("/report")
+    await jan.press("návykové látky")
+    await bot.emu.user_message(jan, jan.id, {"dice": {"emoji": "🎲", "value": 3}})
+    assert "Tento druh zprávy nepřijímám" in jan.last().text
+    assert "Kde to je" in jan.last().text
+    await jan.send("/nonsense")  # unknown commands still get their own answer
+    assert "Tento příkaz neznám" in jan.last().text

@@ -62,22 +62,13 @@ async def current_draft(update: Update, ctx: BotContext) -> Draft | None:
     return await ctx.services.dialogues.resume(require_actor(update, ctx))
 
 
-async def step_draft(update: Update, ctx: BotContext, kind: str, *steps: str) -> Draft:
-    """The sender's dialogue ``kind`` at one of ``steps`` (any step if none are given).
-
-    A press that does not fit is stale: a button of an earlier step (scrolled up, or pressed
-    twice) re-shows the current step; a button of a dialogue that has ended says so briefly.
-    Either way the press has no other effect (raises :class:`Handled`).
-    """
-    draft = await current_draft(update, ctx)
-    if draft is not None and draft.kind == kind and (not steps or draft.step in steps):
-        return draft
-    await stale_press(update, ctx, draft, kind)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 async def stale_press(update: Update, ctx: BotContext, draft: Draft | None, kind: str) -> None:
-    """Answer a press that belongs to an earlier step (re-show) or an ended dialogue; raises."""
+    """Answer a press of dialogue ``kind`` that does not fit ``draft`` (the sender's running
+    dialogue, or None), and go no further (raises :class:`Handled`, or BadButton).
+
+    A button of an earlier step (scrolled up, pressed twice, or redelivered) re-shows the
+    current step; a button of a dialogue that has ended says so briefly. Either way the press
+    has no other effect."""
     t = await ctx.tr(update)
     steps = _DIALOGUES.get(draft.kind) if draft is not None else None
     if draft is None or draft.kind != kind or steps is None:
@@ -221,14 +212,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
     app.add_handler(MessageHandler(private & media, on_media))
-    other = (
-        filters.VOICE
-        | filters.AUDIO
-        | filters.VIDEO
-        | filters.VIDEO_NOTE
-        | filters.Sticker.ALL
-        | filters.CONTACT
-    )
+    # anything else a person sends (voice, video, sticker, contact, dice, poll…), but not
+    # commands (unknown ones are answered last, in fallback) and not service messages
+    other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private & other, on_other))
     # before every other handler (group -1), and stops them: see on_edited
     edited = private & filters.UpdateType.EDITED_MESSAGE
