@@ -251,3 +251,33 @@ async def test_team_timing_steps_have_back_and_cancel(bot):
     await jan.press("✖ Zrušit")
     assert "Zrušeno" in jan.last().text
     assert await draft_of(bot, jan) is None
+
+
+async def test_joining_steps_have_cancel_and_back_where_there_is_a_step_before(bot):
+    await create_team(bot.admin, "Poruba")
+    code = await invite_code(bot.admin)
+    eva = bot.person("Eva")
+    await eva.send(f"/start {code}")
+    assert nav_texts(eva.last()) == ["✖ Zrušit"]  # the first question: nothing before it
+    await eva.send("Eva Veselá")
+    assert nav_texts(eva.last()) == ["« Zpět", "✖ Zrušit"]
+    await eva.press("Základní škola")
+    assert nav_texts(eva.last()) == ["« Zpět", "✖ Zrušit"]
+    await eva.press("✖ Zrušit")
+    assert "Zrušeno" in eva.last().text
+    assert await draft_of(bot, eva) is None
+
+
+async def test_jan_double_taps_the_team_choice_of_a_report(bot):
+    _, jan, _ = await two_teams(bot)
+    await jan.send("/report")
+    screen = jan.last()
+    jih = next(b.callback_data for b in screen.buttons[0] + screen.buttons[1] if b.text == "Jih")
+    await jan.press("Jih")
+    answer = await jan.press_data(jih, message=screen)
+    assert answer is not None and STALE in answer.text
+    await jan.press("« Zpět")  # Back from the category goes to the team choice
+    assert "Kterého týmu se problém týká" in jan.last().text
+    answer = await jan.press_data("dlg:back:category", message=screen)
+    assert answer is not None and STALE in answer.text
+    assert (await draft_of(bot, jan)).step == "team"
