@@ -392,7 +392,11 @@ async def _main(db_path: str | None, demo: bool, language: str | None = None) ->
         overrides = {"language": language} if language else {}
         # the same people as last time on this database: a name keeps its Telegram id
         for name, user_id in (people_file.load() if people_file else {}).items():
-            emulator.mark_started(emulator.user(name, language_code=language, user_id=user_id))
+            try:
+                person = emulator.user(name, language_code=language, user_id=user_id)
+            except ValueError:  # a hand-edited file naming one id twice: the first keeps it
+                continue
+            emulator.mark_started(person)
         admin = emulator.user(ADMIN_NAME, language_code=language)
         settings = load_settings(
             token=emulator.token,
