@@ -59,7 +59,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     if not args.verbose:
         logging.getLogger().setLevel(logging.WARNING)
     try:
-        return run_sandbox(db_path=args.db, demo=args.demo)
+        return run_sandbox(db_path=args.db, demo=args.demo, language=args.lang)
     except ConfigError as error:
         print(f"mdtbot: invalid configuration: {error}", file=sys.stderr)
         return 2
@@ -72,7 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot against the Bot API (MDTBOT_API_URL)")
     sandbox = commands.add_parser("sandbox", help="the bot with a local Telegram emulator")
     sandbox.add_argument("--demo", action="store_true", help="seed Ostrava's teams and people")
-    sandbox.add_argument("--db", default=None, help="SQLite file (default: a temporary one)")
+    sandbox.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file (default: a temporary one); the people's ids are kept next to it",
+    )
+    sandbox.add_argument(
+        "--lang",
+        choices=["cs", "en"],
+        default=None,
+        help="language of the sandbox and the bot (default: MDTBOT_LANGUAGE, else cs)",
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args)

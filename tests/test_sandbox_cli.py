@@ -46,7 +46,7 @@ def test_sandbox_runs_a_whole_onboarding_from_a_script():
     assert "[2] Koordinátor" in out
     assert "Nový člen týmu Poruba: Jana <b>Nováková</b>" in out
     assert "Poruba — 1 člen" in out
-    assert "Unknown sandbox command :nonsense" in out
+    assert "Neznámý příkaz sandboxu :nonsense" in out
     assert "Traceback" not in result.stderr
 
 
@@ -123,3 +123,60 @@ def test_sandbox_meeting_invitation_agenda_and_reminders_as_the_clock_moves():
     assert not any(block.startswith("→ Lucie") for block in reminders)  # she declined
     assert "opožděně" not in out  # moving the clock is time passing, not downtime
     assert "Traceback" not in result.stderr
+
+
+def test_sandbox_prints_button_answers_as_a_phone_shows_them():
+    script = "\n".join(
+        [
+            "/newteam Poruba",
+            "/report",
+            "ahoj",  # typed instead of pressing: the question comes again, in a new message
+            ":4",  # návykové látky, on the newest question
+            ":4@4",  # the same button on the first question, now a step behind
+            ":2",  # Cancel
+            ":1@4",  # a button of the cancelled dialogue
+            ":quit",
+        ]
+    )
+    result = run_sandbox(script=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[→ Správce · odpověď na tlačítko] Tento krok už je uložený" in out
+    assert "[→ Správce · odpověď na tlačítko] Tento dialog už skončil." in out
+    assert "Traceback" not in result.stderr
+
+
+def test_sandbox_with_a_database_keeps_people_and_a_second_demo_goes_on(tmp_path):
+    db = tmp_path / "sandbox.db"
+    first = run_sandbox("--demo", "--db", str(db), script="/as Eva\n:people\n:quit\n")
+    assert first.returncode == 0, first.stderr
+    ids = {
+        line.split(" (id ")[0].strip(" *"): line.split("(id ")[1].rstrip(")")
+        for line in first.stdout.splitlines()
+        if "(id " in line
+    }
+    assert ids["Jan"] and ids["Eva"]
+    assert (tmp_path / "sandbox.db.people.json").exists()
+
+    again = run_sandbox(
+        "--demo", "--db", str(db), script="/as Jan\n/members\n/as Eva\n:people\n:quit\n"
+    )
+    assert again.returncode == 0, again.stderr
+    out = again.stdout
+    assert "Traceback" not in again.stderr
+    assert "Databáze už data má: ukázková data nepřidávám" in out
+    assert f"Teď jednáte jako Jan (Telegram id {ids['Jan']})" in out
+    assert "Jan Novák" in out and "Poruba — 4 členové" in out  # still a member: same person
+    assert f"Teď jednáte jako Eva (Telegram id {ids['Eva']})" in out
+
+
+def test_sandbox_speaks_english_when_chosen():
+    result = run_sandbox("--lang", "en", script=":help\n:nonsense\n/report\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Sandbox commands (anything else is sent to the bot" in out
+    assert "Unknown sandbox command :nonsense" in out
+    assert "you are Správce, the city administrator" in out
+    assert "There are no teams yet." in out  # the bot too
+    czech = run_sandbox(script=":help\n:quit\n")
+    assert "Příkazy sandboxu" in czech.stdout and "Sandbox commands" not in czech.stdout

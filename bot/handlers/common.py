@@ -49,6 +49,15 @@ class BadButton(Exception):
     """Callback data that is malformed, forged or belongs to an older screen."""
 
 
+class Handled(Exception):
+    """The handler has answered already (e.g. re-shown the current step of a dialogue for a
+    stale press); ``toast`` is the short pop-up for the pressed button, if any."""
+
+    def __init__(self, toast: str | None = None) -> None:
+        super().__init__(toast)
+        self.toast = toast
+
+
 class NoIdentity(Exception):
     """The update has no person behind it (anonymous group admin, channel)."""
 
@@ -241,6 +250,10 @@ def _guard(fn: Handler, *, in_groups: bool) -> Handler:
             return
         try:
             await fn(update, ctx)
+        except Handled as handled:
+            if query is not None:
+                await _answer(query, handled.toast[:200] if handled.toast else None, alert=False)
+            return
         except (ServiceError, BadButton, NoIdentity) as error:
             t = await ctx.tr(update)
             text = explain(t, error)
@@ -282,10 +295,21 @@ def button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def nav_row(t: Translator, *, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [button("« " + t._("Back"), BACK_DATA)] if back else []
+def nav_row(
+    t: Translator, *, back: bool = True, step: str | None = None
+) -> list[InlineKeyboardButton]:
+    """Back and Cancel; with ``step``, Back names the step it leaves, so a second press (a
+    double tap, or Back on an older message) re-shows the current step instead of going back
+    once more."""
+    back_data = f"{BACK_DATA}:{step}" if step else BACK_DATA
+    row = [button("« " + t._("Back"), back_data)] if back else []
     row.append(button("✖ " + t._("Cancel"), CANCEL_DATA))
     return row
+
+
+def lead_in(lead: str, text: str) -> str:
+    """``text`` after a short remark (e.g. why the question is asked again), if any."""
+    return f"{lead}\n\n{text}" if lead else text
 
 
 def callback_args(update: Update, prefix: str, count: int) -> list[str]:

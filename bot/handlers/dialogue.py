@@ -9,20 +9,32 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Message, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.domain.models import Draft
 from bot.handlers.common import (
     BACK_DATA,
     CANCEL_DATA,
+    BadButton,
+    Handled,
     guarded,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
+from bot.i18n import Translator
 
 Step = Callable[[Update, BotContext, Draft], Awaitable[None]]
+#: shows the current step's question, after a short remark (may be "")
+Show = Callable[[Update, BotContext, Draft, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,11 @@ class DialogueSteps:
     on_back: Step
     #: photos, files and location pins; None if the dialogue takes none
     on_media: Step | None = None
+    #: shows the question of the draft's current step again (for a stale press, or an answer
+    #: of a kind the step does not take); None if the dialogue cannot
+    on_show: Show | None = None
+    #: on_media answers each photo of an album itself; else only the first one reaches it
+    takes_albums: bool = False
 
 
 _DIALOGUES: dict[str, DialogueSteps] = {}
@@ -43,6 +60,23 @@ def register_dialogue(kind: str, steps: DialogueSteps) -> None:
 async def current_draft(update: Update, ctx: BotContext) -> Draft | None:
     """The sender's running dialogue, re-authorised (raises if they may no longer go on)."""
     return await ctx.services.dialogues.resume(require_actor(update, ctx))
+
+
+async def stale_press(update: Update, ctx: BotContext, draft: Draft | None, kind: str) -> None:
+    """Answer a press of dialogue ``kind`` that does not fit ``draft`` (the sender's running
+    dialogue, or None), and go no further (raises :class:`Handled`, or BadButton).
+
+    A button of an earlier step (scrolled up, pressed twice, or redelivered) re-shows the
+    current step; a button of a dialogue that has ended says so briefly. Either way the press
+    has no other effect."""
+    t = await ctx.tr(update)
+    steps = _DIALOGUES.get(draft.kind) if draft is not None else None
+    if draft is None or draft.kind != kind or steps is None:
+        raise Handled(t._("This dialogue has already ended."))
+    if steps.on_show is None:
+        raise BadButton(draft.step)
+    await steps.on_show(update, ctx, draft, "")
+    raise Handled(t._("That step is already saved; here is where you are now."))
 
 
 @guarded
@@ -60,14 +94,86 @@ async def on_text(update: Update, ctx: BotContext) -> None:
 async def on_media(update: Update, ctx: BotContext) -> None:
     draft = await current_draft(update, ctx)
     steps = _DIALOGUES.get(draft.kind) if draft else None
-    if draft is None or steps is None or steps.on_media is None:
+    if (steps is None or not steps.takes_albums) and not first_of_album(update, ctx):
+        return  # the rest of an album already answered
+    if draft is None or steps is None:
         t = await ctx.tr(update)
         await show(
             update,
             t._("I take photos and locations only while you report a problem. Start with /report."),
         )
         return
+    if steps.on_media is None:
+        t = await ctx.tr(update)
+        await _explain_step(update, ctx, t, t._("I cannot take photos, files or locations here."))
+        return
     await steps.on_media(update, ctx, draft)
+
+
+def first_of_album(update: Update, ctx: BotContext) -> bool:
+    """False for the second and later photos of an album (Telegram delivers each photo of an
+    album as its own message, with one ``media_group_id``): one answer is enough for them all.
+    Kept in memory only: after a restart an album may be answered once more."""
+    message = update.effective_message
+    group = message.media_group_id if message is not None else None
+    if group is None or ctx.user_data is None:
+        return True
+    if ctx.user_data.get("answered_album") == group:
+        return False
+    ctx.user_data["answered_album"] = group
+    return True
+
+
+def _kind_refused(t: Translator, message: Message) -> str:
+    """What the person sent that no step takes, in one sentence."""
+    if message.voice is not None or message.audio is not None:
+        return t._("I cannot listen to voice messages or audio files.")
+    if message.video is not None or message.video_note is not None:
+        return t._("I cannot take videos.")
+    if message.sticker is not None:
+        return t._("I cannot take stickers.")
+    if message.contact is not None:
+        return t._("I do not take contacts: they are personal data.")
+    return t._("I cannot take this kind of message.")
+
+
+@guarded
+async def on_other(update: Update, ctx: BotContext) -> None:
+    """A voice note, video, video note, sticker, audio file or contact: say what is taken."""
+    message = update.effective_message
+    assert message is not None
+    t = await ctx.tr(update)
+    refused = _kind_refused(t, message)
+    await _explain_step(update, ctx, t, refused)
+
+
+async def _explain_step(update: Update, ctx: BotContext, t: Translator, remark: str) -> None:
+    """``remark``, then the running dialogue's current question (which says what it takes)."""
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft else None
+    if draft is None or steps is None:
+        await show(update, remark + " " + t._("/help lists what I can do."))
+    elif steps.on_show is None:
+        await show(update, remark + " " + t._("Please answer the last question in writing."))
+    else:
+        await steps.on_show(update, ctx, draft, remark + " " + t._("What I need now:"))
+
+
+@guarded
+async def _on_edited(update: Update, ctx: BotContext) -> None:
+    t = await ctx.tr(update)
+    remark = t._("I do not take edited messages. Please send the corrected text as a new message.")
+    await _explain_step(update, ctx, t, remark)
+
+
+async def on_edited(update: Update, ctx: BotContext) -> None:
+    """An edited message (in a private chat) is never taken as an answer or a command: an
+    edit of an earlier answer must not answer the current, different question. A live
+    location moving (also an edit, every few seconds) is passed over in silence."""
+    message = update.edited_message
+    if message is None or message.location is None:
+        await _on_edited(update, ctx)
+    raise ApplicationHandlerStop
 
 
 @guarded
@@ -76,8 +182,13 @@ async def on_back(update: Update, ctx: BotContext) -> None:
     steps = _DIALOGUES.get(draft.kind) if draft else None
     if draft is None or steps is None:
         t = await ctx.tr(update)
-        await show(update, t._("This dialogue has already ended."))
-        return
+        raise Handled(t._("This dialogue has already ended."))
+    query = update.callback_query
+    data = (query.data or "") if query is not None else ""
+    left = data[len(BACK_DATA) + 1 :] if data.startswith(BACK_DATA + ":") else None
+    if left is not None and left != draft.step:
+        # pressed twice, or on an older message: Back has been done already
+        await stale_press(update, ctx, draft, draft.kind)
     await steps.on_back(update, ctx, draft)
 
 
@@ -88,7 +199,7 @@ async def on_cancel(update: Update, ctx: BotContext) -> None:
     if await ctx.services.dialogues.finish(actor.user_id):
         await show(update, t._("Cancelled. Nothing was saved."))
     elif update.callback_query is not None:
-        await show(update, t._("This dialogue has already ended."))
+        raise Handled(t._("This dialogue has already ended."))
     else:
         await show(update, t._("There is nothing to cancel."))
 
@@ -97,7 +208,14 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
     app.add_handler(CallbackQueryHandler(on_cancel, pattern=f"^{CANCEL_DATA}$"))
-    app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}$"))
+    app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}(:[a-z_]+)?$"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
     app.add_handler(MessageHandler(private & media, on_media))
+    # anything else a person sends (voice, video, sticker, contact, dice, poll…), but not
+    # commands (unknown ones are answered last, in fallback) and not service messages
+    other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(private & other, on_other))
+    # before every other handler (group -1), and stops them: see on_edited
+    edited = private & filters.UpdateType.EDITED_MESSAGE
+    app.add_handler(MessageHandler(edited, on_edited), group=-1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Invite, Role, Team
@@ -28,17 +28,30 @@ from bot.services.authz import Action
 _ROLE_CODES = {"m": Role.MEMBER, "c": Role.COORDINATOR}
 
 
-def _role_screen(t: Translator, team: Team) -> tuple[str, Rows]:
+#: the steps of /invite keep no draft: each press carries the team, so Back and Cancel need none
+_BACK, _CANCEL = "inv:b", "inv:c"
+
+
+def _cancel(t: Translator) -> InlineKeyboardButton:
+    return button("✖ " + t._("Cancel"), _CANCEL)
+
+
+def _role_screen(t: Translator, team: Team, *, several: bool) -> tuple[str, Rows]:
     text = t._("Invite to <b>{team}</b> with the role:", team=escape(team.name))
     rows = [
         [button(role_name(t, role).capitalize(), f"inv:r:{team.id}:{code}")]
         for code, role in _ROLE_CODES.items()
     ]
-    return text, rows
+    nav = [button("« " + t._("Back"), _BACK)] if several else []
+    return text, [*rows, [*nav, _cancel(t)]]
 
 
 @guarded
 async def on_invite(update: Update, ctx: BotContext) -> None:
+    await _team_choice(update, ctx)
+
+
+async def _team_choice(update: Update, ctx: BotContext) -> None:
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     teams = await ctx.services.teams.teams_for(actor, Action.INVITE)
@@ -46,10 +59,11 @@ async def on_invite(update: Update, ctx: BotContext) -> None:
         await no_teams_yet(update, t)
         return
     if len(teams) == 1:
-        text, rows = _role_screen(t, teams[0])
+        text, rows = _role_screen(t, teams[0], several=False)
     else:
         text = t._("Which team do you want to invite someone to?")
         rows = [[button(team.name, f"inv:t:{team.id}")] for team in teams]
+        rows.append([_cancel(t)])
     await show(update, text, keyboard(rows))
 
 
@@ -58,8 +72,20 @@ async def on_pick_team(update: Update, ctx: BotContext) -> None:
     (team_id,) = callback_args(update, "inv:t", 1)
     actor = require_actor(update, ctx)
     team = await ctx.services.teams.get_for(actor, Action.INVITE, as_int(team_id))
-    text, rows = _role_screen(await ctx.tr(update), team)
+    several = len(await ctx.services.teams.teams_for(actor, Action.INVITE)) > 1
+    text, rows = _role_screen(await ctx.tr(update), team, several=several)
     await show(update, text, keyboard(rows))
+
+
+@guarded
+async def on_nav(update: Update, ctx: BotContext) -> None:
+    """Back to the team choice, or Cancel: nothing was created yet either way."""
+    query = update.callback_query
+    t = await ctx.tr(update)
+    if query is not None and query.data == _CANCEL:
+        await show(update, t._("Cancelled. Nothing was saved."))
+        return
+    await _team_choice(update, ctx)
 
 
 @guarded
@@ -133,3 +159,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_pick_team, pattern=r"^inv:t:"))
     app.add_handler(CallbackQueryHandler(on_pick_role, pattern=r"^inv:r:"))
     app.add_handler(CallbackQueryHandler(on_revoke, pattern=r"^inv:x:"))
+    app.add_handler(CallbackQueryHandler(on_nav, pattern=r"^inv:[bc]$"))

@@ -18,12 +18,13 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue, stale_press
 from bot.i18n import Translator
 from bot.rendering.labels import org_type_name, role_name
 from bot.services.dialogues import JOIN, PROFILE
@@ -54,7 +55,7 @@ async def start_with_code(update: Update, ctx: BotContext, code: str) -> None:
         team=escape(opened.team.name),
         role=role_name(t, opened.invite.role),
     )
-    await show(update, intro + "\n\n" + _ask_name(t), keyboard([nav_row(t, back=False)]))
+    await show(update, intro + "\n\n" + _ask_name(t), keyboard([_name_nav(t, JOIN, "full")]))
 
 
 def _ask_name(t: Translator) -> str:
@@ -63,11 +64,18 @@ def _ask_name(t: Translator) -> str:
     )
 
 
+def _name_nav(t: Translator, kind: str, mode: object) -> list:  # type: ignore[type-arg]
+    """Cancel; and Back to the profile overview when only the name is being changed."""
+    return nav_row(t, back=kind == PROFILE and mode == "name", step=NAME)
+
+
 def _ask_org_type(t: Translator, draft: Draft) -> tuple[str, Rows]:
     buttons = [button(org_type_name(t, org), f"org:{org.value}") for org in OrgType]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     prompt = t._("Which type of organisation do you represent?")
-    return prompt, [*rows, nav_row(t, back=_asks_name(draft))]
+    # a change of the organisation only goes back to the profile overview
+    back = _asks_name(draft) or draft.kind == PROFILE
+    return prompt, [*rows, nav_row(t, back=back, step=ORG_TYPE)]
 
 
 def _asks_name(draft: Draft) -> bool:
@@ -139,16 +147,34 @@ async def _finish(
 @guarded
 async def on_org_type(update: Update, ctx: BotContext) -> None:
     (value,) = callback_args(update, "org", 1)
-    draft = await current_draft(update, ctx)
-    if draft is None or draft.kind not in (JOIN, PROFILE) or draft.step != ORG_TYPE:
-        raise BadButton(value)
     try:
         org = OrgType(value)
     except ValueError:
         raise BadButton(value) from None
+    draft = await current_draft(update, ctx)
+    if draft is None or draft.kind not in (JOIN, PROFILE) or draft.step != ORG_TYPE:
+        await stale_press(update, ctx, draft, draft.kind if draft else JOIN)
+    assert draft is not None
     t = await ctx.tr(update)
     await ctx.services.dialogues.advance(draft, ORG_NAME, org_type=org.value)
-    await show(update, _ask_org_name(t, org), keyboard([nav_row(t)]))
+    await show(update, _ask_org_name(t, org), keyboard([nav_row(t, step=ORG_NAME)]))
+
+
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    """The current step's question again."""
+    t = await ctx.tr(update)
+    if draft.step == ORG_NAME and draft.data.get("org_type"):
+        org = OrgType(str(draft.data["org_type"]))
+        text = _ask_org_name(t, org)
+        await show(update, lead_in(lead, text), keyboard([nav_row(t, step=ORG_NAME)]))
+    elif draft.step == ORG_TYPE:
+        prompt, rows = _ask_org_type(t, draft)
+        await show(update, lead_in(lead, prompt), keyboard(rows))
+    else:
+        current = draft.data.get("name")
+        hint = "\n" + t._("So far: {name}", name=escape(str(current))) if current else ""
+        nav = _name_nav(t, draft.kind, draft.data.get("mode"))
+        await show(update, lead_in(lead, _ask_name(t) + hint), keyboard([nav]))
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -157,14 +183,15 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
         draft = await ctx.services.dialogues.advance(draft, ORG_TYPE)
         prompt, rows = _ask_org_type(t, draft)
         await show(update, prompt, keyboard(rows))
-    elif _asks_name(draft):
-        await ctx.services.dialogues.advance(draft, NAME)
-        current = draft.data.get("name")
-        hint = "\n" + t._("So far: {name}", name=escape(str(current))) if current else ""
-        await show(update, _ask_name(t) + hint, keyboard([nav_row(t, back=False)]))
-    else:  # nothing before the first step of a partial profile change
-        prompt, rows = _ask_org_type(t, draft)
-        await show(update, prompt, keyboard(rows))
+    elif draft.step == ORG_TYPE and _asks_name(draft):
+        draft = await ctx.services.dialogues.advance(draft, NAME)
+        await _on_show(update, ctx, draft)
+    elif draft.kind == PROFILE and draft.data.get("mode") in ("name", "org"):
+        # the first step of a change: back to the profile overview, nothing changed
+        await ctx.services.dialogues.finish(draft.user_id)
+        await _profile_overview(update, ctx, t)
+    else:  # nothing before the first question of joining
+        await _on_show(update, ctx, draft)
 
 
 async def _welcome(update: Update, ctx: BotContext, t: Translator, joined: Joined) -> None:
@@ -207,8 +234,16 @@ async def on_profile(update: Update, ctx: BotContext) -> None:
     user = await ctx.services.members.profile(actor.user_id)
     if user is None or not user.has_profile:
         await ctx.services.dialogues.start(actor.user_id, PROFILE, NAME, data={"mode": "full"})
-        await show(update, _ask_name(t), keyboard([nav_row(t, back=False)]))
+        await show(update, _ask_name(t), keyboard([_name_nav(t, PROFILE, "full")]))
         return
+    await _profile_overview(update, ctx, t)
+
+
+async def _profile_overview(update: Update, ctx: BotContext, t: Translator) -> None:
+    actor = require_actor(update, ctx)
+    user = await ctx.services.members.profile(actor.user_id)
+    if user is None or not user.has_profile:
+        raise BadButton("profile")
     assert user.display_name and user.org_type and user.org_name
     text = "\n".join(
         [
@@ -236,14 +271,14 @@ async def on_profile_change(update: Update, ctx: BotContext) -> None:
         actor.user_id, PROFILE, NAME if mode == "name" else ORG_TYPE, data={"mode": mode}
     )
     if mode == "name":
-        await show(update, _ask_name(t), keyboard([nav_row(t, back=False)]))
+        await show(update, _ask_name(t), keyboard([_name_nav(t, PROFILE, mode)]))
     else:
         prompt, rows = _ask_org_type(t, draft)
         await show(update, prompt, keyboard(rows))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
+    steps = DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show)
     register_dialogue(JOIN, steps)
     register_dialogue(PROFILE, steps)
     app.add_handler(CommandHandler("profile", on_profile, filters=filters.ChatType.PRIVATE))

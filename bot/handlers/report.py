@@ -7,7 +7,10 @@ loses nothing; every button press re-reads the draft and re-checks the membershi
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Draft
@@ -18,14 +21,22 @@ from bot.handlers.common import (
     as_int,
     button,
     escape,
+    explain,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import (
+    DialogueSteps,
+    current_draft,
+    first_of_album,
+    register_dialogue,
+    stale_press,
+)
 from bot.i18n import Translator
 from bot.rendering.problems import category_name, problem_line, shorten, urgency_label
 from bot.services.authz import Action
@@ -106,18 +117,20 @@ async def on_report(update: Update, ctx: BotContext) -> None:
     await _prompt(update, ctx, t, draft)
 
 
-async def _prompt(update: Update, ctx: BotContext, t: Translator, draft: Draft) -> None:
-    """Show the question of the draft's current step."""
+async def _prompt(
+    update: Update, ctx: BotContext, t: Translator, draft: Draft, lead: str = ""
+) -> Message | None:
+    """Show the question of the draft's current step (after ``lead``, if any)."""
     report = _report(draft)
     text, rows = await _question(update, ctx, t, draft, report)
-    await show(update, text, keyboard(rows))
+    return await show(update, lead_in(lead, text), keyboard(rows))
 
 
 async def _question(
     update: Update, ctx: BotContext, t: Translator, draft: Draft, report: ReportDraft
 ) -> tuple[str, Rows]:
     back = draft.step != TEAM and (draft.step != CATEGORY or bool(draft.data.get("several_teams")))
-    nav = nav_row(t, back=back)
+    nav = nav_row(t, back=back, step=draft.step)
     match draft.step:
         case "team":
             teams = await ctx.services.reports.teams(require_actor(update, ctx))
@@ -261,7 +274,8 @@ async def _preview(
         if report.coordinators_only
         else "🔒 " + t._("Only for coordinators")
     )
-    rows.append([button(toggle, "rp:conf")])
+    # the press carries the wanted state: a double tap must not switch it back
+    rows.append([button(toggle, f"rp:conf:{0 if report.coordinators_only else 1}")])
     return "\n".join(lines), [*rows, nav]
 
 
@@ -279,13 +293,15 @@ def _finding_kind(t: Translator, finding: Finding) -> str:
 
 
 async def _report_draft(update: Update, ctx: BotContext, *steps: str) -> Draft:
-    """The sender's report dialogue, at one of ``steps`` (else the button is stale)."""
+    """The sender's report dialogue, at one of ``steps``; a stale press re-shows the current
+    step (or says the dialogue has ended) and goes no further."""
     draft = await current_draft(update, ctx)
     if draft is None:
         # dropped, e.g. when the person was removed from the team: say so if that is why
         await ctx.services.reports.teams(require_actor(update, ctx))
     if draft is None or draft.kind != REPORT or (steps and draft.step not in steps):
-        raise BadButton(draft.step if draft else None)
+        await stale_press(update, ctx, draft, REPORT)
+    assert draft is not None
     return draft
 
 
@@ -437,15 +453,19 @@ async def _edit(update: Update, ctx: BotContext, args: list[str]) -> None:
 
 
 async def _toggle_confidential(update: Update, ctx: BotContext, args: list[str]) -> None:
+    wanted = _one(args)
+    if wanted not in ("0", "1"):
+        raise BadButton(wanted)
     draft = await _report_draft(update, ctx, PREVIEW)
-    report = _report(draft)
-    report = report.model_copy(update={"coordinators_only": not report.coordinators_only})
+    report = _report(draft).model_copy(update={"coordinators_only": wanted == "1"})
     draft = await _save(ctx, draft, PREVIEW, report)
     await _prompt(update, ctx, await ctx.tr(update), draft)
 
 
 async def _send(update: Update, ctx: BotContext, args: list[str], *, confirmed: bool) -> None:
     token = _one(args)
+    if not _TOKEN.fullmatch(token):  # not one the bot made: forged
+        raise BadButton(token)
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     earlier = await ctx.services.reports.submitted(actor, token)
@@ -486,6 +506,10 @@ async def _send_checked(update: Update, ctx: BotContext, args: list[str]) -> Non
 
 async def _send_confirmed(update: Update, ctx: BotContext, args: list[str]) -> None:
     await _send(update, ctx, args, confirmed=True)
+
+
+#: the shape of ReportDraft.token (secrets.token_urlsafe(12))
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
 def _one(args: list[str]) -> str:
@@ -559,6 +583,7 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
             return
         await _take_pin(update, ctx, draft, location.latitude, location.longitude)
         return
+    album = message.media_group_id
     if draft.step == DESCRIPTION and message.caption:
         photo = _photo(message)  # a photo with a caption: the caption is the description
         description = clean_description(message.caption)
@@ -566,20 +591,67 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
             update={"description": description, "photos": [*_report(draft).photos, photo]}
         )
         draft = await _save(ctx, draft, _after_description(draft), report, editing=False)
-        await _prompt(update, ctx, t, draft)
+        await _confirm_photos(update, ctx, t, draft, album)
         return
     if draft.step != PHOTOS:
-        await show(update, t._("Photos can be added after the description."))
+        if first_of_album(update, ctx):
+            await show(update, t._("Photos can be added after the description."))
         return
     photo = _photo(message)
     report = _report(draft)
+    same_album = album is not None and _album(draft).get("id") == album
     if len(report.photos) >= MAX_PHOTOS:
+        if same_album:  # the rest of an album that reached the limit: say it on its answer
+            too_many = explain(t, InvalidInput(InputProblem.TOO_MANY_PHOTOS, limit=MAX_PHOTOS))
+            await _confirm_photos(update, ctx, t, draft, album, note=too_many)
+            return
+        if album is not None and not first_of_album(update, ctx):
+            return
         raise InvalidInput(InputProblem.TOO_MANY_PHOTOS, limit=MAX_PHOTOS)
     if any(p.file_unique_id == photo.file_unique_id for p in report.photos):
         return  # the same photo again (e.g. forwarded twice): keep one
     report = report.model_copy(update={"photos": [*report.photos, photo]})
     draft = await _save(ctx, draft, PHOTOS, report)
-    await _prompt(update, ctx, t, draft)
+    await _confirm_photos(update, ctx, t, draft, album)
+
+
+def _album(draft: Draft) -> dict[str, object]:
+    album = draft.data.get("album")
+    return album if isinstance(album, dict) else {}
+
+
+async def _confirm_photos(
+    update: Update,
+    ctx: BotContext,
+    t: Translator,
+    draft: Draft,
+    album: str | None,
+    note: str = "",
+) -> None:
+    """Confirm added photos. The photos of one album arrive as separate messages: the first
+    gets a new answer, the others update that same answer (one confirmation per album)."""
+    earlier = _album(draft)
+    message_id = earlier.get("message_id") if album and earlier.get("id") == album else None
+    if isinstance(message_id, int) and update.effective_chat is not None:
+        text, rows = await _question(update, ctx, t, draft, _report(draft))
+        text = f"{text}\n\n{note}" if note else text
+        try:
+            await ctx.bot.edit_message_text(
+                text,
+                chat_id=update.effective_chat.id,
+                message_id=message_id,
+                reply_markup=keyboard(rows),
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            # e.g. deleted meanwhile: answer anew below
+    sent = await _prompt(update, ctx, t, draft)
+    if album is not None and sent is not None:
+        await ctx.services.dialogues.advance(
+            draft, draft.step, album={"id": album, "message_id": sent.message_id}
+        )
 
 
 async def _take_pin(
@@ -618,6 +690,10 @@ def _photo(message: Message) -> Photo:
     return Photo(file_id=document.file_id, file_unique_id=document.file_unique_id, is_document=True)
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    await _prompt(update, ctx, await ctx.tr(update), draft, lead)
+
+
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     if draft.step == CATEGORY and draft.data.get("several_teams"):
         previous = TEAM
@@ -630,6 +706,15 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(REPORT, DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media))
+    register_dialogue(
+        REPORT,
+        DialogueSteps(
+            on_text=_on_text,
+            on_back=_on_back,
+            on_media=_on_media,
+            on_show=_on_show,
+            takes_albums=True,
+        ),
+    )
     app.add_handler(CommandHandler("report", on_report, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rp:"))

@@ -16,6 +16,7 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -141,7 +142,6 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         raise BadButton(query.data)
     action, numbers = parts[1], [as_int(p) for p in parts[2:]]
     actor = require_actor(update, ctx)
-    t = await ctx.tr(update)
     match action, numbers:
         case "t", [team_id]:
             await _settings(update, ctx, team_id)
@@ -157,29 +157,40 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             await _locality(update, ctx, team_id, locality_id)
         case "a", [team_id]:
             await ctx.services.teams.get_for(actor, Action.MANAGE_TEAM, team_id)
-            await ctx.services.dialogues.start(actor.user_id, LOCALITY, ADD, team_id=team_id)
-            await show(
-                update,
-                t._("Name of the new locality (e.g. <i>Dubina – Horní náměstí</i>):"),
-                keyboard([nav_row(t)]),
+            draft = await ctx.services.dialogues.start(
+                actor.user_id, LOCALITY, ADD, team_id=team_id
             )
+            await _on_show(update, ctx, draft)
         case ("r" | "p") as kind, [team_id, locality_id]:
             loc = await ctx.services.localities.get(actor, team_id, locality_id)
             step = RENAME if kind == "r" else PIN
-            await ctx.services.dialogues.start(
+            draft = await ctx.services.dialogues.start(
                 actor.user_id, LOCALITY, step, team_id=team_id, data={"locality_id": loc.id}
             )
-            question = (
-                t._("Locality {name} — new name:", name=escape(loc.name))
-                if step == RENAME
-                else t._(
-                    "Share the location of {name} (📎 → Location, move the pin to the place).",
-                    name=escape(loc.name),
-                )
-            )
-            await show(update, question, keyboard([nav_row(t)]))
+            await _on_show(update, ctx, draft)
         case _:
             raise BadButton(query.data)
+
+
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    """The question of the locality dialogue's step."""
+    t = await ctx.tr(update)
+    assert draft.team_id is not None
+    if draft.step == ADD:
+        question = t._("Name of the new locality (e.g. <i>Dubina – Horní náměstí</i>):")
+    else:
+        loc = await ctx.services.localities.get(
+            require_actor(update, ctx), draft.team_id, int(draft.data["locality_id"])
+        )
+        question = (
+            t._("Locality {name} — new name:", name=escape(loc.name))
+            if draft.step == RENAME
+            else t._(
+                "Share the location of {name} (📎 → Location, move the pin to the place).",
+                name=escape(loc.name),
+            )
+        )
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, step=draft.step)]))
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -195,7 +206,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             actor, draft.team_id, int(draft.data["locality_id"]), text
         )
     else:
-        await show(update, t._("Please share a location (📎 → Location)."), keyboard([nav_row(t)]))
+        await show(
+            update,
+            t._("Please share a location (📎 → Location)."),
+            keyboard([nav_row(t, step=draft.step)]),
+        )
         return
     await ctx.services.dialogues.finish(actor.user_id)
     await show(
@@ -211,7 +226,7 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
     message = update.effective_message
     location = message.location if message else None
     if draft.step != PIN or location is None or draft.team_id is None:
-        await show(update, t._("Please write the name."), keyboard([nav_row(t)]))
+        await show(update, t._("Please write the name."), keyboard([nav_row(t, step=draft.step)]))
         return
     loc = await ctx.services.localities.set_position(
         actor, draft.team_id, int(draft.data["locality_id"]), location.latitude, location.longitude
@@ -225,14 +240,19 @@ async def _on_media(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+    """Back to where the dialogue started: the list (adding) or the locality (rename, pin)."""
     await ctx.services.dialogues.finish(draft.user_id)
     assert draft.team_id is not None
-    await _locality_list(update, ctx, draft.team_id)
+    if draft.step == ADD:
+        await _locality_list(update, ctx, draft.team_id)
+    else:
+        await _locality(update, ctx, draft.team_id, int(draft.data["locality_id"]))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     register_dialogue(
-        LOCALITY, DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media)
+        LOCALITY,
+        DialogueSteps(on_text=_on_text, on_back=_on_back, on_media=_on_media, on_show=_on_show),
     )
     app.add_handler(CommandHandler("team", on_team, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ts:"))

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     callback_args,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -66,27 +67,33 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "r" | "l" | "s" | "i":
             await meetings.timing(actor, team_id)
             step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED, "i": INVITATION}[action]
-            await ctx.services.dialogues.start(actor.user_id, TEAM_TIMING, step, team_id=team_id)
-            question = {
-                REMINDERS: t._(
-                    "How long before a meeting should reminders go out? Write one to four "
-                    "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
-                ),
-                LEAD: t._(
-                    "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."
-                ),
-                INVITATION: t._(
-                    "How long before each meeting of a series should its invitation go out? "
-                    "E.g. <i>7d</i> (1 to 60 days)."
-                ),
-                STILL_SOLVED: t._(
-                    "How long after a problem is solved should its reporter be asked whether it "
-                    "still is? E.g. <i>28d</i> (1 to 182 days)."
-                ),
-            }[step]
-            await show(update, question, keyboard([nav_row(t)]))
+            draft = await ctx.services.dialogues.start(
+                actor.user_id, TEAM_TIMING, step, team_id=team_id
+            )
+            await _on_show(update, ctx, draft)
         case _:
             raise BadButton(action)
+
+
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    t = await ctx.tr(update)
+    step = draft.step
+    question = {
+        REMINDERS: t._(
+            "How long before a meeting should reminders go out? Write one to four "
+            "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
+        ),
+        LEAD: t._("How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."),
+        INVITATION: t._(
+            "How long before each meeting of a series should its invitation go out? "
+            "E.g. <i>7d</i> (1 to 60 days)."
+        ),
+        STILL_SOLVED: t._(
+            "How long after a problem is solved should its reporter be asked whether it "
+            "still is? E.g. <i>28d</i> (1 to 182 days)."
+        ),
+    }[step]
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, step=step)]))
 
 
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -115,5 +122,7 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(TEAM_TIMING, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(
+        TEAM_TIMING, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show)
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^tt:"))

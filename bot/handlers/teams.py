@@ -10,6 +10,7 @@ from bot.handlers.common import (
     escape,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     no_teams_yet,
     require_actor,
@@ -42,12 +43,8 @@ async def on_newteam(update: Update, ctx: BotContext) -> None:
         team = await ctx.services.teams.create(actor, name)
         await show(update, _created(t, team))
         return
-    await ctx.services.dialogues.start(actor.user_id, NEWTEAM, "name")
-    await show(
-        update,
-        t._("What is the new team called? E.g. <i>Poruba</i>."),
-        keyboard([nav_row(t, back=False)]),
-    )
+    draft = await ctx.services.dialogues.start(actor.user_id, NEWTEAM, "name")
+    await _on_show(update, ctx, draft)
 
 
 async def _on_name(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -58,12 +55,13 @@ async def _on_name(update: Update, ctx: BotContext, draft: Draft) -> None:
     await show(update, _created(await ctx.tr(update), team))
 
 
-async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = "") -> None:
+    """The one question: the team's name (nothing before it, so Cancel only)."""
     t = await ctx.tr(update)
     await show(
         update,
-        t._("What is the new team called? E.g. <i>Poruba</i>."),
-        keyboard([nav_row(t, back=False)]),
+        lead_in(lead, t._("What is the new team called? E.g. <i>Poruba</i>.")),
+        keyboard([nav_row(t, back=False, step="name")]),
     )
 
 
@@ -86,6 +84,6 @@ async def on_teams(update: Update, ctx: BotContext) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    register_dialogue(NEWTEAM, DialogueSteps(on_text=_on_name, on_back=_on_back))
+    register_dialogue(NEWTEAM, DialogueSteps(on_text=_on_name, on_back=_on_show, on_show=_on_show))
     app.add_handler(CommandHandler("newteam", on_newteam, filters=private))
     app.add_handler(CommandHandler("teams", on_teams, filters=private))

@@ -46,7 +46,9 @@ PEOPLE = [
 ]
 
 
-async def seed_demo(services: Services, emulator: TelegramEmulator, admin: Person) -> list[Person]:
+async def seed_demo(
+    services: Services, emulator: TelegramEmulator, admin: Person, *, language_code: str = "cs"
+) -> list[Person]:
     """Create the teams and people through the services, as if they had joined by invite."""
     admin_actor = Actor(user_id=admin.id, is_admin=True)
     teams = {}
@@ -55,7 +57,7 @@ async def seed_demo(services: Services, emulator: TelegramEmulator, admin: Perso
         teams[name] = team.id
     people = []
     for first, full, org_type, org, team_name, role in PEOPLE:
-        person = emulator.user(first)
+        person = emulator.user(first, language_code=language_code)
         emulator.mark_started(person)
         created = await services.invites.create(admin_actor, teams[team_name], role)
         opened = await services.invites.open(created.code, person.id)

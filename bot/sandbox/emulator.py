@@ -427,6 +427,9 @@ class TelegramEmulator:
         self.group_privacy = group_privacy
         self.dispatcher: Dispatcher | None = None
         self.calls: list[ApiCall] = []
+        #: (person id, answer) for every answered button press, in order: the pop-up or toast
+        #: the person's phone shows
+        self.callback_answers: list[tuple[int, CallbackAnswer]] = []
 
         self._people: dict[str, Person] = {}
         self._people_by_id: dict[int, Person] = {}
@@ -495,13 +498,19 @@ class TelegramEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "cs",
+        user_id: int | None = None,
     ) -> Person:
-        """The person called ``first_name`` (created on first use; ids from 1001 up)."""
+        """The person called ``first_name`` (created on first use; ids from 1001 up, or
+        ``user_id``, e.g. to keep a sandbox person's identity across restarts)."""
         person = self._people.get(first_name)
         if person is None:
+            if user_id is None:
+                user_id = max(self._people_by_id, default=1000) + 1
+            elif user_id in self._people_by_id:
+                raise ValueError(f"user id {user_id} is taken")
             person = Person(
                 self,
-                1001 + len(self._people),
+                user_id,
                 first_name,
                 last_name=last_name,
                 username=username,
@@ -636,6 +645,74 @@ class TelegramEmulator:
             return message
         await self._deliver({"message": message})
         return message
+
+    async def edit_user_message(
+        self,
+        person: Person,
+        chat_id: int,
+        message_id: int,
+        text: str | None = None,
+        *,
+        location: tuple[float, float] | None = None,
+    ) -> JSONDict:
+        """``person`` edits a message they sent (its text or caption, or a live location
+        moves): the bot gets an ``edited_message`` update."""
+        chat = self._chats[chat_id]
+        original = chat.user_messages.get(message_id)
+        if original is None or original.get("from", {}).get("id") != person.id:
+            raise LookupError(f"{person.first_name} sent no message {message_id} here")
+        edited: JSONDict = dict(original)
+        if text is not None:
+            field = "text" if "text" in original else "caption"
+            edited.pop("entities", None)
+            edited.pop("caption_entities", None)
+            edited.update(self.text_content(text, field=field))
+        if location is not None:
+            if "location" not in original:
+                raise ValueError("only a (live) location can move")
+            edited["location"] = {
+                **original["location"],
+                "latitude": location[0],
+                "longitude": location[1],
+            }
+        edited["edit_date"] = self._now_ts()
+        chat.user_messages[message_id] = edited
+        if chat.group is None or (
+            chat.group.bot_is_member() and self._bot_sees(chat.group, edited)
+        ):
+            await self._deliver({"edited_message": edited})
+        return edited
+
+    def store_user_media(self, kind: str) -> JSONDict:
+        """The Bot API object of a voice note, video, video note, sticker or audio file a
+        person sends (a few bytes stand for the content)."""
+        mime, name = {
+            "voice": ("audio/ogg", "voice.ogg"),
+            "video": ("video/mp4", "video.mp4"),
+            "video_note": ("video/mp4", "note.mp4"),
+            "sticker": ("image/webp", "sticker.webp"),
+            "audio": ("audio/mpeg", "song.mp3"),
+        }[kind]
+        stored = self._store_file(b"\x00" * 64, kind + "s", mime, name, 64)
+        media: JSONDict = {"file_id": stored.file_id, "file_unique_id": stored.unique_id}
+        if kind == "sticker":
+            media.update(
+                {
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "👍",
+                }
+            )
+        elif kind == "video_note":
+            media.update({"length": 240, "duration": 3})
+        elif kind == "video":
+            media.update({"width": 640, "height": 480, "duration": 3, "mime_type": mime})
+        else:
+            media.update({"duration": 3, "mime_type": mime, "file_size": 64})
+        return media
 
     async def press_callback(
         self, person: Person, message: BotMessage, data: str
@@ -1093,6 +1170,7 @@ class TelegramEmulator:
         if utf16_len(text) > MAX_ANSWER_TEXT:
             raise bad_request("MESSAGE_TOO_LONG")
         query.answer = CallbackAnswer(text, bool(p.get("show_alert")), _opt_str(p, "url"))
+        self.callback_answers.append((query.person_id, query.answer))
         return True
 
     # -- commands, chats, files -------------------------------------------------------------

@@ -65,6 +65,7 @@ class Person:
         self.blocked = False
         #: ``emu.seq`` when this person last did something; :meth:`expect` looks after it
         self.mark = 0
+        self._albums = 0  # albums sent so far (for their media_group_id)
 
     def __repr__(self) -> str:
         return f"Person({self.first_name!r}, id={self.id})"
@@ -101,10 +102,26 @@ class Person:
             self, group.id, self.emu.text_content(text), reply_to=reply_to
         )
 
-    async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+    async def share_location(
+        self, latitude: float, longitude: float, *, live_period: int | None = None
+    ) -> dict[str, Any]:
+        """Share a location pin; with ``live_period`` (seconds) a live location, which then
+        moves with :meth:`move_live_location`."""
         self.mark = self.emu.seq
-        content = {"location": {"latitude": latitude, "longitude": longitude}}
-        return await self.emu.user_message(self, self.id, content)
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        return await self.emu.user_message(self, self.id, {"location": location})
+
+    async def move_live_location(
+        self, sent: dict[str, Any], latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moves: Telegram sends it as an edit of the location message."""
+        self.mark = self.emu.seq
+        chat_id, message_id = int(sent["chat"]["id"]), int(sent["message_id"])
+        return await self.emu.edit_user_message(
+            self, chat_id, message_id, location=(latitude, longitude)
+        )
 
     async def send_photo(
         self, data: bytes = TINY_JPEG, caption: str | None = None, *, file_size: int | None = None
@@ -120,6 +137,41 @@ class Person:
         self.mark = self.emu.seq
         document = self.emu.store_user_document(filename, data, mime_type)
         return await self.emu.user_message(self, self.id, {"document": document})
+
+    async def send_media(self, kind: str) -> dict[str, Any]:
+        """Send what the bot may not take: ``voice``, ``video``, ``video_note``, ``sticker``
+        or ``audio``."""
+        self.mark = self.emu.seq
+        return await self.emu.user_message(self, self.id, {kind: self.emu.store_user_media(kind)})
+
+    async def send_contact(self, phone: str, first_name: str) -> dict[str, Any]:
+        """Share a contact card (📎 → Contact)."""
+        self.mark = self.emu.seq
+        content = {"contact": {"phone_number": phone, "first_name": first_name}}
+        return await self.emu.user_message(self, self.id, content)
+
+    async def send_album(self, count: int, caption: str | None = None) -> list[dict[str, Any]]:
+        """Send ``count`` photos as one album: Telegram delivers them as separate messages
+        with the same ``media_group_id`` (the caption, if any, on the first)."""
+        self.mark = self.emu.seq
+        self._albums += 1
+        group_id = f"{13_000_000_000_000_000 + self.id * 1000 + self._albums}"
+        sent = []
+        for index in range(count):
+            content: dict[str, Any] = {
+                "photo": self.emu.store_user_photo(TINY_JPEG),
+                "media_group_id": group_id,
+            }
+            if caption and index == 0:
+                content.update(self.emu.text_content(caption, field="caption"))
+            sent.append(await self.emu.user_message(self, self.id, content))
+        return sent
+
+    async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a message this person sent earlier (as returned by :meth:`send`)."""
+        self.mark = self.emu.seq
+        chat_id = int(sent["chat"]["id"])
+        return await self.emu.edit_user_message(self, chat_id, int(sent["message_id"]), text)
 
     # -- buttons ------------------------------------------------------------------------
     async def press(
