@@ -63,7 +63,7 @@ async def test_a_coordinator_types_durations_in_words(bot):
     assert "1 den, 30 minut" in petra.last().text
     await petra.send("1 den, půl hodiny")
     assert "Připomínky před schůzkou: 24 h, 30 min" in petra.last().text
-    await petra.press("❔ Změnit otázku, zda je problém stále vyřešený")
+    await petra.press("❔ Změnit dotaz „stále vyřešeno?“")
     await petra.send("3 týdny")
     assert "po 21 d zeptám" in petra.last().text
 
