@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.models import MemberView, OrgType, Role, Team, User
-from bot.services import authz
+from bot.domain.notices import Notice
+from bot.services import authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -161,7 +162,12 @@ class MemberService(Service):
                 object_id=user_id,
                 details={"from": member.role.value, "to": role.value},
             )
-            return await _member_of(repos, team_id, user_id)
+            await notify.to_person(
+                repos, user_id, team_id, Notice.ROLE_CHANGED, {"role": role.value}, now
+            )
+            changed = await _member_of(repos, team_id, user_id)
+        self.wake_outbox()
+        return changed
 
     async def remove(self, actor: Actor, team_id: int, user_id: int) -> tuple[Team, MemberView]:
         """Remove at once; a dialogue the member had running for this team ends too."""
