@@ -3,7 +3,8 @@ administrators managed with /admins, and a team left without a coordinator."""
 
 from __future__ import annotations
 
-from tests.flows import make_team
+from bot.services.authz import Actor
+from tests.flows import invite_code, join, make_team, report
 from tests.test_two_teams import two_teams
 
 
@@ -40,3 +41,106 @@ async def test_jan_is_told_about_the_team_whose_role_changed(bot):
     async with bot.db.read() as repos:
         roles = await repos.memberships.roles_of(jan.id)
     assert {r.value for r in roles.values()} == {"member"}
+
+
+# --- renaming and archiving a team -----------------------------------------------------------
+
+
+async def team_id(bot, name: str) -> int:  # type: ignore[no-untyped-def]
+    async with bot.db.read() as repos:
+        for team in await repos.teams.list_all():
+            if team.name == name:
+                return team.id
+    raise AssertionError(name)
+
+
+async def test_an_administrator_renames_a_team(bot):
+    petra, _ = await make_team(bot, "Poruba", "Petra", "Jan")
+    await make_team(bot, "Jih", "Karel")
+    poruba = await team_id(bot, "Poruba")
+    admin = bot.admin
+    await admin.send("/teams")
+    assert "Klepnutím na tým" in admin.last().text
+    await admin.press("Poruba")
+    await admin.press("✏ Přejmenovat")
+    assert "Jak se má tým Poruba nově jmenovat" in admin.last().text
+    await admin.send("JIH")
+    assert "Tento název už existuje" in admin.last().text
+    await admin.send("Ostrava-Poruba")
+    assert "Tým se teď jmenuje Ostrava-Poruba" in admin.last().text
+    await admin.press("« Zpět na seznam")
+    assert "Ostrava-Poruba" in admin.last().text
+    async with bot.db.read() as repos:
+        team = await repos.teams.get(poruba)
+        events = await repos.audit.by_action("team.rename")
+    assert team is not None and team.name == "Ostrava-Poruba"
+    assert [e.details for e in events] == [{"from": "Poruba", "to": "Ostrava-Poruba"}]
+    await petra.send("/members")
+    assert "Ostrava-Poruba" in petra.last().text
+    # a coordinator cannot rename, not even with a forged button
+    answer = await petra.press_data(f"tm:rn:{poruba}")
+    assert answer is not None and answer.show_alert
+    await petra.send("/teams")
+    assert "Ostrava-Poruba" not in petra.last().text
+
+
+async def test_an_archived_team_is_gone_from_lists_reports_and_notices_but_kept(bot):
+    _, jan, karel = await two_teams(bot)
+    jih = await team_id(bot, "Jih")
+    group = bot.emu.group("MDT Jih")
+    await karel.add_bot_to(group)
+    await karel.send_to(group, "/linkgroup")
+    await report(jan, team="Jih", locality="Hrabůvka")  # #1, in Jih
+    await karel.send("/report")  # Karel is in the middle of a report when Jih is archived
+    before = len(group.messages)
+
+    admin = bot.admin
+    await admin.send("/teams")
+    await admin.press("Jih")
+    await admin.press("🗄 Archivovat")
+    assert "Archivovat tým Jih?" in admin.last().text
+    await admin.press("Ano, archivovat")
+    assert "Tým Jih je archivován" in admin.last().text
+    answer = await admin.press_data(f"tm:ak:{jih}")  # a second, redelivered tap
+    assert answer is not None and answer.show_alert
+    await admin.send("/teams")
+    assert "Jih" not in admin.last().text and "Poruba" in admin.last().text
+
+    # Jan's team picker is gone: he reports in Poruba straight away
+    await jan.send("/report")
+    assert "Kterého týmu" not in jan.last().text and "Jaký je to problém" in jan.last().text
+    await jan.send("/cancel")
+    await jan.send("/problems")
+    assert "Hrabůvka" not in jan.last().text and "[Jih]" not in jan.last().text
+    await jan.send("/members")
+    assert "Poruba" in jan.last().text and "Jih" not in jan.last().text
+    # Karel's dialogue ended; he can no longer report in Jih
+    async with bot.db.read() as repos:
+        assert await repos.drafts.get(karel.id) is None
+    await karel.send("Zárubecká")
+    assert "Tomu nerozumím" in karel.last().text
+    await karel.send("/report")
+    assert "Jaký je to problém" not in karel.last().text
+    # the group gets nothing more
+    await report(jan, locality="Dubina")  # in Poruba
+    assert len(group.messages) == before
+    # the data stays
+    async with bot.db.read() as repos:
+        team = await repos.teams.get(jih)
+        problem = await repos.problems.get(jih, 1)
+        archived = await repos.audit.by_action("team.archive")
+    assert team is not None and team.archived and team.group_chat_id is None
+    assert problem is not None and problem.locality == "Hrabůvka"
+    assert len(archived) == 1 and archived[0].details["name"] == "Jih"
+
+
+async def test_an_invite_to_an_archived_team_is_refused(bot):
+    (karel,) = await make_team(bot, "Jih", "Karel")
+    code = await invite_code(karel, role="Člen")
+    jih = await team_id(bot, "Jih")
+    await bot.app.bot_data.services.teams.archive(Actor(user_id=bot.admin.id, is_admin=True), jih)
+    eva = bot.person("Eva")
+    await join(eva, code, name="Eva Nová")
+    async with bot.db.read() as repos:
+        assert await repos.memberships.roles_of(eva.id) == {}
+    assert "Tato pozvánka byla zrušena" in eva.last().text

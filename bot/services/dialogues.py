@@ -41,7 +41,11 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     TEAM_TIMING: Action.MANAGE_TEAM,
 }
 #: dialogues of the city administrator
-ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}
+RENAME_TEAM = "renameteam"
+ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {
+    "newteam": Action.CREATE_TEAM,
+    RENAME_TEAM: Action.EDIT_TEAM,
+}
 JOIN = "join"
 PROFILE = "profile"
 

@@ -68,7 +68,7 @@ class MemberService(Service):
             team = await repos.teams.get(team_id)
             if invite is None or team is None or invite.used_by != user_id:
                 raise InviteUnusable(InviteProblem.UNKNOWN)
-            if invite.revoked_at is not None:
+            if invite.revoked_at is not None or team.archived:
                 raise InviteUnusable(InviteProblem.REVOKED, team.name)
             if await repos.memberships.get(team_id, user_id) is not None:
                 raise InviteUnusable(InviteProblem.ALREADY_MEMBER, team.name)

@@ -58,7 +58,7 @@ async def to_linked_group(
     """Queue a message to the team's linked group whatever its problem-notice setting
     (meeting news and reminders are what a group is linked for)."""
     team = await repos.teams.get(team_id)
-    if team is None or team.group_chat_id is None:
+    if team is None or team.group_chat_id is None or team.archived:
         return False
     await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
     return True

@@ -313,4 +313,8 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN still_solved_after INTEGER
     """,
+    # archived teams: out of every list, picker and notice; their data stays
+    """
+    ALTER TABLE teams ADD COLUMN archived_at TEXT
+    """,
 ]
