@@ -144,3 +144,80 @@ async def test_an_invite_to_an_archived_team_is_refused(bot):
     async with bot.db.read() as repos:
         assert await repos.memberships.roles_of(eva.id) == {}
     assert "Tato pozvánka byla zrušena" in eva.last().text
+
+
+# --- /admins ---------------------------------------------------------------------------------
+
+
+async def test_an_administrator_adds_and_removes_administrators_without_a_restart(bot):
+    petra, _ = await make_team(bot, "Poruba", "Petra", "Jan")
+    olga = bot.person("Olga")
+    await olga.send("/start")
+    await olga.send("/teams")
+    assert "nemáte oprávnění" in olga.last().text
+
+    admin = bot.admin
+    await admin.send("/admins")
+    assert f"• id {admin.id} — z konfigurace" in admin.last().text
+    assert "Odebrat" not in str(admin.last().buttons)  # the configured one stays
+    await admin.press("➕ Přidat administrátora")
+    await admin.send("Olga")
+    assert "Napište prosím Telegram ID" in admin.last().text
+    await admin.send(str(olga.id))
+    assert f"Nový administrátor: id {olga.id}" in admin.last().text
+    assert "Byla vám přidělena práva administrátora města" in olga.last().text
+    async with bot.db.read() as repos:
+        assert await repos.admins.ids() == [olga.id]
+        assert [e.object_id for e in await repos.audit.by_action("admin.add")] == [str(olga.id)]
+
+    await olga.send("/teams")  # at once, no restart
+    assert "Poruba" in olga.last().text
+    await bot.restart()  # and after one
+    await olga.send("/teams")
+    assert "Poruba" in olga.last().text
+
+    # the configured administrator cannot be removed, not even with a forged button
+    await olga.send("/admins")
+    answer = await olga.press_data(f"adm:rmok:{admin.id}")
+    assert answer is not None and "MDTBOT_ADMINS" in answer.text
+    assert admin.id in bot.app.bot_data.services.admins
+
+    await admin.send("/admins")
+    await admin.press(f"✖ Odebrat: {olga.id}")
+    assert f"Odebrat práva administrátora: id {olga.id}?" in admin.last().text
+    await admin.press("Ano, odebrat")
+    assert f"Odebráno: id {olga.id}" in admin.last().text
+    assert "Práva administrátora města vám byla odebrána" in olga.last().text
+    await olga.send("/teams")
+    assert "nemáte oprávnění" in olga.last().text
+    answer = await admin.press_data(f"adm:rm:{olga.id}")  # a stale button
+    assert answer is not None and answer.show_alert
+    async with bot.db.read() as repos:
+        assert await repos.admins.ids() == []
+        assert [e.object_id for e in await repos.audit.by_action("admin.remove")] == [str(olga.id)]
+
+    await petra.send("/admins")  # a coordinator is politely refused
+    assert "Promiňte, k tomu nemáte oprávnění" in petra.last().text
+    answer = await petra.press_data("adm:add:0")
+    assert answer is not None and answer.show_alert
+
+
+async def test_jan_made_an_administrator_keeps_both_teams(bot):
+    _, jan, _ = await two_teams(bot)
+    await jan.send("/admins")
+    assert "nemáte oprávnění" in jan.last().text
+    await bot.admin.send("/admins")
+    await bot.admin.press("➕ Přidat administrátora")
+    await bot.admin.send(str(jan.id))
+    assert f"Nový administrátor: Jan Členová (id {jan.id})" in bot.admin.last().text
+    await jan.send("/teams")
+    assert "Poruba" in jan.last().text and "Jih" in jan.last().text
+    await jan.send("/report")
+    assert "Kterého týmu" in jan.last().text
+    await jan.send("/cancel")
+    await jan.send("/admins")
+    await jan.press("✖ Odebrat: Jan Členová")
+    await jan.press("Ano, odebrat")  # gives up his own rights
+    assert "Práva administrátora města vám byla odebrána" in jan.last().text
+    await jan.send("/teams")
+    assert "nemáte oprávnění" in jan.last().text

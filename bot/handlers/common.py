@@ -149,6 +149,13 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
                 "Please write durations between 1 minute and 14 days, e.g. <i>24h</i>, "
                 "<i>2 days 2 hours</i>, <i>90 minutes</i> or <i>1 week</i>."
             )
+        case InputProblem.NOT_A_USER_ID:
+            return t._("Please write a Telegram user id: a number such as <i>123456789</i>.")
+        case InputProblem.CONFIGURED_ADMIN:
+            return t._(
+                "This administrator is set in the configuration (MDTBOT_ADMINS) and can only be "
+                "removed there."
+            )
         case InputProblem.TOO_FAR:
             return t._("That is too far ahead: at most two years, please.")
         case InputProblem.NOT_A_PHOTO:

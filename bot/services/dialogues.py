@@ -42,9 +42,11 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
 }
 #: dialogues of the city administrator
 RENAME_TEAM = "renameteam"
+ADD_ADMIN = "addadmin"
 ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {
     "newteam": Action.CREATE_TEAM,
     RENAME_TEAM: Action.EDIT_TEAM,
+    ADD_ADMIN: Action.MANAGE_ADMINS,
 }
 JOIN = "join"
 PROFILE = "profile"

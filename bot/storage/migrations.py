@@ -317,4 +317,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN archived_at TEXT
     """,
+    # administrators added with /admins (those of MDTBOT_ADMINS are not stored)
+    """
+    CREATE TABLE admins (
+        user_id INTEGER PRIMARY KEY,
+        added_by INTEGER,
+        added_at TEXT NOT NULL
+    )
+    """,
 ]

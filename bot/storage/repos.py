@@ -382,6 +382,23 @@ class GroupRepo(Repo):
         )
 
 
+class AdminRepo(Repo):
+    """City administrators added at run time (besides those of the configuration)."""
+
+    async def ids(self) -> list[int]:
+        return [int(r[0]) for r in await self._all("SELECT user_id FROM admins ORDER BY added_at")]
+
+    async def add(self, user_id: int, added_by: int, now: datetime) -> bool:
+        changed = await self._exec(
+            "INSERT OR IGNORE INTO admins (user_id, added_by, added_at) VALUES (?, ?, ?)",
+            (user_id, added_by, to_db(now)),
+        )
+        return changed > 0
+
+    async def remove(self, user_id: int) -> bool:
+        return await self._exec("DELETE FROM admins WHERE user_id = ?", (user_id,)) > 0
+
+
 class DraftRepo(Repo):
     async def get(self, user_id: int) -> Draft | None:
         row = await self._one("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
@@ -482,6 +499,7 @@ class Repos:
         self.invites = InviteRepo(conn)
         self.groups = GroupRepo(conn)
         self.drafts = DraftRepo(conn)
+        self.admins = AdminRepo(conn)
         self.audit = AuditRepo(conn)
         self.localities = LocalityRepo(conn)
         self.problems = ProblemRepo(conn)
