@@ -167,7 +167,7 @@ async def test_an_administrator_adds_and_removes_administrators_without_a_restar
     assert f"Nový administrátor: id {olga.id}" in admin.last().text
     assert "Byla vám přidělena práva administrátora města" in olga.last().text
     async with bot.db.read() as repos:
-        assert await repos.admins.ids() == [olga.id]
+        assert await repos.admins.ids(added_only=True) == [olga.id]
         assert [e.object_id for e in await repos.audit.by_action("admin.add")] == [str(olga.id)]
 
     await olga.send("/teams")  # at once, no restart
@@ -193,7 +193,7 @@ async def test_an_administrator_adds_and_removes_administrators_without_a_restar
     answer = await admin.press_data(f"adm:rm:{olga.id}")  # a stale button
     assert answer is not None and answer.show_alert
     async with bot.db.read() as repos:
-        assert await repos.admins.ids() == []
+        assert await repos.admins.ids(added_only=True) == []
         assert [e.object_id for e in await repos.audit.by_action("admin.remove")] == [str(olga.id)]
 
     await petra.send("/admins")  # a coordinator is politely refused
@@ -221,3 +221,80 @@ async def test_jan_made_an_administrator_keeps_both_teams(bot):
     assert "Práva administrátora města vám byla odebrána" in jan.last().text
     await jan.send("/teams")
     assert "nemáte oprávnění" in jan.last().text
+
+
+# --- a team without a coordinator -----------------------------------------------------------
+
+
+async def test_administrators_stand_in_when_the_last_coordinator_is_removed(bot):
+    _, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    olga = bot.person("Olga")
+    await olga.send("/start")
+    await bot.app.bot_data.services.admins.add(
+        Actor(user_id=bot.admin.id, is_admin=True), str(olga.id)
+    )
+    admin = bot.admin
+    await admin.send("/members")
+    await admin.press("Petra Koordinátorová")
+    answer = await admin.press("Udělat řadovým členem")  # one tap leaves no team without one
+    assert answer is not None and "aspoň jednoho koordinátora" in answer.text
+    await admin.press("Odebrat z týmu")
+    assert "Jde o posledního koordinátora týmu" in admin.last().text
+    mark = bot.emu.seq
+    await admin.press("Ano, odebrat")
+    await bot.app.bot_data.outbox.settle()
+    for person in (admin, olga):
+        told = [t for t in texts(person, mark) if "Tým Poruba teď nemá koordinátora" in t]
+        assert len(told) == 1, (person, texts(person, mark))
+    async with bot.db.read() as repos:
+        (event,) = await repos.audit.by_action("member.remove")
+    assert event.details == {"role": "coordinator"}
+
+    # the coordinators' notices of Poruba go to the administrators now
+    mark = bot.emu.seq
+    await report(jan, locality="Dubina")
+    await bot.app.bot_data.outbox.settle()
+    assert any("Nový problém" in t for t in texts(admin, mark))
+    assert any("Nový problém" in t for t in texts(olga, mark))
+
+    # ... until a new coordinator joins
+    code = await invite_code(admin, role="Koordinátor")
+    zuzana = bot.person("Zuzana")
+    await join(zuzana, code, name="Zuzana Horká")
+    mark = bot.emu.seq
+    await report(jan, locality="Hulváky")
+    await bot.app.bot_data.outbox.settle()
+    assert any("Nový problém" in t for t in texts(zuzana, mark))
+    assert not any("Nový problém" in t for t in texts(admin, mark) + texts(olga, mark))
+
+
+async def test_jan_removed_as_jih_last_coordinator_stays_in_poruba(bot):
+    petra, jan, karel = await two_teams(bot)
+    admin = bot.admin
+    await admin.send("/members")
+    await admin.press("Jih")
+    await admin.press("Karel Koordinátorová")
+    await admin.press("Odebrat z týmu")
+    assert "posledního koordinátora" not in admin.last().text  # Jan still coordinates Jih
+    mark = bot.emu.seq
+    await admin.press("Ano, odebrat")
+    await bot.app.bot_data.outbox.settle()
+    assert not any("nemá koordinátora" in t for t in texts(admin, mark))
+    await admin.press("« Zpět na seznam")
+    await admin.press("Jan Členová")
+    await admin.press("Odebrat z týmu")
+    assert "Jde o posledního koordinátora týmu" in admin.last().text
+    await admin.press("Ano, odebrat")
+    await bot.app.bot_data.outbox.settle()
+    assert any("Tým Jih teď nemá koordinátora" in t for t in texts(admin, mark))
+    assert any("Už nejste členem týmu Jih" in t for t in texts(jan, mark))
+    # Jan is still a member of Poruba, where Petra still gets the coordinators' notices
+    await jan.send("/report")
+    assert "Kterého týmu" not in jan.last().text
+    await jan.send("/cancel")
+    mark = bot.emu.seq
+    await report(jan, locality="Dubina")
+    await bot.app.bot_data.outbox.settle()
+    assert any("Nový problém" in t for t in texts(petra, mark))
+    assert not any("Nový problém" in t for t in texts(admin, mark))
+    assert not any("Nový problém" in t for t in texts(karel, mark))

@@ -345,6 +345,22 @@ async def _role_changed(services: Services, t: Translator, item: OutboxItem) -> 
     return OutMessage("\n".join(lines))
 
 
+async def _no_coordinator(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    """To an administrator: a team lost its last coordinator (unless it has one again)."""
+    if item.team_id is None:
+        return None
+    roster = await services.members.roster(_reader(services, item), item.team_id)
+    if any(m.role is Role.COORDINATOR for m in roster.members):
+        return None
+    text = "⚠ " + t._(
+        "The team {team} has no coordinator now. Until a new one joins, the administrators "
+        "coordinate it: its coordinators' notices come to you. Invite a new coordinator with "
+        "/invite.",
+        team=escape(roster.team.name),
+    )
+    return OutMessage(text)
+
+
 # --- agendas ---------------------------------------------------------------------------------
 
 
@@ -482,6 +498,7 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
     Notice.MEMBER_UNREACHABLE: _member_unreachable,
     Notice.ROLE_CHANGED: _role_changed,
+    Notice.NO_COORDINATOR: _no_coordinator,
     Notice.TASK_NEW: _task_notice,
     Notice.TASK_REMINDER: _task_notice,
     Notice.TASK_OVERDUE: _task_notice,

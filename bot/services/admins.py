@@ -38,13 +38,15 @@ class AdminService(Service):
         return user_id in self.configured or user_id in self._stored
 
     async def load(self) -> None:
-        async with self.db.read() as repos:
-            self._stored = frozenset(await repos.admins.ids())
+        """Read the added administrators and record the configured ones (start-up)."""
+        async with self.db.transaction() as repos:
+            await repos.admins.sync_configured(sorted(self.configured), self.clock.now())
+            self._stored = frozenset(await repos.admins.ids(added_only=True))
 
     async def list(self, actor: Actor) -> list[AdminEntry]:
         authz.require_admin(actor, Action.MANAGE_ADMINS)
         async with self.db.read() as repos:
-            stored = await repos.admins.ids()
+            stored = await repos.admins.ids(added_only=True)
             ids = sorted(self.configured) + [i for i in stored if i not in self.configured]
             return [await _entry(repos, i, i in self.configured) for i in ids]
 
@@ -61,7 +63,7 @@ class AdminService(Service):
                 await repos.audit.add(
                     now, actor.user_id, "admin.add", object_type="user", object_id=user_id
                 )
-            stored = frozenset(await repos.admins.ids())
+            stored = frozenset(await repos.admins.ids(added_only=True))
             entry = await _entry(repos, user_id, user_id in self.configured)
         self._stored = stored
         return entry
@@ -76,7 +78,7 @@ class AdminService(Service):
                 await repos.audit.add(
                     now, actor.user_id, "admin.remove", object_type="user", object_id=user_id
                 )
-            stored = frozenset(await repos.admins.ids())
+            stored = frozenset(await repos.admins.ids(added_only=True))
             entry = await _entry(repos, user_id, False)
         self._stored = stored
         return entry

@@ -317,10 +317,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN archived_at TEXT
     """,
-    # administrators added with /admins (those of MDTBOT_ADMINS are not stored)
+    # city administrators: added with /admins, and (configured = 1) a copy of MDTBOT_ADMINS
+    # made at every start, so that notices can reach all of them
     """
     CREATE TABLE admins (
         user_id INTEGER PRIMARY KEY,
+        configured INTEGER NOT NULL DEFAULT 0,
         added_by INTEGER,
         added_at TEXT NOT NULL
     )

@@ -385,8 +385,24 @@ class GroupRepo(Repo):
 class AdminRepo(Repo):
     """City administrators added at run time (besides those of the configuration)."""
 
-    async def ids(self) -> list[int]:
-        return [int(r[0]) for r in await self._all("SELECT user_id FROM admins ORDER BY added_at")]
+    async def ids(self, *, added_only: bool = False) -> list[int]:
+        """Every administrator, or only those added with /admins."""
+        where = "WHERE configured = 0 " if added_only else ""
+        rows = await self._all(f"SELECT user_id FROM admins {where}ORDER BY added_at, user_id")
+        return [int(r[0]) for r in rows]
+
+    async def sync_configured(self, user_ids: list[int], now: datetime) -> None:
+        """Mirror the configuration's administrators (at start-up)."""
+        marks = ", ".join("?" for _ in user_ids) or "NULL"
+        await self._exec(
+            f"DELETE FROM admins WHERE configured = 1 AND user_id NOT IN ({marks})", user_ids
+        )
+        for user_id in user_ids:
+            await self._exec(
+                "INSERT INTO admins (user_id, configured, added_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET configured = 1",
+                (user_id, to_db(now)),
+            )
 
     async def add(self, user_id: int, added_by: int, now: datetime) -> bool:
         changed = await self._exec(
@@ -396,7 +412,11 @@ class AdminRepo(Repo):
         return changed > 0
 
     async def remove(self, user_id: int) -> bool:
-        return await self._exec("DELETE FROM admins WHERE user_id = ?", (user_id,)) > 0
+        """Remove one added with /admins (never a configured one)."""
+        changed = await self._exec(
+            "DELETE FROM admins WHERE user_id = ? AND configured = 0", (user_id,)
+        )
+        return changed > 0
 
 
 class DraftRepo(Repo):
