@@ -166,6 +166,8 @@ async def test_an_administrator_adds_and_removes_administrators_without_a_restar
     await admin.send(str(olga.id))
     assert f"Nový administrátor: id {olga.id}" in admin.last().text
     assert "Byla vám přidělena práva administrátora města" in olga.last().text
+    menu = bot.emu.commands({"type": "chat", "chat_id": olga.id})
+    assert "admins" in [c["command"] for c in menu]
     async with bot.db.read() as repos:
         assert await repos.admins.ids(added_only=True) == [olga.id]
         assert [e.object_id for e in await repos.audit.by_action("admin.add")] == [str(olga.id)]
@@ -188,6 +190,7 @@ async def test_an_administrator_adds_and_removes_administrators_without_a_restar
     await admin.press("Ano, odebrat")
     assert f"Odebráno: id {olga.id}" in admin.last().text
     assert "Práva administrátora města vám byla odebrána" in olga.last().text
+    assert bot.emu.commands({"type": "chat", "chat_id": olga.id}) == []
     await olga.send("/teams")
     assert "nemáte oprávnění" in olga.last().text
     answer = await admin.press_data(f"adm:rm:{olga.id}")  # a stale button

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -142,7 +142,9 @@ async def _tell(ctx: BotContext, user_id: int, *, removed: bool) -> None:
         text = t._("You now have the city administrator's rights. /help shows what you can do.")
     try:
         await ctx.bot.send_message(user_id, text)
-        if not removed:
+        if removed:  # back to the menu of everyone
+            await ctx.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+        else:
             await menus.set_admin_menu(ctx.bot, ctx.settings, user_id, language)
     except TelegramError as error:
         log.info("could not tell administrator %s: %s", user_id, error)
