@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.handlers import (
+    admins,
     agenda,
     dialogue,
     fallback,
@@ -102,6 +103,7 @@ def build_application(
 
     for module in (
         start,
+        admins,
         onboarding,
         teams,
         invites,
@@ -141,6 +143,7 @@ async def _kick_outbox(ctx: BotContext) -> None:
 
 async def on_startup(app: MDTApplication) -> None:
     await app.bot_data.services.db.connect()
+    await app.bot_data.services.admins.load()
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
     log.info("due work of %d upcoming meetings derived", count)

@@ -6,6 +6,7 @@ Invalid values stop start-up with one line naming the variable (see :func:`load_
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +19,19 @@ DEFAULT_API_URL = "https://api.telegram.org"
 SUPPORTED_LANGUAGES = ("cs", "en")
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-_DURATION_PART_RE = re.compile(r"(\d+)\s*([smhd])")
-_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_DURATION_UNITS: dict[str, str] = {
+    **dict.fromkeys(("s", "sec", "sekunda", "sekundy", "sekund", "second", "seconds"), "seconds"),
+    **dict.fromkeys(
+        ("m", "min", "minuta", "minuty", "minut", "minutu", "minute", "minutes"), "minutes"
+    ),
+    **dict.fromkeys(("h", "hod", "hodina", "hodiny", "hodin", "hodinu", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "den", "dny", "dni", "dnu", "dne", "day", "days"), "days"),
+    **dict.fromkeys(
+        ("w", "t", "tyden", "tydny", "tydnu", "tydne", "tydnech", "week", "weeks"), "weeks"
+    ),
+}
+#: one part of a duration ("2 dny", "90m", "půl hodiny") or a joining word between parts
+_DURATION_TOKEN_RE = re.compile(r"\s*(?:(\d+|pul|half(?: an?)?)\s*([a-z]+)|(,|\+|a\b|and\b))\s*")
 
 
 class ConfigError(Exception):
@@ -27,13 +39,29 @@ class ConfigError(Exception):
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``90s``, ``15m``, ``24h``, ``7d`` or combinations such as ``1h30m``."""
-    compact = text.strip().lower()
-    if not compact or _DURATION_PART_RE.sub("", compact).strip():
-        raise ValueError(f"'{text}' is not a duration (use e.g. 30s, 15m, 24h, 7d)")
+    """Parse ``90s``, ``15m``, ``24h``, ``7d``, ``1w`` and combinations such as ``1h30m``;
+    also written out, in Czech or English: ``2 dny, 2 hodiny``, ``90 minut``, ``1 týden``,
+    ``půl hodiny``."""
+    compact = unicodedata.normalize("NFKD", text.strip().casefold())
+    compact = "".join(ch for ch in compact if not unicodedata.combining(ch))
     total = timedelta()
-    for amount, unit in _DURATION_PART_RE.findall(compact):
-        total += timedelta(**{_DURATION_UNITS[unit]: int(amount)})
+    parts = 0
+    position = 0
+    while position < len(compact):
+        match = _DURATION_TOKEN_RE.match(compact, position)
+        if match is None or match.end() == position:
+            raise ValueError(f"'{text}' is not a duration (use e.g. 30s, 15m, 24h, 7d)")
+        position = match.end()
+        amount, unit = match.group(1), match.group(2)
+        if amount is None:
+            continue  # "," "+" "a" "and" between parts
+        if unit not in _DURATION_UNITS:
+            raise ValueError(f"'{text}' is not a duration (use e.g. 30s, 15m, 24h, 7d)")
+        count = 0.5 if not amount.isdigit() else int(amount)
+        total += timedelta(**{_DURATION_UNITS[unit]: count})
+        parts += 1
+    if not parts:
+        raise ValueError(f"'{text}' is not a duration (use e.g. 30s, 15m, 24h, 7d)")
     if total <= timedelta():
         raise ValueError(f"'{text}' must be longer than zero")
     return total

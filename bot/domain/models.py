@@ -38,6 +38,11 @@ class Team(_Model):
     group_chat_id: int | None = None
     group_notices: bool = True
     created_at: datetime
+    archived_at: datetime | None = None  # archived teams are kept only for the record
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class User(_Model):

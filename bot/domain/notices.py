@@ -29,3 +29,5 @@ class Notice(StrEnum):
     PROBLEM_REOPENED = "problem.reopened"  # to a coordinator: the reporter says it is back
     MINUTES = "minutes"  # to a member: the minutes as text and PDF
     MINUTES_GROUP = "minutes.group"  # to the group: the minutes are out (details privately)
+    ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
+    NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one

@@ -153,12 +153,21 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t._("That moment has already passed. Please give a time in the future.")
         case InputProblem.NOT_A_DURATION if error.limit > 14:
             return t._(
-                "Please write a number of days between 1 and {n}, e.g. <i>28d</i>.", n=error.limit
+                "Please write a number of days between 1 and {n}, e.g. <i>28d</i> or "
+                "<i>4 weeks</i>.",
+                n=error.limit,
             )
         case InputProblem.NOT_A_DURATION:
             return t._(
-                "Please write durations between 1 minute and 14 days, e.g. <i>24h, 1h</i> or "
-                "<i>90m</i>."
+                "Please write durations between 1 minute and 14 days, e.g. <i>24h</i>, "
+                "<i>2 days 2 hours</i>, <i>90 minutes</i> or <i>1 week</i>."
+            )
+        case InputProblem.NOT_A_USER_ID:
+            return t._("Please write a Telegram user id: a number such as <i>123456789</i>.")
+        case InputProblem.CONFIGURED_ADMIN:
+            return t._(
+                "This administrator is set in the configuration (MDTBOT_ADMINS) and can only be "
+                "removed there."
             )
         case InputProblem.TOO_FAR:
             return t._("That is too far ahead: at most two years, please.")

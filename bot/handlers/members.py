@@ -148,6 +148,13 @@ async def on_remove_ask(update: Update, ctx: BotContext) -> None:
         name=escape(member.display_name),
         team=escape(team.name),
     )
+    if member.role is Role.COORDINATOR:
+        roster = await ctx.services.members.roster(actor, team.id)
+        if sum(m.role is Role.COORDINATOR for m in roster.members) <= 1:
+            text += "\n\n" + t._(
+                "This is the team's last coordinator: until a new one joins, the administrators "
+                "coordinate the team."
+            )
     rows = [
         [button(t._("Yes, remove"), f"mem:rmok:{ids}")],
         [button("« " + t._("No, go back"), f"mem:u:{ids}")],

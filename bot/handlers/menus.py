@@ -50,6 +50,7 @@ GROUP_COMMANDS = [
 ADMIN_COMMANDS = [
     ("newteam", N_("Create a team (administrator)")),
     ("teams", N_("All teams (administrator)")),
+    ("admins", N_("City administrators (administrator)")),
 ]
 
 

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup
 from bot.config import Settings
 from bot.domain.agenda import Agenda
 from bot.domain.meetings import Answer, Meeting, MeetingStatus
+from bot.domain.models import Role
 from bot.domain.notices import Notice
 from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.domain.tasks import TaskStatus
@@ -24,6 +25,7 @@ from bot.handlers.tasks import task_rows
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
+from bot.rendering.labels import role_name
 from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
 from bot.rendering.problems import (
@@ -325,6 +327,47 @@ async def _member_unreachable(
     return OutMessage(text)
 
 
+async def _role_changed(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    """Told to the member whose role changed, unless it changed again (or they left) since."""
+    if item.team_id is None or item.user_id is None:
+        return None
+    role = Role(item.payload["role"])
+    if (await services.teams.roles_of(item.user_id)).get(item.team_id) is not role:
+        return None
+    team = await services.teams.name_of(item.team_id)
+    lines = [
+        t._(
+            "Your role in the team {team}: {role}", team=escape(team or ""), role=role_name(t, role)
+        )
+    ]
+    if role is Role.COORDINATOR:
+        lines.append(
+            t._(
+                "You can now manage the team's members (/members), meetings (/meeting) and "
+                "settings (/team) and decide about problems. /help shows everything."
+            )
+        )
+    else:
+        lines.append(t._("You keep reporting and working on problems as before."))
+    return OutMessage("\n".join(lines))
+
+
+async def _no_coordinator(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    """To an administrator: a team lost its last coordinator (unless it has one again)."""
+    if item.team_id is None:
+        return None
+    roster = await services.members.roster(_reader(services, item), item.team_id)
+    if any(m.role is Role.COORDINATOR for m in roster.members):
+        return None
+    text = "⚠ " + t._(
+        "The team {team} has no coordinator now. Until a new one joins, the administrators "
+        "coordinate it: its coordinators' notices come to you. Invite a new coordinator with "
+        "/invite.",
+        team=escape(roster.team.name),
+    )
+    return OutMessage(text)
+
+
 # --- agendas ---------------------------------------------------------------------------------
 
 
@@ -461,6 +504,8 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.MEETING_REMINDER: _meeting_reminder,
     Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
     Notice.MEMBER_UNREACHABLE: _member_unreachable,
+    Notice.ROLE_CHANGED: _role_changed,
+    Notice.NO_COORDINATOR: _no_coordinator,
     Notice.TASK_NEW: _task_notice,
     Notice.TASK_REMINDER: _task_notice,
     Notice.TASK_OVERDUE: _task_notice,

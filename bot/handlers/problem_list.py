@@ -27,16 +27,14 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
-from bot.rendering.labels import ORG_TYPE_NAMES, org_type_name
+from bot.rendering.labels import org_type_name
 from bot.rendering.problems import (
-    CATEGORY_NAMES,
-    STATUS_NAMES,
-    URGENCY_NAMES,
     category_name,
     escape,
     problem_line,
     status_name,
     urgency_label,
+    urgency_name,
 )
 from bot.rendering.split import split_lines
 from bot.services.authz import Actor
@@ -134,7 +132,60 @@ def _reverse(codes: dict, value: str, code: str):  # type: ignore[no-untyped-def
 
 # --- filters typed as arguments --------------------------------------------------------------
 
-_OLDER = re.compile(r"^(?:>|starsi|older)?(\d{1,4})(?:d|dni|dnu|den|days?)?$")
+_TOKEN = re.compile(r"[^\W_]+|>")
+_AGE = re.compile(r"^(\d{1,4})(d|dni|dnu|den|days?)?$")
+_OLDER_WORDS = ("starsi", "starsich", "older", ">")
+_THAN_WORDS = ("nez", "than")
+_DAY_WORDS = ("d", "dni", "dnu", "den", "day", "days")
+_ALIASES: dict[str, tuple[str, object]] = {
+    "drogy": ("category", Category.ADDICTION),
+    "mladez": ("category", Category.YOUTH),
+    "deti": ("category", Category.YOUTH),
+    "poradek": ("category", Category.PUBLIC_ORDER),
+    "trest": ("category", Category.EX_OFFENDERS),
+    "vezeni": ("category", Category.EX_OFFENDERS),
+    "sex": ("category", Category.SEX_WORK),
+    "jine": ("category", Category.OTHER),
+    "pcr": ("org_type", OrgType.PCR),
+    "policie": ("org_type", OrgType.PCR),
+    "mp": ("org_type", OrgType.MPO),
+    "mestska policie": ("org_type", OrgType.MPO),
+    "nno": ("org_type", OrgType.NNO),
+    "umob": ("org_type", OrgType.UMOB),
+    "skola": ("org_type", OrgType.ZS),
+    "zs": ("org_type", OrgType.ZS),
+    "magistrat": ("org_type", OrgType.MMO),
+    "vse": ("status", StatusFilter.ALL),
+    "vsechny": ("status", StatusFilter.ALL),
+    "vsechno": ("status", StatusFilter.ALL),
+    "all": ("status", StatusFilter.ALL),
+    "otevrene": ("status", StatusFilter.OPEN),
+    "otevreny": ("status", StatusFilter.OPEN),
+    "open": ("status", StatusFilter.OPEN),
+    "nove": ("status", Status.NEW),
+    "nova": ("status", Status.NEW),
+    "projednavane": ("status", Status.DISCUSSED),
+    "resene": ("status", Status.IN_PROGRESS),
+    "vyresene": ("status", Status.SOLVED),
+    "vyreseny": ("status", Status.SOLVED),
+    "castecne vyresene": ("status", Status.PARTLY_SOLVED),
+    "castecne": ("status", Status.PARTLY_SOLVED),
+    "uzavrene": ("status", Status.CLOSED),
+    "uzavreno": ("status", Status.CLOSED),
+    "uzavreny": ("status", Status.CLOSED),
+    "zavrene": ("status", Status.CLOSED),
+    "closed": ("status", Status.CLOSED),
+    "duplicitni": ("status", Status.DUPLICATE),
+    "duplicity": ("status", Status.DUPLICATE),
+    "urgent": ("urgency", Urgency.ACUTE),
+    "urgentni": ("urgency", Urgency.ACUTE),
+}
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Words of ``text`` without case, accents and punctuation (``Policie ČR (PČR)`` →
+    ``policie cr pcr``)."""
+    return tuple(_TOKEN.findall(name_key(text)))
 
 
 def parse_arguments(
@@ -143,94 +194,140 @@ def parse_arguments(
     localities: list[tuple[str, str]],
     teams: dict[int, str],
 ) -> tuple[ProblemFilter, list[str]]:
-    """A filter from words such as ``drogy akutní starší než 30 dní PCR``; also returns the
-    words that were not understood."""
+    """A filter from words such as ``drogy akutní starší než 30 dní PČR`` or the labels of the
+    filter buttons (``všechny stavy``, ``návykové látky``); also returns what was not
+    understood, as typed."""
     values: dict[str, object] = {}
     unknown: list[str] = []
-    vocabulary = _vocabulary(translators)
-    keys = [name_key(w) for w in words]
+    phrases = _phrases(translators, localities, teams)
+    longest = max((len(p) for p in phrases), default=1)
+    typed = [(token, word) for word in words for token in tokens(word)]
+    keys = [token for token, _ in typed]
     i = 0
     while i < len(keys):
-        word = keys[i]
-        if word in ("starsi", "older", "nez", "than", "dni", "dnu", "days", "den", "day"):
-            if word in ("starsi", "older") and i + 1 < len(keys):
-                follow = [k for k in keys[i + 1 : i + 3] if k not in ("nez", "than")]
-                if follow and follow[0].isdigit():
-                    values["older_than_days"] = min(int(follow[0]), 3650)
-            i += 1
-            continue
-        match = _OLDER.match(word)
-        if match and (word.startswith((">", "starsi", "older")) or not word.isdigit()):
-            values["older_than_days"] = min(int(match.group(1)), 3650)
-        elif word.isdigit():
-            pass  # the number of "starší než 30 dní", taken above
-        elif word in vocabulary:
-            field, value = vocabulary[word]
-            values[field] = value
-        elif _locality(word, localities) is not None:
-            values["locality_key"], values["locality"] = _locality(word, localities)  # type: ignore[misc]
-        elif _team(word, teams) is not None:
-            values["team_id"] = _team(word, teams)
-        else:
-            unknown.append(words[i])
-        i += 1
+        used = _age(keys, i, values)
+        if not used:
+            for size in range(min(longest, len(keys) - i), 0, -1):
+                found = phrases.get(tuple(keys[i : i + size]))
+                if found is not None:
+                    for field, value in found.items():
+                        values[field] = value
+                    used = size
+                    break
+        if not used:
+            found = _prefix(keys[i], localities, teams)
+            if found is not None:
+                values.update(found)
+                used = 1
+        if not used:
+            word = typed[i][1]
+            if word not in unknown:
+                unknown.append(word)
+            used = 1
+        i += used
     return ProblemFilter.model_validate(values), unknown
 
 
-def _vocabulary(translators: list[Translator]) -> dict[str, tuple[str, object]]:
-    words: dict[str, tuple[str, object]] = {}
+def _age(keys: list[str], i: int, values: dict[str, object]) -> int:
+    """``starší než 30 dní``, ``older than 30 days``, ``> 30``, ``30 dní``, ``30d``: how many
+    words the age took (0 if there is none at ``i``)."""
+    j = i
+    older = keys[j] in _OLDER_WORDS
+    if older:
+        j += 1
+        if j < len(keys) and keys[j] in _THAN_WORDS:
+            j += 1
+    if j >= len(keys):
+        return 0
+    match = _AGE.match(keys[j])
+    if match is None:
+        return 0
+    j += 1
+    unit = match.group(2) is not None
+    if not unit and j < len(keys) and keys[j] in _DAY_WORDS:
+        unit = True
+        j += 1
+    if not (older or unit) or int(match.group(1)) == 0:
+        return 0
+    values["older_than_days"] = min(int(match.group(1)), 3650)
+    return j - i
+
+
+def _phrases(
+    translators: list[Translator], localities: list[tuple[str, str]], teams: dict[int, str]
+) -> dict[tuple[str, ...], dict[str, object]]:
+    """Every label a filter button shows, in every language, and a few short words."""
+    found: dict[tuple[str, ...], dict[str, object]] = {}
+
+    def add(text: str, **fields: object) -> None:
+        key = tokens(text)
+        if key:
+            found.setdefault(key, fields)
+
     for t in translators:
-        for category, label in CATEGORY_NAMES.items():
-            for word in name_key(t._(label)).split():
-                if len(word) > 3 and word not in ("after", "and", "prison"):
-                    words.setdefault(word, ("category", category))
-        for urgency, label in URGENCY_NAMES.items():
-            words[name_key(t._(label))] = ("urgency", urgency)
-        for status, label in STATUS_NAMES.items():
-            words.setdefault(name_key(t._(label)).replace(" ", ""), ("status", status))
-        for org in ORG_TYPE_NAMES:
-            words[name_key(org.value)] = ("org_type", org)
-    aliases = {
-        "drogy": ("category", Category.ADDICTION),
-        "mladez": ("category", Category.YOUTH),
-        "deti": ("category", Category.YOUTH),
-        "poradek": ("category", Category.PUBLIC_ORDER),
-        "trest": ("category", Category.EX_OFFENDERS),
-        "vezeni": ("category", Category.EX_OFFENDERS),
-        "sex": ("category", Category.SEX_WORK),
-        "sexbyznys": ("category", Category.SEX_WORK),
-        "jine": ("category", Category.OTHER),
-        "pcr": ("org_type", OrgType.PCR),
-        "policie": ("org_type", OrgType.PCR),
-        "mp": ("org_type", OrgType.MPO),
-        "nno": ("org_type", OrgType.NNO),
-        "umob": ("org_type", OrgType.UMOB),
-        "skola": ("org_type", OrgType.ZS),
-        "vse": ("status", StatusFilter.ALL),
-        "all": ("status", StatusFilter.ALL),
-        "otevrene": ("status", StatusFilter.OPEN),
-        "open": ("status", StatusFilter.OPEN),
-        "nove": ("status", Status.NEW),
-        "vyresene": ("status", Status.SOLVED),
-        "urgent": ("urgency", Urgency.ACUTE),
-    }
-    words.update(aliases)
-    return words
-
-
-def _locality(word: str, localities: list[tuple[str, str]]) -> tuple[str, str] | None:
+        add(t._("open"), status=StatusFilter.OPEN)
+        add(t._("all statuses"), status=StatusFilter.ALL)
+        for status in Status:
+            add(status_name(t, status), status=status)
+        for category in Category:
+            add(category_name(t, category), category=category)
+            for word in tokens(category_name(t, category)):  # "návykové", "mládež"
+                if len(word) > 3 and word not in ("after", "prison", "public", "order"):
+                    add(word, category=category)
+        for urgency in Urgency:
+            add(urgency_name(t, urgency), urgency=urgency)
+        for org in OrgType:
+            label = org_type_name(t, org)
+            add(label, org_type=org)
+            add(label.split("(")[0], org_type=org)  # "Policie ČR" of "Policie ČR (PČR)"
+    for text, (field, value) in _ALIASES.items():
+        add(text, **{field: value})
+    for org in OrgType:
+        add(org.value, org_type=org)
     for key, name in localities:
-        if key == word or (len(word) >= 4 and key.startswith(word)):
-            return key, name
-    return None
-
-
-def _team(word: str, teams: dict[int, str]) -> int | None:
+        add(name, locality_key=key, locality=name)
     for team_id, name in teams.items():
-        key = name_key(name)
-        if key == word or (len(word) >= 4 and key.startswith(word)):
-            return team_id
+        add(name, team_id=team_id)
+    return found
+
+
+def _prefix(
+    word: str, localities: list[tuple[str, str]], teams: dict[int, str]
+) -> dict[str, object] | None:
+    """A locality or team named by the start of its name (at least four letters)."""
+    if len(word) < 4:
+        return None
+    for key, name in localities:
+        if tokens(name)[:1] and tokens(name)[0].startswith(word):
+            return {"locality_key": key, "locality": name}
+    for team_id, name in teams.items():
+        if tokens(name)[:1] and tokens(name)[0].startswith(word):
+            return {"team_id": team_id}
     return None
+
+
+def understood(t: Translator) -> list[str]:
+    """The short list of what :func:`parse_arguments` understands, for a reply to a word it
+    did not."""
+
+    def listed(labels: list[str]) -> str:
+        return ", ".join(escape(label) for label in labels)
+
+    return [
+        t._("I understand:"),
+        "• "
+        + t._("Status")
+        + ": "
+        + listed([t._("open"), t._("all statuses")] + [status_name(t, s) for s in Status]),
+        "• " + t._("Category") + ": " + listed([category_name(t, c) for c in Category]),
+        "• " + t._("Urgency") + ": " + listed([urgency_name(t, u) for u in Urgency]),
+        "• "
+        + t._("Age")
+        + ": "
+        + listed([t.n_("older than {n} day", "older than {n} days", 30), "30d"]),
+        "• " + t._("Organisation") + ": " + listed([org_type_name(t, o) for o in OrgType]),
+        "• " + t._("Locality") + ", " + t._("Team").lower() + ": " + t._("by name"),
+    ]
 
 
 # --- screens ---------------------------------------------------------------------------------
@@ -248,9 +345,10 @@ async def on_problems(update: Update, ctx: BotContext) -> None:
         translators = [t, ctx.translator_for("cs"), ctx.translator_for("en")]
         flt, unknown = parse_arguments(list(ctx.args), translators, localities, teams)
     page = await ctx.services.problems.search(actor, flt, 0)
-    note = (
-        t._("I did not understand: {words}", words=escape(" ".join(unknown))) if unknown else None
-    )
+    note = None
+    if unknown:
+        said = t._("I did not understand: {words}", words=escape(" ".join(unknown)))
+        note = "\n".join([said, *understood(t)])
     await _show_page(update, ctx, t, page, note=note, fresh=True)
 
 

@@ -46,7 +46,7 @@ from bot.services.localities import clean_locality_name
 from bot.services.personal_data import Finding, PersonalDataKind
 from bot.services.reports import (
     DESCRIPTION_MAX,
-    DESCRIPTION_MIN_WORDS,
+    DESCRIPTION_MIN,
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
     PHOTO_TYPES,
@@ -163,9 +163,9 @@ async def _question(
             return await _similar_question(update, ctx, t, draft, report, nav)
         case "description":
             text = t._(
-                "Describe the problem: what happens, when, how often. At least {words} words, "
-                "at most {max} characters. Describe the situation, not named people.",
-                words=DESCRIPTION_MIN_WORDS,
+                "Describe the problem: what happens, when, how often. At least {min} characters, "
+                "at most {max}. Describe the situation, not named people.",
+                min=DESCRIPTION_MIN,
                 max=f"{DESCRIPTION_MAX:,}".replace(",", "\u00a0"),
             )
             if report.description:

@@ -1,5 +1,6 @@
 """A team's meeting timing (coordinator, from ``/team``): how long before a meeting reminders
-go out and when the agenda is frozen and sent. Typed as durations: ``24h, 1h`` and ``48h``.
+go out and when the agenda is frozen and sent. Typed as durations: ``24h, 1h``, ``48h``,
+``2 dny 12 hodin`` (see :func:`bot.config.parse_duration`).
 
 Callback data ``tt:<action>:<team>``; the service re-checks the coordinator role.
 """
@@ -81,16 +82,20 @@ async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = ""
     question = {
         REMINDERS: t._(
             "How long before a meeting should reminders go out? Write one to four "
-            "durations, e.g. <i>24h, 1h</i> (units: m, h, d)."
+            "durations separated by commas, e.g. <i>24h, 1h</i> or "
+            "<i>1 day, 30 minutes</i>."
         ),
-        LEAD: t._("How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i>."),
+        LEAD: t._(
+            "How long before a meeting is the agenda frozen and sent? E.g. <i>48h</i> "
+            "or <i>2 days 12 hours</i>."
+        ),
         INVITATION: t._(
             "How long before each meeting of a series should its invitation go out? "
             "E.g. <i>7d</i> (1 to 60 days)."
         ),
         STILL_SOLVED: t._(
             "How long after a problem is solved should its reporter be asked whether it "
-            "still is? E.g. <i>28d</i> (1 to 182 days)."
+            "still is? E.g. <i>28 days</i> or <i>4 weeks</i> (1 to 182 days)."
         ),
     }[step]
     await show(update, lead_in(lead, question), keyboard([nav_row(t, step=step)]))

@@ -24,6 +24,8 @@ class Actor:
 
 class Action(StrEnum):
     CREATE_TEAM = "create_team"
+    EDIT_TEAM = "edit_team"  # rename or archive a team (city administrator)
+    MANAGE_ADMINS = "manage_admins"  # add and remove city administrators
     LIST_ALL_TEAMS = "list_all_teams"
     VIEW_TEAM = "view_team"  # see the team's members and (later) its problems
     INVITE = "invite"
@@ -35,7 +37,7 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # schedule, move, cancel, minute meetings
 
 
-_ADMIN_ONLY = {Action.CREATE_TEAM, Action.LIST_ALL_TEAMS}
+_ADMIN_ONLY = {Action.CREATE_TEAM, Action.EDIT_TEAM, Action.LIST_ALL_TEAMS, Action.MANAGE_ADMINS}
 _COORDINATOR = {
     Action.INVITE,
     Action.MANAGE_MEMBERS,
@@ -62,8 +64,9 @@ async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> T
     if action in _ADMIN_ONLY:
         raise ValueError(f"{action} is not team-scoped; use require_admin")
     team = await repos.teams.get(team_id)
-    if team is None:
-        # the same answer as for a team one is not in: team ids cannot be probed
+    if team is None or team.archived:
+        # the same answer as for a team one is not in: team ids cannot be probed, and an
+        # archived team is kept only for the record
         raise NotMember(action.value)
     if actor.is_admin:
         return team
@@ -78,8 +81,9 @@ async def require(repos: Repos, actor: Actor, action: Action, team_id: int) -> T
 async def role_in(repos: Repos, actor: Actor, team_id: int) -> Role | None:
     """The actor's role in the team; administrators count as coordinators everywhere."""
     if actor.is_admin:
-        return Role.COORDINATOR
-    membership = await repos.memberships.get(team_id, actor.user_id)
+        team = await repos.teams.get(team_id)
+        return Role.COORDINATOR if team is not None and not team.archived else None
+    membership = await repos.memberships.get(team_id, actor.user_id)  # not in archived teams
     return membership.role if membership else None
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.domain.meetings import DueKind, DueOutcome, DueWork
 from bot.scheduling.clock import Clock
+from bot.services.admins import AdminService
 from bot.services.agenda import AgendaService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
@@ -32,7 +33,8 @@ class Services:
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self.db = db
         self.clock = clock
-        self.admins = frozenset(settings.admins)
+        #: who is a city administrator: ``user_id in services.admins``
+        self.admins = AdminService(db, clock, settings.admins)
         self.teams = TeamService(db, clock)
         self.invites = InviteService(db, clock, settings.invite_ttl)
         self.members = MemberService(db, clock)

@@ -43,7 +43,13 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     GUEST: Action.MANAGE_MEETINGS,
 }
 #: dialogues of the city administrator
-ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {"newteam": Action.CREATE_TEAM}
+RENAME_TEAM = "renameteam"
+ADD_ADMIN = "addadmin"
+ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {
+    "newteam": Action.CREATE_TEAM,
+    RENAME_TEAM: Action.EDIT_TEAM,
+    ADD_ADMIN: Action.MANAGE_ADMINS,
+}
 JOIN = "join"
 PROFILE = "profile"
 

@@ -63,6 +63,8 @@ class InputProblem(StrEnum):
     PAST = "past"
     TOO_FAR = "too_far"
     NOT_A_DURATION = "not_a_duration"
+    NOT_A_USER_ID = "not_a_user_id"
+    CONFIGURED_ADMIN = "configured_admin"
 
 
 class InvalidInput(ServiceError):

@@ -107,7 +107,7 @@ class InviteService(Service):
             team = await repos.teams.get(invite.team_id)
             if team is None:
                 raise InviteUnusable(InviteProblem.UNKNOWN)
-            if invite.revoked_at is not None:
+            if invite.revoked_at is not None or team.archived:
                 raise InviteUnusable(InviteProblem.REVOKED, team.name)
             if invite.used_by is not None and invite.used_by != user_id:
                 raise InviteUnusable(InviteProblem.USED, team.name)

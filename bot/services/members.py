@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.domain.models import MemberView, OrgType, Role, Team, User
-from bot.services import authz
+from bot.domain.notices import Notice
+from bot.services import authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -67,7 +69,7 @@ class MemberService(Service):
             team = await repos.teams.get(team_id)
             if invite is None or team is None or invite.used_by != user_id:
                 raise InviteUnusable(InviteProblem.UNKNOWN)
-            if invite.revoked_at is not None:
+            if invite.revoked_at is not None or team.archived:
                 raise InviteUnusable(InviteProblem.REVOKED, team.name)
             if await repos.memberships.get(team_id, user_id) is not None:
                 raise InviteUnusable(InviteProblem.ALREADY_MEMBER, team.name)
@@ -161,7 +163,12 @@ class MemberService(Service):
                 object_id=user_id,
                 details={"from": member.role.value, "to": role.value},
             )
-            return await _member_of(repos, team_id, user_id)
+            await notify.to_person(
+                repos, user_id, team_id, Notice.ROLE_CHANGED, {"role": role.value}, now
+            )
+            changed = await _member_of(repos, team_id, user_id)
+        self.wake_outbox()
+        return changed
 
     async def remove(self, actor: Actor, team_id: int, user_id: int) -> tuple[Team, MemberView]:
         """Remove at once; a dialogue the member had running for this team ends too."""
@@ -169,7 +176,7 @@ class MemberService(Service):
         async with self.db.transaction() as repos:
             team = await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
             member = await _member_of(repos, team_id, user_id)
-            await _check_may_change(repos, actor, member, team_id)
+            await _check_may_change(repos, actor, member, team_id, removing=True)
             await repos.memberships.remove(team_id, user_id, now)
             draft = await repos.drafts.get(user_id)
             if draft is not None and draft.team_id == team_id:
@@ -181,7 +188,11 @@ class MemberService(Service):
                 team_id=team_id,
                 object_type="user",
                 object_id=user_id,
+                details={"role": member.role.value},
             )
+            told = await _after_leaving(repos, team_id, member, now)
+        if told:
+            self.wake_outbox()
         return team, member
 
 
@@ -192,9 +203,30 @@ async def _member_of(repos: Repos, team_id: int, user_id: int) -> MemberView:
     return member
 
 
-async def _check_may_change(repos: Repos, actor: Actor, member: MemberView, team_id: int) -> None:
-    """Nobody changes their own role here, and a team always keeps a coordinator."""
+async def _check_may_change(
+    repos: Repos, actor: Actor, member: MemberView, team_id: int, *, removing: bool = False
+) -> None:
+    """Nobody changes their own role here, and a coordinator does not leave a team without
+    one. An administrator may remove the last coordinator (after a confirmation): the
+    administrators then coordinate the team until a new coordinator joins."""
     if member.user_id == actor.user_id and not actor.is_admin:
         raise InvalidInput(InputProblem.SELF)
-    if member.role is Role.COORDINATOR and await repos.memberships.count_coordinators(team_id) <= 1:
+    last = (
+        member.role is Role.COORDINATOR and await repos.memberships.count_coordinators(team_id) <= 1
+    )
+    if last and not (removing and actor.is_admin):
         raise InvalidInput(InputProblem.LAST_COORDINATOR)
+
+
+async def _after_leaving(repos: Repos, team_id: int, member: MemberView, now: datetime) -> bool:
+    """If the team has just lost its last coordinator, tell the administrators, who stand in
+    for them from now on. True if anybody was told."""
+    if member.role is not Role.COORDINATOR or await repos.memberships.count_coordinators(team_id):
+        return False
+    told = 0
+    for admin_id in await notify.coordinator_ids(repos, team_id):  # the administrators now
+        await notify.to_person(
+            repos, admin_id, team_id, Notice.NO_COORDINATOR, {"former": member.user_id}, now
+        )
+        told += 1
+    return told > 0

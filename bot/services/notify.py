@@ -20,15 +20,28 @@ async def to_coordinators(
     *,
     except_user: int | None = None,
 ) -> int:
-    """Queue a notice to every coordinator of the team (but the one who caused it)."""
+    """Queue a notice to every coordinator of the team (but the one who caused it); while the
+    team has no coordinator, the city administrators stand in for them."""
+    coordinators = await coordinator_ids(repos, team_id)
     count = 0
-    for member in await repos.memberships.list_members(team_id):
-        if member.role is Role.COORDINATOR and member.user_id != except_user:
-            await repos.outbox.add(
-                member.user_id, notice, payload, now, user_id=member.user_id, team_id=team_id
-            )
+    for user_id in coordinators:
+        if user_id != except_user:
+            await repos.outbox.add(user_id, notice, payload, now, user_id=user_id, team_id=team_id)
             count += 1
     return count
+
+
+async def coordinator_ids(repos: Repos, team_id: int) -> list[int]:
+    """Who coordinates the team: its coordinators, or the administrators while it has none
+    (nobody for an archived team)."""
+    members = await repos.memberships.list_members(team_id)
+    coordinators = [m.user_id for m in members if m.role is Role.COORDINATOR]
+    if coordinators:
+        return coordinators
+    team = await repos.teams.get(team_id)
+    if team is None or team.archived:
+        return []
+    return await repos.admins.ids()
 
 
 async def to_members(
@@ -58,7 +71,7 @@ async def to_linked_group(
     """Queue a message to the team's linked group whatever its problem-notice setting
     (meeting news and reminders are what a group is linked for)."""
     team = await repos.teams.get(team_id)
-    if team is None or team.group_chat_id is None:
+    if team is None or team.group_chat_id is None or team.archived:
         return False
     await repos.outbox.add(team.group_chat_id, notice, payload, now, team_id=team_id)
     return True

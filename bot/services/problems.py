@@ -123,12 +123,7 @@ class ProblemService(Service):
                 if not teams:
                     raise NotAllowed(Action.VIEW_TEAM.value)
             team_ids = [t.id for t in teams]
-            if actor.is_admin:
-                full = team_ids
-            else:
-                roles = await repos.memberships.roles_of(actor.user_id)
-                full = [t for t in team_ids if roles.get(t) is Role.COORDINATOR]
-            visibility = Visibility(actor.user_id, full)
+            visibility = await _visibility(repos, actor, team_ids)
             page = max(page, 0)
             lines, total = await repos.problems.search(
                 team_ids, flt, visibility, now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
@@ -150,7 +145,8 @@ class ProblemService(Service):
         async with self.db.read() as repos:
             teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
             team_ids = [t.id for t in teams if flt.team_id in (None, t.id)]
-            return await repos.problems.locality_names(team_ids)
+            visibility = await _visibility(repos, actor, team_ids)
+            return await repos.problems.locality_names(team_ids, visibility)
 
     async def toggle_support(self, actor: Actor, problem_id: int) -> bool:
         """Support a problem with one tap; a second tap withdraws it. True if supported now."""
@@ -393,3 +389,12 @@ async def apply_status(
     changed = await repos.problems.get(problem.team_id, problem.id)
     assert changed is not None
     return changed
+
+
+async def _visibility(repos: Repos, actor: Actor, team_ids: list[int]) -> Visibility:
+    """All problems of the teams the actor coordinates (all teams for an administrator); of
+    the others, those not reserved for coordinators and the actor's own reports."""
+    if actor.is_admin:
+        return Visibility(actor.user_id, team_ids)
+    roles = await repos.memberships.roles_of(actor.user_id)
+    return Visibility(actor.user_id, [t for t in team_ids if roles.get(t) is Role.COORDINATOR])

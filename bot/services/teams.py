@@ -10,6 +10,7 @@ from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import InputProblem, InvalidInput
 from bot.services.text import clean_line, name_key
+from bot.storage.repos import Repos
 
 TEAM_NAME_MIN, TEAM_NAME_MAX = 2, 80
 
@@ -44,17 +45,68 @@ class TeamService(Service):
     async def overview(self, actor: Actor) -> list[TeamOverview]:
         authz.require_admin(actor, Action.LIST_ALL_TEAMS)
         async with self.db.read() as repos:
-            result = []
-            for team in await repos.teams.list_all():
-                members = await repos.memberships.list_members(team.id)
-                result.append(
-                    TeamOverview(
-                        team=team,
-                        members=len(members),
-                        coordinators=sum(m.role is Role.COORDINATOR for m in members),
-                    )
-                )
-        return result
+            return [await _overview(repos, team) for team in await repos.teams.list_all()]
+
+    async def team_overview(self, actor: Actor, team_id: int) -> TeamOverview:
+        """One team for the city administrator (not an archived one)."""
+        authz.require_admin(actor, Action.EDIT_TEAM)
+        async with self.db.read() as repos:
+            team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            return await _overview(repos, team)
+
+    async def rename(self, actor: Actor, team_id: int, name: str | None) -> Team:
+        authz.require_admin(actor, Action.EDIT_TEAM)
+        clean = clean_line(name, min_len=TEAM_NAME_MIN, max_len=TEAM_NAME_MAX)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            if clean == team.name:
+                return team
+            if name_key(clean) != name_key(team.name) and await repos.teams.exists_name(
+                name_key(clean)
+            ):
+                raise InvalidInput(InputProblem.DUPLICATE)
+            await repos.teams.rename(team_id, clean, name_key(clean))
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "team.rename",
+                team_id=team_id,
+                object_type="team",
+                object_id=team_id,
+                details={"from": team.name, "to": clean},
+            )
+            renamed = await repos.teams.get(team_id)
+        assert renamed is not None
+        return renamed
+
+    async def archive(self, actor: Actor, team_id: int) -> Team:
+        """Archive a team: out of every list and picker, no reports, no notices, its group
+        unlinked and its dialogues ended; everything it holds stays in the database."""
+        authz.require_admin(actor, Action.EDIT_TEAM)
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            members = await repos.memberships.list_members(team_id)
+            await repos.teams.archive(team_id, now)
+            ended = await repos.drafts.delete_for_team(team_id)
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "team.archive",
+                team_id=team_id,
+                object_type="team",
+                object_id=team_id,
+                details={
+                    "name": team.name,
+                    "members": len(members),
+                    "group_chat_id": team.group_chat_id,
+                    "dialogues_ended": ended,
+                },
+            )
+            archived = await repos.teams.get(team_id)
+        assert archived is not None
+        return archived
 
     async def teams_for(self, actor: Actor, action: Action) -> list[Team]:
         async with self.db.read() as repos:
@@ -88,3 +140,12 @@ class TeamService(Service):
             team = await repos.teams.get(team_id)
         assert team is not None
         return team
+
+
+async def _overview(repos: Repos, team: Team) -> TeamOverview:
+    members = await repos.memberships.list_members(team.id)
+    return TeamOverview(
+        team=team,
+        members=len(members),
+        coordinators=sum(m.role is Role.COORDINATOR for m in members),
+    )

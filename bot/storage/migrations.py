@@ -352,4 +352,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id, id)
     """,
+    # 12: archived teams: out of every list, picker and notice; their data stays
+    """
+    ALTER TABLE teams ADD COLUMN archived_at TEXT
+    """,
+    # 13: city administrators: added with /admins, and (configured = 1) a copy of MDTBOT_ADMINS
+    # made at every start, so that notices can reach all of them
+    """
+    CREATE TABLE admins (
+        user_id INTEGER PRIMARY KEY,
+        configured INTEGER NOT NULL DEFAULT 0,
+        added_by INTEGER,
+        added_at TEXT NOT NULL
+    )
+    """,
 ]

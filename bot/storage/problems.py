@@ -311,15 +311,20 @@ class ProblemRepo(Repo):
         )
         return [_line(r) for r in rows], total
 
-    async def locality_names(self, team_ids: list[int]) -> list[tuple[str, str]]:
-        """(key, current name) of every locality that problems of these teams are filed under."""
+    async def locality_names(
+        self, team_ids: list[int], visible: Visibility
+    ) -> list[tuple[str, str]]:
+        """(key, current name) of every locality that visible problems of these teams are
+        filed under."""
         if not team_ids:
             return []
+        where, params = visible.sql()
         rows = await self._all(
             "SELECT p.locality_key AS key, MAX(COALESCE(l.name, p.locality_name)) AS name "
             "FROM problems p LEFT JOIN localities l ON l.id = p.locality_id "
-            f"WHERE p.team_id IN ({_marks(team_ids)}) GROUP BY p.locality_key ORDER BY key",
-            team_ids,
+            f"WHERE p.team_id IN ({_marks(team_ids)}) AND {where} "
+            "GROUP BY p.locality_key ORDER BY key",
+            [*team_ids, *params],
         )
         return [(r["key"], r["name"]) for r in rows]
 

@@ -41,7 +41,12 @@ def _team(row: aiosqlite.Row) -> Team:
         group_chat_id=row["group_chat_id"],
         group_notices=bool(row["group_notices"]),
         created_at=req_time(row["created_at"]),
+        archived_at=from_db(row["archived_at"]),
     )
+
+
+#: memberships count only in teams that are not archived
+_ACTIVE_TEAM = "AND team_id IN (SELECT id FROM teams WHERE archived_at IS NULL)"
 
 
 class TeamRepo(Repo):
@@ -62,11 +67,29 @@ class TeamRepo(Repo):
         return await self._one("SELECT 1 FROM teams WHERE name_key = ?", (name_key,)) is not None
 
     async def list_all(self) -> list[Team]:
-        return [_team(r) for r in await self._all("SELECT * FROM teams ORDER BY name_key")]
+        """The teams that are not archived, by name."""
+        rows = await self._all("SELECT * FROM teams WHERE archived_at IS NULL ORDER BY name_key")
+        return [_team(r) for r in rows]
 
     async def by_group(self, chat_id: int) -> Team | None:
-        row = await self._one("SELECT * FROM teams WHERE group_chat_id = ?", (chat_id,))
+        row = await self._one(
+            "SELECT * FROM teams WHERE group_chat_id = ? AND archived_at IS NULL", (chat_id,)
+        )
         return _team(row) if row else None
+
+    async def rename(self, team_id: int, name: str, name_key: str) -> None:
+        await self._exec(
+            "UPDATE teams SET name = ?, name_key = ? WHERE id = ?", (name, name_key, team_id)
+        )
+
+    async def archive(self, team_id: int, now: datetime) -> bool:
+        """Archive the team and unlink its group; False if it was archived already."""
+        changed = await self._exec(
+            "UPDATE teams SET archived_at = ?, group_chat_id = NULL "
+            "WHERE id = ? AND archived_at IS NULL",
+            (to_db(now), team_id),
+        )
+        return changed > 0
 
     async def set_group(self, team_id: int, chat_id: int | None) -> None:
         await self._exec("UPDATE teams SET group_chat_id = ? WHERE id = ?", (chat_id, team_id))
@@ -170,7 +193,8 @@ class MembershipRepo(Repo):
     async def get(self, team_id: int, user_id: int) -> Membership | None:
         """The active membership, or None (also for a removed member)."""
         row = await self._one(
-            "SELECT * FROM memberships WHERE team_id = ? AND user_id = ? AND removed_at IS NULL",
+            "SELECT * FROM memberships WHERE team_id = ? AND user_id = ? AND removed_at IS NULL "
+            + _ACTIVE_TEAM,
             (team_id, user_id),
         )
         if row is None:
@@ -184,7 +208,8 @@ class MembershipRepo(Repo):
 
     async def roles_of(self, user_id: int) -> dict[int, Role]:
         rows = await self._all(
-            "SELECT team_id, role FROM memberships WHERE user_id = ? AND removed_at IS NULL",
+            "SELECT team_id, role FROM memberships WHERE user_id = ? AND removed_at IS NULL "
+            + _ACTIVE_TEAM,
             (user_id,),
         )
         return {r["team_id"]: Role(r["role"]) for r in rows}
@@ -229,6 +254,7 @@ class MembershipRepo(Repo):
             SELECT m.user_id, m.role, m.joined_at, u.display_name, u.org_type, u.org_name
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.team_id = ? AND m.removed_at IS NULL AND (? IS NULL OR m.user_id = ?)
+                AND m.team_id IN (SELECT id FROM teams WHERE archived_at IS NULL)
             ORDER BY m.role = 'member', u.display_name COLLATE NOCASE
             """,
             (team_id, user_id, user_id),
@@ -367,6 +393,43 @@ class GroupRepo(Repo):
         )
 
 
+class AdminRepo(Repo):
+    """City administrators added at run time (besides those of the configuration)."""
+
+    async def ids(self, *, added_only: bool = False) -> list[int]:
+        """Every administrator, or only those added with /admins."""
+        where = "WHERE configured = 0 " if added_only else ""
+        rows = await self._all(f"SELECT user_id FROM admins {where}ORDER BY added_at, user_id")
+        return [int(r[0]) for r in rows]
+
+    async def sync_configured(self, user_ids: list[int], now: datetime) -> None:
+        """Mirror the configuration's administrators (at start-up)."""
+        marks = ", ".join("?" for _ in user_ids) or "NULL"
+        await self._exec(
+            f"DELETE FROM admins WHERE configured = 1 AND user_id NOT IN ({marks})", user_ids
+        )
+        for user_id in user_ids:
+            await self._exec(
+                "INSERT INTO admins (user_id, configured, added_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET configured = 1",
+                (user_id, to_db(now)),
+            )
+
+    async def add(self, user_id: int, added_by: int, now: datetime) -> bool:
+        changed = await self._exec(
+            "INSERT OR IGNORE INTO admins (user_id, added_by, added_at) VALUES (?, ?, ?)",
+            (user_id, added_by, to_db(now)),
+        )
+        return changed > 0
+
+    async def remove(self, user_id: int) -> bool:
+        """Remove one added with /admins (never a configured one)."""
+        changed = await self._exec(
+            "DELETE FROM admins WHERE user_id = ? AND configured = 0", (user_id,)
+        )
+        return changed > 0
+
+
 class DraftRepo(Repo):
     async def get(self, user_id: int) -> Draft | None:
         row = await self._one("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
@@ -398,6 +461,10 @@ class DraftRepo(Repo):
                 to_db(draft.updated_at),
             ),
         )
+
+    async def delete_for_team(self, team_id: int) -> int:
+        """End every dialogue about the team (it was archived)."""
+        return await self._exec("DELETE FROM drafts WHERE team_id = ?", (team_id,))
 
     async def delete(self, user_id: int) -> None:
         await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
@@ -463,6 +530,7 @@ class Repos:
         self.invites = InviteRepo(conn)
         self.groups = GroupRepo(conn)
         self.drafts = DraftRepo(conn)
+        self.admins = AdminRepo(conn)
         self.audit = AuditRepo(conn)
         self.localities = LocalityRepo(conn)
         self.problems = ProblemRepo(conn)
