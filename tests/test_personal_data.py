@@ -55,10 +55,11 @@ def test_numbers_that_are_not_birth_numbers_are_left_alone(text: str) -> None:
     assert Kind.BIRTH_NUMBER not in kinds(text)
 
 
-def test_a_wrong_checksum_is_ignored_even_when_the_date_is_valid() -> None:
+def test_a_wrong_checksum_is_ignored_unless_announced() -> None:
     valid = birth_number("080512")
     wrong = valid[:-1] + str((int(valid[-1]) + 1) % 10)
-    assert kinds(f"RČ {wrong}") == []
+    assert kinds(f"spis {wrong}") == []
+    assert kinds(f"RČ {wrong}") == [Kind.BIRTH_NUMBER]
 
 
 @pytest.mark.parametrize(
@@ -179,3 +180,33 @@ def test_ordinary_reports_raise_no_warning(text: str) -> None:
 def test_empty_and_huge_texts_are_fine() -> None:
     assert find_personal_data("") == []
     assert find_personal_data("opakovaný text bez dat " * 150) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Mladík, nar. 7801011234, se zdržuje u garáží.", "7801011234"),
+        ("r. č. 780101/1234 uvedl strážník", "780101/1234"),
+        ("RČ: 780101/1234", "780101/1234"),
+        ("jeho rodné číslo 7801011234 je v evidenci", "7801011234"),
+        ("narozen 780101/123", "780101/123"),
+        ("born 780101/1234", "780101/1234"),
+    ],
+)
+def test_announced_birth_numbers_are_found_despite_checksum_or_slash(text: str, found: str) -> None:
+    findings = find_personal_data(text)
+    assert [(f.kind, f.text) for f in findings] == [(Kind.BIRTH_NUMBER, found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "č. j. MMO/12345/2026 projednal odbor",
+        "spis 7801011234 u soudu",  # no announcing word: the checksum must hold
+        "nar. 991399/1234",  # announced, but no such date
+        "datum narození 780101",
+        "dům č. p. 1234, 15.12. 14:00, asi 20 lidí",
+    ],
+)
+def test_ordinary_numbers_stay_quiet_even_near_the_words(text: str) -> None:
+    assert kinds(text) == []

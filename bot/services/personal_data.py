@@ -362,19 +362,33 @@ def _finding(kind: PersonalDataKind, match: re.Match[str], group: int = 0) -> Fi
 
 def _birth_numbers(text: str) -> list[Finding]:
     """YYMMDD/XXXX with a valid date (women +50, since 2004 also +20) and the mod-11 rule;
-    the 9-digit form (before 1954) only with its slash."""
+    the 9-digit form (before 1954) only with its slash. Right after words that announce a
+    birth number ("nar.", "r. č.", "rodné číslo"), a valid date is enough: a mistyped checksum
+    or a missing slash still is someone's birth number."""
     found = []
     for match in _BIRTH_NUMBER.finditer(text):
         yy, mm, dd, slash, tail = match.groups()
         digits = yy + mm + dd + tail
-        if len(tail) == 3 and (not slash or int(yy) >= 54):
+        announced = _announced(text, match.start())
+        if len(tail) == 3 and (not slash or int(yy) >= 54) and not announced:
             continue
-        if len(tail) == 4 and not _checksum_ok(digits):
+        if len(tail) == 4 and not _checksum_ok(digits) and not announced:
             continue
         year = (1900 if len(tail) == 3 or int(yy) >= 54 else 2000) + int(yy)
         if _valid_date(year, int(mm), int(dd)):
             found.append(_finding(PersonalDataKind.BIRTH_NUMBER, match))
     return found
+
+
+#: words right before a number that say it is a birth number (or a date of birth)
+_ANNOUNCING = re.compile(
+    r"(?i:\bnar\.?|\bnaroz\w*|\br\.?\s?č\.?|\brč\b|\brodné\w*\s+čísl\w*|\bborn)"
+    r"[\s:,.-]*$"
+)
+
+
+def _announced(text: str, start: int) -> bool:
+    return _ANNOUNCING.search(text[max(0, start - 24) : start]) is not None
 
 
 def _checksum_ok(digits: str) -> bool:
