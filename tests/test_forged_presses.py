@@ -28,7 +28,7 @@ async def snapshot(bot) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-de
         for table in tables:
             if table in VOLATILE:
                 continue
-            async with conn.execute(f"SELECT * FROM {table} ORDER BY 1") as cur:  # noqa: S608
+            async with conn.execute(f"SELECT * FROM {table} ORDER BY 1") as cur:
                 state[table] = [tuple(row) for row in await cur.fetchall()]
     return state
 
@@ -45,7 +45,7 @@ def variants(data: str) -> set[str]:
 
 
 async def test_forged_presses_change_nothing_and_are_all_answered(bot):
-    petra, jan, karel = await two_teams(bot)
+    petra, _, karel = await two_teams(bot)
     olga = bot.person("Olga")
     await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
     await report(olga, team=None, description="Za garážemi se schází skupina mladistvých.")

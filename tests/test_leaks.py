@@ -58,7 +58,7 @@ async def walk(person, command: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_content(bot):
-    petra, jan, karel = await two_teams(bot)
+    petra, _, karel = await two_teams(bot)
     olga = bot.person("Olga")
     await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
     group = bot.emu.group("MDT Poruba")
