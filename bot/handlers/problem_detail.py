@@ -87,13 +87,11 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
     n = p.id
     rows: Rows = []
     if p.status.is_open:
-        supported = user_id in p.supporters
-        label = (
-            "👎 " + t._("Withdraw support")
-            if supported
-            else "👍 " + t._("Support ({n})", n=len(p.supporters))
-        )
-        rows.append([button(label, f"pb:sp:{n}"), button("💬 " + t._("Comment"), f"pb:cm:{n}")])
+        if user_id in p.supporters:  # the button says what the press does: never a toggle
+            support = button("👎 " + t._("Withdraw support"), f"pb:sp:{n}:0")
+        else:
+            support = button("👍 " + t._("Support ({n})", n=len(p.supporters)), f"pb:sp:{n}:1")
+        rows.append([support, button("💬 " + t._("Comment"), f"pb:cm:{n}")])
         rows.append([button("💡 " + t._("Propose a solution"), f"pb:pr:{n}")])
     else:
         rows.append([button("💬 " + t._("Comment"), f"pb:cm:{n}")])
@@ -103,8 +101,12 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         if pr.status is ProposalStatus.OPEN
     ]
     for index, proposal in open_proposals[:MAX_PROPOSAL_BUTTONS]:
-        mark = "👎" if user_id in proposal.supporters else "👍"
-        row = [button(f"{mark} {index} ({len(proposal.supporters)})", f"pp:sp:{proposal.id}")]
+        if user_id in proposal.supporters:
+            support = button("👎 " + t._("Withdraw {n}", n=index), f"pp:sp:{proposal.id}:0")
+        else:
+            count = len(proposal.supporters)
+            support = button(f"👍 {index} ({count})", f"pp:sp:{proposal.id}:1")
+        row = [support]
         if detail.access.may_manage:
             row.append(button("✅ " + t._("Accept {n}", n=index), f"pp:ok:{proposal.id}"))
             row.append(button("❌ " + t._("Reject {n}", n=index), f"pp:no:{proposal.id}"))
@@ -151,9 +153,18 @@ async def _view(update: Update, ctx: BotContext, n: int, extra: list[str]) -> No
 
 
 async def _support(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
-    _no_more(extra)
-    await ctx.services.problems.toggle_support(require_actor(update, ctx), n)
+    if extra:  # pb:sp:12:1 supports, pb:sp:12:0 withdraws; pressing it again changes nothing
+        on = _on_off(extra)
+        await ctx.services.problems.set_support(require_actor(update, ctx), n, on)
+    # else an old toggle button (pb:sp:12) from before: it must not toggle, show the detail
     await show_detail(update, ctx, n, fresh=False)
+
+
+def _on_off(extra: list[str]) -> bool:
+    value = _one(extra)
+    if value not in ("0", "1"):
+        raise BadButton(extra)
+    return value == "1"
 
 
 async def _comment(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
@@ -377,13 +388,17 @@ async def on_proposal_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] not in ("sp", "ok", "no"):
+    support = len(parts) == 4 and parts[1] == "sp"
+    if not support and (len(parts) != 3 or parts[1] not in ("sp", "ok", "no")):
         raise BadButton(query.data)
     proposal_id = as_int(parts[2])
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
-    if parts[1] == "sp":
-        proposal, _ = await ctx.services.proposals.toggle_support(actor, proposal_id)
+    if support:  # pp:sp:5:1 supports, pp:sp:5:0 withdraws
+        proposal = await ctx.services.proposals.set_support(actor, proposal_id, _on_off(parts[3:]))
+        await show_detail(update, ctx, proposal.problem_id, fresh=False)
+    elif parts[1] == "sp":  # an old toggle button (pp:sp:5): show the current state instead
+        proposal = await ctx.services.proposals.get(actor, proposal_id, Action.VIEW_TEAM)
         await show_detail(update, ctx, proposal.problem_id, fresh=False)
     elif parts[1] == "ok":
         proposal = await ctx.services.proposals.decide(actor, proposal_id, True, None)

@@ -152,13 +152,16 @@ class ProblemService(Service):
             team_ids = [t.id for t in teams if flt.team_id in (None, t.id)]
             return await repos.problems.locality_names(team_ids)
 
-    async def toggle_support(self, actor: Actor, problem_id: int) -> bool:
-        """Support a problem with one tap; a second tap withdraws it. True if supported now."""
+    async def set_support(self, actor: Actor, problem_id: int, on: bool) -> bool:
+        """Support a problem (``on``) or withdraw the support. The press carries the wanted
+        state, so a double tap or a redelivered update has one effect; True if it changed."""
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
             if not access.problem.status.is_open:
                 raise BadTransition(access.problem.status.value)
-            return await repos.problems.toggle_support(problem_id, actor.user_id, self.clock.now())
+            return await repos.problems.set_support(
+                problem_id, actor.user_id, on, self.clock.now()
+            )
 
     async def comment(self, actor: Actor, problem_id: int, text: str | None) -> None:
         clean = clean_comment(text)

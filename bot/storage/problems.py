@@ -369,19 +369,20 @@ class ProblemRepo(Repo):
             (int(value), problem_id, team_id),
         )
 
-    async def toggle_support(self, problem_id: int, user_id: int, now: datetime) -> bool:
-        """Support the problem, or withdraw the support; True if the user now supports it."""
-        removed = await self._exec(
-            "DELETE FROM problem_supporters WHERE problem_id = ? AND user_id = ?",
-            (problem_id, user_id),
-        )
-        if removed:
-            return False
-        await self._exec(
-            "INSERT INTO problem_supporters (problem_id, user_id, at) VALUES (?, ?, ?)",
+    async def set_support(self, problem_id: int, user_id: int, on: bool, now: datetime) -> bool:
+        """Support the problem (``on``) or withdraw the support; True if anything changed, so
+        the same press delivered twice has one effect."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM problem_supporters WHERE problem_id = ? AND user_id = ?",
+                (problem_id, user_id),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO problem_supporters (problem_id, user_id, at) VALUES (?, ?, ?)",
             (problem_id, user_id, to_db(now)),
         )
-        return True
+        return added > 0
 
     async def merge_into(self, source_id: int, target_id: int) -> None:
         """Copy supporters and comments of ``source_id`` to ``target_id`` (same team)."""
@@ -543,18 +544,20 @@ class ProposalRepo(Repo):
         )
         return [int(r["user_id"]) for r in rows]
 
-    async def toggle_support(self, proposal_id: int, user_id: int, now: datetime) -> bool:
-        removed = await self._exec(
-            "DELETE FROM proposal_supporters WHERE proposal_id = ? AND user_id = ?",
-            (proposal_id, user_id),
-        )
-        if removed:
-            return False
-        await self._exec(
-            "INSERT INTO proposal_supporters (proposal_id, user_id, at) VALUES (?, ?, ?)",
+    async def set_support(self, proposal_id: int, user_id: int, on: bool, now: datetime) -> bool:
+        """Support the proposal (``on``) or withdraw the support; True if anything changed."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM proposal_supporters WHERE proposal_id = ? AND user_id = ?",
+                (proposal_id, user_id),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO proposal_supporters (proposal_id, user_id, at) "
+            "VALUES (?, ?, ?)",
             (proposal_id, user_id, to_db(now)),
         )
-        return True
+        return added > 0
 
     async def decide(
         self,
