@@ -159,9 +159,7 @@ class ProblemService(Service):
             access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
             if not access.problem.status.is_open:
                 raise BadTransition(access.problem.status.value)
-            return await repos.problems.set_support(
-                problem_id, actor.user_id, on, self.clock.now()
-            )
+            return await repos.problems.set_support(problem_id, actor.user_id, on, self.clock.now())
 
     async def comment(self, actor: Actor, problem_id: int, text: str | None) -> None:
         clean = clean_comment(text)

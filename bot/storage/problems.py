@@ -553,8 +553,7 @@ class ProposalRepo(Repo):
             )
             return removed > 0
         added = await self._exec(
-            "INSERT OR IGNORE INTO proposal_supporters (proposal_id, user_id, at) "
-            "VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO proposal_supporters (proposal_id, user_id, at) VALUES (?, ?, ?)",
             (proposal_id, user_id, to_db(now)),
         )
         return added > 0
