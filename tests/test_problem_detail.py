@@ -4,8 +4,11 @@ moving and withdrawing problems, and Back on every dialogue step."""
 
 from __future__ import annotations
 
+from bot.domain.problems import Status
+from bot.services.authz import Actor
 from tests.flows import make_team, report
 from tests.test_problems import seed, stored
+from tests.test_tasks import new_task
 from tests.test_two_teams import two_teams
 
 
@@ -80,3 +83,127 @@ async def test_jan_supports_in_both_teams(bot):
         await jan.press("👍 Podpořit (0)")
         await jan.press_data(f"pb:sp:{number}:1")
         assert (await stored(bot, number)).supporters == [jan.id]
+
+
+async def test_coordinator_screen_fits_a_phone_and_asks_before_status_changes(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await seed(bot, jan, 1)
+    services = bot.app.bot_data.services
+    for i in range(8):
+        await services.problems.comment(Actor(user_id=jan.id), 1, f"Poznámka číslo {i}")
+    await petra.send("/problem 1")
+    detail = petra.last()
+    assert detail.button_texts() == [
+        "👍 Podpořit (0)",
+        "💬 Komentovat",
+        "💡 Navrhnout řešení",
+        "📜 Celá historie",
+        "⚙ Koordinace ▸",
+    ]
+    timeline = detail.text.split("Průběh")[1]
+    assert "Poznámka číslo 7" in timeline and "Poznámka číslo 3" in timeline
+    assert "Poznámka číslo 2" not in timeline and len(timeline.strip().splitlines()) <= 6
+    await petra.press("📜 Celá historie")
+    assert all(f"Poznámka číslo {i}" in petra.last().text for i in range(8))
+    assert "nahlásil(a) problém" in petra.last().text
+    await petra.press("« Zpět")
+    assert "⚙ Koordinace ▸" in petra.last().button_texts()
+
+    await petra.press("⚙ Koordinace ▸")
+    new_layout = petra.last().button_texts()
+    assert new_layout == [
+        "🔄 Stav",
+        "🏢 Organizace",
+        "🔁 Duplicita…",
+        "🔒 Jen koordinátoři",
+        "📌 Úkoly",
+        "« Zpět",
+    ]
+    await petra.press("🔄 Stav")
+    await petra.press("vyřešeno")
+    assert "Opravdu změnit stav problému #1 z „nový“ na „vyřešeno“?" in petra.last().text
+    assert (await stored(bot, 1)).status is Status.NEW  # not before the confirming tap
+    await petra.press("✖ Ne")
+    assert (await stored(bot, 1)).status is Status.NEW
+    assert "Změnit na" in petra.last().text
+    await petra.press("vyřešeno")
+    await petra.press("✅ Ano")
+    assert (await stored(bot, 1)).status is Status.SOLVED
+    await petra.press_data("pb:st:1:solved:y")  # the confirmation pressed twice: one change
+    async with bot.db.read() as repos:
+        changes = await repos.audit.by_action("problem.status")
+    assert len(changes) == 1
+    await petra.press("⚙ Koordinace ▸")
+    assert petra.last().button_texts() == new_layout  # the same places whatever the status
+
+    await petra.press("🔒 Jen koordinátoři")
+    assert "Opravdu má problém #1 vidět jen koordinátoři?" in petra.last().text
+    assert not (await stored(bot, 1)).coordinators_only
+    await petra.press("✅ Ano")
+    assert (await stored(bot, 1)).coordinators_only
+    await petra.press("⚙ Koordinace ▸")
+    assert "👥 Zobrazit celému týmu" in petra.last().button_texts()
+
+    # a member has no coordinator buttons, and forged ones are refused
+    await jan.send("/problem 1")
+    assert "⚙ Koordinace ▸" not in jan.last().button_texts()
+    for data in ("pb:co:1", "pb:st:1:new", "pb:st:1:new:y", "pb:cf:1:t:y", "pb:tk:1"):
+        answer = await jan.press_data(data)
+        assert answer is not None and answer.show_alert, data
+    problem = await stored(bot, 1)
+    assert problem.status is Status.SOLVED and problem.coordinators_only
+
+
+async def test_tasks_on_the_detail_and_a_warning_before_closing(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await new_task(petra)
+    await new_task(petra, owner="org", when="10.12.")
+    await eva.send("/problem 1")
+    text = eva.last().text
+    assert "Úkoly" in text
+    assert (
+        "• Domluvit s MP večerní hlídky u hřiště — Jan Členová, Charita Ostrava · "
+        "termín 15. 12. 2026" in text
+    )
+    assert "MP Ostrava <b>Jih</b> · termín 10. 12. 2026 · rozpracováno" in text
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("📌 Úkoly")
+    assert "Úkoly k problému #1" in petra.last().text
+    assert petra.last().button_texts() == ["📌 Nový úkol", "« Zpět"]
+    await petra.press("« Zpět")
+    await petra.press("🔄 Stav")
+    await petra.press("uzavřeno bez řešení")
+    assert "K problému jsou 2 otevřené úkoly. Přesto uzavřít?" in petra.last().text
+    await petra.press("✖ Ne")
+    assert (await stored(bot, 1)).status is Status.NEW
+    await jan.send("/tasks")
+    await jan.press("✅ Hotovo")  # Jan's task is done, the organisation's one is not
+    await petra.press("vyřešeno")
+    assert "K problému je 1 otevřený úkol. Přesto uzavřít?" in petra.last().text
+    await petra.press("✅ Ano")
+    assert (await stored(bot, 1)).status is Status.SOLVED
+    await petra.send("/problem 1")
+    assert "✅ hotovo" in petra.last().text
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔄 Stav")
+    await petra.press("Znovu otevřít")
+    assert "Přesto uzavřít" not in petra.last().text  # reopening warns of nothing
+
+
+async def test_jan_coordinates_jih_and_is_a_plain_member_in_poruba(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(petra)  # #1 Poruba
+    await report(karel, locality="Hrabůvka")  # #2 Jih
+    await jan.send("/problem 1")
+    assert "⚙ Koordinace ▸" not in jan.last().button_texts()
+    answer = await jan.press_data("pb:st:1:solved:y")
+    assert answer is not None and answer.show_alert
+    await jan.send("/problem 2")
+    await jan.press("⚙ Koordinace ▸")
+    await jan.press("🔄 Stav")
+    await jan.press("projednává se")
+    await jan.press("✅ Ano")
+    assert (await stored(bot, 2)).status is Status.DISCUSSED
+    assert (await stored(bot, 1)).status is Status.NEW

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Draft, OrgType
-from bot.domain.problems import ProposalStatus, Status, allowed_transitions
+from bot.domain.problems import FINAL_STATUSES, ProposalStatus, Status, allowed_transitions
 from bot.handlers.common import (
     BadButton,
     Rows,
@@ -31,10 +31,18 @@ from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.labels import org_type_name
-from bot.rendering.problems import detail_lines, escape, status_name
+from bot.rendering.problems import (
+    detail_lines,
+    escape,
+    headline,
+    status_name,
+    task_line,
+    timeline_line,
+)
 from bot.rendering.split import split_lines
 from bot.services.authz import Action
 from bot.services.dialogues import COMMENT, DUPLICATE, PROPOSE, REJECT
+from bot.services.errors import BadTransition, NotAllowed
 from bot.services.problems import ProblemDetail, org_key
 from bot.services.proposals import clean_proposal
 
@@ -69,7 +77,10 @@ async def show_detail(update: Update, ctx: BotContext, problem_id: int, *, fresh
     t = await ctx.tr(update)
     detail = await ctx.services.problems.detail(actor, problem_id)
     p = detail.problem
-    lines = detail_lines(t, p, detail.team.name, detail.proposals, *_timeline(detail))
+    now = ctx.services.problems.clock.now()
+    lines = detail_lines(
+        t, p, detail.team.name, detail.proposals, *_timeline(detail), detail.tasks, now
+    )
     markup = keyboard(_detail_buttons(t, detail, actor.user_id))
     parts = split_lines(lines)
     if not fresh and len(parts) == 1:
@@ -113,25 +124,38 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         rows.append(row)
     if p.photos:
         rows.append([button("📷 " + t.n_("{n} photo", "{n} photos", len(p.photos)), f"pb:ph:{n}")])
-    if detail.access.may_manage:
-        rows.append(
-            [
-                button("🔄 " + t._("Status"), f"pb:st:{n}"),
-                button("🏢 " + t._("Organisations"), f"pb:ld:{n}"),
-            ]
-        )
-        privacy = (
-            t._("Show to the whole team")
-            if p.coordinators_only
-            else "🔒 " + t._("Coordinators only")
-        )
-        second = [button(privacy, f"pb:cf:{n}:{'t' if p.coordinators_only else 'c'}")]
-        if p.status is not Status.DUPLICATE:
-            second.insert(0, button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"))
-        rows.append(second)
-        if p.status.is_open:
-            rows.append([button("📌 " + t._("New task"), f"tk:n:{n}")])
+    last = []
+    if detail.timeline_total > len(detail.timeline):
+        last.append(button("📜 " + t._("Whole history"), f"pb:hi:{n}"))
+    if detail.access.may_manage:  # everything a coordinator decides is one press away
+        last.append(button("⚙ " + t._("Coordination ▸"), f"pb:co:{n}"))
+    rows.append(last)
     return rows
+
+
+def _coordination_buttons(t: Translator, detail: ProblemDetail) -> Rows:
+    """The coordinator's actions; the same buttons in the same places whatever the status
+    (one not possible in the current status answers so when pressed)."""
+    p = detail.problem
+    n = p.id
+    privacy = (
+        button("👥 " + t._("Show to the whole team"), f"pb:cf:{n}:t")
+        if p.coordinators_only
+        else button("🔒 " + t._("Coordinators only"), f"pb:cf:{n}:c")
+    )
+    return [
+        [
+            button("🔄 " + t._("Status"), f"pb:st:{n}"),
+            button("🏢 " + t._("Organisations"), f"pb:ld:{n}"),
+        ],
+        [button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"), privacy],
+        [button("📌 " + t._("Tasks"), f"pb:tk:{n}")],
+        [button("« " + t._("Back"), f"pb:v:{n}")],
+    ]
+
+
+def _confirm_rows(t: Translator, yes: str, no: str) -> Rows:
+    return [[button("✅ " + t._("Yes"), yes), button("✖ " + t._("No"), no)]]
 
 
 # --- buttons -------------------------------------------------------------------------------
@@ -238,23 +262,54 @@ async def _photos(update: Update, ctx: BotContext, n: int, extra: list[str]) -> 
 
 
 async def _status(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    """pb:st:12 offers the statuses, pb:st:12:solved asks to confirm, pb:st:12:solved:y does it."""
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
-    if extra:
-        try:
-            status = Status(_one(extra))
-        except ValueError:
-            raise BadButton(extra) from None
-        await ctx.services.problems.change_status(actor, n, status)
-        await show_detail(update, ctx, n, fresh=False)
-        return
     access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
     current = access.problem.status
+    if extra:
+        if len(extra) > 2 or (len(extra) == 2 and extra[1] != "y"):
+            raise BadButton(extra)
+        try:
+            status = Status(extra[0])
+        except ValueError:
+            raise BadButton(extra) from None
+        if len(extra) == 2:
+            await ctx.services.problems.change_status(actor, n, status)
+            await show_detail(update, ctx, n, fresh=False)
+            return
+        if status not in allowed_transitions(current):
+            raise BadTransition(status.value)
+        question = t._(
+            "Really change the status of problem #{n} from “{old}” to “{new}”?",
+            n=n,
+            old=status_name(t, current),
+            new=status_name(t, status),
+        )
+        if status in FINAL_STATUSES:
+            detail = await ctx.services.problems.detail(actor, n)
+            if detail.open_tasks:
+                question = (
+                    "⚠ "
+                    + t.n_(
+                        "The problem has {n} open task. Close it anyway?",
+                        "The problem has {n} open tasks. Close it anyway?",
+                        len(detail.open_tasks),
+                    )
+                    + "\n\n"
+                    + question
+                )
+        await show(
+            update,
+            question,
+            keyboard(_confirm_rows(t, f"pb:st:{n}:{status.value}:y", f"pb:st:{n}")),
+        )
+        return
     rows: Rows = []
     for status in allowed_transitions(current):
         label = t._("Reopen") if not current.is_open else status_name(t, status)
         rows.append([button(label, f"pb:st:{n}:{status.value}")])
-    rows.append([button("« " + t._("Back"), f"pb:v:{n}")])
+    rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
     await show(
         update,
         t._(
@@ -264,6 +319,59 @@ async def _status(update: Update, ctx: BotContext, n: int, extra: list[str]) -> 
         ),
         keyboard(rows),
     )
+
+
+async def _coordination(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    detail = await ctx.services.problems.detail(actor, n)
+    if not detail.access.may_manage:
+        raise NotAllowed(Action.MANAGE_PROBLEMS.value)
+    p = detail.problem
+    text = "\n".join(
+        [
+            f"<b>{headline(t, p)}</b>",
+            t._("Status: {status}", status=status_name(t, p.status)),
+            "",
+            t._("Coordination: what do you want to do with the problem?"),
+        ]
+    )
+    await show(update, text, keyboard(_coordination_buttons(t, detail)))
+
+
+async def _tasks(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    """The problem's tasks for a coordinator, with a new one for an open problem."""
+    _no_more(extra)
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    detail = await ctx.services.problems.detail(actor, n)
+    if not detail.access.may_manage:
+        raise NotAllowed(Action.MANAGE_PROBLEMS.value)
+    now = ctx.services.problems.clock.now()
+    lines = ["<b>" + t._("Tasks for problem #{n}", n=n) + "</b>"]
+    lines += [task_line(t, task, now) for task in detail.tasks[:30]]
+    if not detail.tasks:
+        lines.append(t._("No tasks yet."))
+    rows: Rows = []
+    if detail.problem.status.is_open:
+        rows.append([button("📌 " + t._("New task"), f"tk:n:{n}")])
+    rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
+    await show(update, "\n".join(lines), keyboard(rows))
+
+
+async def _history(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    _no_more(extra)
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    entries = await ctx.services.problems.history(actor, n)
+    lines = ["<b>" + t._("Whole history of problem #{n}", n=n) + "</b>"]
+    lines += [timeline_line(t, e) for e in entries]
+    markup = keyboard([[button("« " + t._("Back"), f"pb:v:{n}")]])
+    if len(split_lines(lines)) == 1:
+        await show(update, "\n".join(lines), markup)
+    else:
+        await send_long(update, lines, markup)
 
 
 async def _organisations(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
@@ -295,7 +403,7 @@ async def _organisations(update: Update, ctx: BotContext, n: int, extra: list[st
                 button(("☑" if contributing else "☐") + " " + t._("helps"), f"pb:ld:{n}:co:{key}"),
             ]
         )
-    rows.append([button("« " + t._("Back"), f"pb:v:{n}")])
+    rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
     text = t._(
         "Organisations for #{n}: ★ marks the lead organisation (tap again to remove), "
         "☑ the contributing ones.",
@@ -339,11 +447,27 @@ async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) 
 
 
 async def _confidentiality(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
-    choice = _one(extra)
-    if choice not in ("c", "t"):
-        raise BadButton(choice)
-    await ctx.services.problems.set_coordinators_only(require_actor(update, ctx), n, choice == "c")
-    await show_detail(update, ctx, n, fresh=False)
+    """pb:cf:12:c asks "really coordinators only?", pb:cf:12:c:y does it (t: the whole team)."""
+    if not extra or len(extra) > 2 or extra[0] not in ("c", "t"):
+        raise BadButton(extra)
+    if len(extra) == 2 and extra[1] != "y":
+        raise BadButton(extra)
+    actor = require_actor(update, ctx)
+    choice = extra[0] == "c"
+    if len(extra) == 2:
+        await ctx.services.problems.set_coordinators_only(actor, n, choice)
+        await show_detail(update, ctx, n, fresh=False)
+        return
+    await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
+    t = await ctx.tr(update)
+    question = (
+        t._("Really make problem #{n} visible to coordinators only?", n=n)
+        if choice
+        else t._("Really show problem #{n} to the whole team?", n=n)
+    )
+    await show(
+        update, question, keyboard(_confirm_rows(t, f"pb:cf:{n}:{extra[0]}:y", f"pb:co:{n}"))
+    )
 
 
 def _one(extra: list[str]) -> str:
@@ -367,6 +491,9 @@ _BUTTONS = {
     "ld": _organisations,
     "dp": _duplicate,
     "cf": _confidentiality,
+    "co": _coordination,
+    "hi": _history,
+    "tk": _tasks,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueKind, DueOutcome, DueWork
@@ -22,6 +22,7 @@ from bot.domain.problems import (
     TimelineEntry,
     allowed_transitions,
 )
+from bot.domain.tasks import Task
 from bot.services import authz, notify
 from bot.services.authz import Action, Actor, ProblemAccess
 from bot.services.base import Service
@@ -39,7 +40,8 @@ from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
 
 PAGE_SIZE = 10
-TIMELINE_SHOWN = 12
+TIMELINE_SHOWN = 5  # the detail shows the newest entries; the rest behind a button
+HISTORY_MAX = 1000
 COMMENT_MIN, COMMENT_MAX = 2, 1000
 
 
@@ -59,10 +61,15 @@ class ProblemDetail:
     timeline: list[TimelineEntry]
     timeline_total: int
     proposals: list[Proposal]
+    tasks: list[Task] = field(default_factory=list)
 
     @property
     def problem(self) -> Problem:
         return self.access.problem
+
+    @property
+    def open_tasks(self) -> list[Task]:
+        return [task for task in self.tasks if not task.is_finished]
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class ProblemService(Service):
             assert team is not None
             timeline, total = await repos.problems.timeline(problem_id, last=TIMELINE_SHOWN)
             proposals = await repos.proposals.for_problem(problem.team_id, problem_id)
+            tasks = await repos.tasks.of_problem(problem.team_id, problem_id)
             if problem.coordinators_only:
                 await repos.audit.add(
                     self.clock.now(),
@@ -94,7 +102,14 @@ class ProblemService(Service):
                     object_type="problem",
                     object_id=problem_id,
                 )
-        return ProblemDetail(access, team, timeline, total, proposals)
+        return ProblemDetail(access, team, timeline, total, proposals, tasks)
+
+    async def history(self, actor: Actor, problem_id: int) -> list[TimelineEntry]:
+        """The whole timeline (up to a generous limit), oldest first."""
+        async with self.db.read() as repos:
+            await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+            entries, _ = await repos.problems.timeline(problem_id, last=HISTORY_MAX)
+        return entries
 
     async def for_group_notice(self, problem_id: int, chat_id: int) -> Problem | None:
         """The problem, if the team's linked group ``chat_id`` may still get a notice of it."""
