@@ -207,3 +207,65 @@ async def test_jan_coordinates_jih_and_is_a_plain_member_in_poruba(bot):
     await jan.press("✅ Ano")
     assert (await stored(bot, 2)).status is Status.DISCUSSED
     assert (await stored(bot, 1)).status is Status.NEW
+
+
+async def test_any_organisation_can_lead_typed_with_back_and_cancel(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")  # nobody from MMO or ZŠ
+    await seed(bot, jan, 1)
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🏢 Organizace")
+    assert "Vedoucí organizace zatím není určena." in petra.last().text
+    await petra.press("★ Vybrat vedoucí organizaci")
+    types = petra.last().button_texts()
+    assert len([b for b in types if b not in ("« Zpět", "✖ Zrušit")]) == 8
+    await petra.press("Městská policie (MPO)")
+    assert "Napište název vedoucí organizace" in petra.last().text
+    assert "Nebo vyberte" not in petra.last().text  # no MPO member in the team
+    await petra.press("« Zpět")  # back to the types
+    assert "Jaký typ organizace vede" in petra.last().text
+    await petra.press("Magistrát (MMO)")
+    await petra.send("Magistrát – odbor <sociálních věcí>")
+    problem = await stored(bot, 1)
+    assert problem.lead is not None and problem.lead.org_type.value == "MMO"
+    assert problem.lead.name == "Magistrát – odbor <sociálních věcí>"
+    assert "Vedoucí organizace: Magistrát – odbor <sociálních věcí>" in petra.last().text
+    await petra.send("Tohle už není odpověď")  # the dialogue ended: nothing changes
+    assert (await stored(bot, 1)).lead == problem.lead
+    # the same press twice: one timeline entry
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🏢 Organizace")
+    await petra.press("★ Vybrat vedoucí organizaci")
+    await petra.press("Úřad městského obvodu")
+    await petra.press("ÚMOb Poruba")
+    await petra.press_data("pb:ld:1:lead:" + _key("UMOB", "ÚMOb Poruba"))
+    assert (await stored(bot, 1)).lead.name == "ÚMOb Poruba"  # type: ignore[union-attr]
+    history = await bot.app.bot_data.services.problems.history(Actor(user_id=petra.id), 1)
+    assert [e.text for e in history if e.kind.value == "lead"] == [
+        "Magistrát – odbor <sociálních věcí>",
+        "ÚMOb Poruba",
+    ]
+    # Cancel in the name step keeps the lead
+    await petra.press("★ Vybrat vedoucí organizaci")
+    await petra.press("Jiná")
+    await petra.press("✖ Zrušit")
+    assert (await stored(bot, 1)).lead.name == "ÚMOb Poruba"  # type: ignore[union-attr]
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🏢 Organizace")
+    await petra.press("✖ Bez vedoucí")
+    await petra.press_data("pb:ld:1:lead:-")
+    assert (await stored(bot, 1)).lead is None
+    answer = await petra.press_data("pb:ld:1:lt:XYZ")
+    assert answer is not None and answer.show_alert
+    answer = await jan.press_data("pb:ld:1:lt:MPO")  # a member cannot
+    assert answer is not None and answer.show_alert
+
+
+def _key(org_type: str, name: str) -> str:
+    from bot.domain.models import OrgType
+    from bot.domain.problems import Organisation
+    from bot.services.problems import org_key
+
+    return org_key(Organisation(org_type=OrgType(org_type), name=name))

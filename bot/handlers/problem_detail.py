@@ -35,13 +35,14 @@ from bot.rendering.problems import (
     detail_lines,
     escape,
     headline,
+    organisation,
     status_name,
     task_line,
     timeline_line,
 )
 from bot.rendering.split import split_lines
 from bot.services.authz import Action
-from bot.services.dialogues import COMMENT, DUPLICATE, PROPOSE, REJECT
+from bot.services.dialogues import COMMENT, DUPLICATE, LEAD, PROPOSE, REJECT
 from bot.services.errors import BadTransition, NotAllowed
 from bot.services.problems import ProblemDetail, org_key
 from bot.services.proposals import clean_proposal
@@ -375,43 +376,114 @@ async def _history(update: Update, ctx: BotContext, n: int, extra: list[str]) ->
 
 
 async def _organisations(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
-    """Lead organisation (one) and contributing ones (several), from the team's members."""
+    """The lead organisation (any type, any name) and the contributing ones (from the team).
+
+    ``pb:ld:12`` the overview; ``pb:ld:12:lt`` the lead's type; ``pb:ld:12:lt:MPO`` its name
+    (typed, or one of the members' organisations of that type); ``pb:ld:12:lead:<key>`` a
+    member's organisation leads, ``pb:ld:12:lead:-`` no lead; ``pb:ld:12:co:<key>:1`` (or
+    ``:0``) an organisation contributes (or not). Every press says the wanted state.
+    """
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
-    if extra:
+    what = extra[0] if extra else ""
+    if what == "lt":
+        if len(extra) == 1:
+            await _lead_types(update, ctx, t, n)
+            return
+        if len(extra) != 2:
+            raise BadButton(extra)
+        try:
+            org_type = OrgType(extra[1])
+        except ValueError:
+            raise BadButton(extra) from None
+        await _lead_name(update, ctx, t, n, org_type)
+        return
+    if what == "lead":
         if len(extra) != 2 or not extra[1]:
             raise BadButton(extra)
-        what, key = extra
-        if what == "lead":
-            await ctx.services.problems.set_lead(actor, n, None if key == "-" else key)
-        elif what == "co":
-            await ctx.services.problems.toggle_contributor(actor, n, key)
-        else:
+        await ctx.services.problems.set_lead(actor, n, None if extra[1] == "-" else extra[1])
+        await _finish_lead_dialogue(update, ctx)
+    elif what == "co":
+        if len(extra) == 3:
+            await ctx.services.problems.set_contributor(actor, n, extra[1], _on_off(extra[2:]))
+        elif len(extra) != 2:  # pb:ld:12:co:<key> is an old toggle: show the current state
             raise BadButton(extra)
+    elif extra:
+        raise BadButton(extra)
+    await show_organisations(update, ctx, n)
+
+
+async def show_organisations(update: Update, ctx: BotContext, n: int) -> None:
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
     access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
     orgs = await ctx.services.problems.organisations(actor, n)
     problem = access.problem
-    rows: Rows = []
+    rows: Rows = [[button("★ " + t._("Choose the lead organisation"), f"pb:ld:{n}:lt")]]
+    if problem.lead is not None:
+        rows[0].append(button("✖ " + t._("No lead"), f"pb:ld:{n}:lead:-"))
     for org in orgs[:30]:
-        key = org_key(org)
-        lead = problem.lead == org
         contributing = org in problem.contributors
-        name = f"{org.name} ({org_type_name(t, org.org_type)})"
-        rows.append(
-            [
-                button(("★ " if lead else "☆ ") + name, f"pb:ld:{n}:lead:{'-' if lead else key}"),
-                button(("☑" if contributing else "☐") + " " + t._("helps"), f"pb:ld:{n}:co:{key}"),
-            ]
-        )
+        mark, on = ("☑", 0) if contributing else ("☐", 1)
+        name = f"{mark} {org.name} ({org_type_name(t, org.org_type)})"
+        rows.append([button(name, f"pb:ld:{n}:co:{org_key(org)}:{on}")])
     rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
-    text = t._(
-        "Organisations for #{n}: ★ marks the lead organisation (tap again to remove), "
-        "☑ the contributing ones.",
-        n=n,
+    lead = (
+        t._("Lead organisation: {org}", org=organisation(t, problem.lead))
+        if problem.lead is not None
+        else t._("No lead organisation yet.")
     )
-    if not orgs:
-        text = t._("Nobody in the team has given an organisation yet.")
+    lines = ["<b>" + t._("Organisations for #{n}", n=n) + "</b>", lead]
+    if orgs:
+        lines.append(t._("☑ marks the organisations that help; tap to change."))
+    await show(update, "\n".join(lines), keyboard(rows))
+
+
+async def _lead_types(update: Update, ctx: BotContext, t: Translator, n: int) -> None:
+    await ctx.services.problems.access(require_actor(update, ctx), n, Action.MANAGE_PROBLEMS)
+    await _finish_lead_dialogue(update, ctx)
+    buttons = [button(org_type_name(t, o), f"pb:ld:{n}:lt:{o.value}") for o in OrgType]
+    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [button("« " + t._("Back"), f"pb:ld:{n}"), button("✖ " + t._("Cancel"), f"pb:co:{n}")]
+    )
+    await show(
+        update, t._("Which type of organisation leads the solution of #{n}?", n=n), keyboard(rows)
+    )
+
+
+async def _lead_name(
+    update: Update, ctx: BotContext, t: Translator, n: int, org_type: OrgType
+) -> None:
+    actor = require_actor(update, ctx)
+    access = await ctx.services.problems.access(actor, n, Action.MANAGE_PROBLEMS)
+    await ctx.services.dialogues.start(
+        actor.user_id,
+        LEAD,
+        "name",
+        team_id=access.problem.team_id,
+        data={"problem_id": n, "org_type": org_type.value},
+    )
+    orgs = await ctx.services.problems.organisations(actor, n)
+    rows: Rows = [
+        [button(org.name, f"pb:ld:{n}:lead:{org_key(org)}")]
+        for org in orgs
+        if org.org_type is org_type
+    ][:20]
+    rows.append(nav_row(t))
+    text = t._(
+        "Write the name of the leading organisation ({type}), e.g. <i>MP Ostrava</i>.",
+        type=escape(org_type_name(t, org_type)),
+    )
+    if len(rows) > 1:
+        text += "\n" + t._("Or choose one of the team's organisations:")
     await show(update, text, keyboard(rows))
+
+
+async def _finish_lead_dialogue(update: Update, ctx: BotContext) -> None:
+    draft = await current_draft(update, ctx)
+    if draft is not None and draft.kind == LEAD:
+        await ctx.services.dialogues.finish(draft.user_id)
 
 
 async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
@@ -632,6 +704,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
                 ]
             ),
         )
+    elif draft.kind == LEAD:
+        org_type = OrgType(str(draft.data["org_type"]))
+        await ctx.services.problems.set_lead_named(actor, n, org_type, text)
+        await ctx.services.dialogues.finish(actor.user_id)
+        await show_organisations(update, ctx, n)
     elif draft.kind == REJECT:
         proposal_id = int(draft.data["proposal_id"])
         await ctx.services.proposals.decide(actor, proposal_id, False, text)
@@ -660,12 +737,15 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
             keyboard([nav_row(t, back=False)]),
         )
         return
+    if draft.kind == LEAD:  # back to the organisation types
+        await _lead_types(update, ctx, await ctx.tr(update), int(draft.data["problem_id"]))
+        return
     raise BadButton(draft.step)  # the other dialogues have a single question and no Back
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
-    for kind in (COMMENT, PROPOSE, DUPLICATE, REJECT):
+    for kind in (COMMENT, PROPOSE, DUPLICATE, REJECT, LEAD):
         register_dialogue(kind, steps)
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("problem", on_problem, filters=private))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueKind, DueOutcome, DueWork
-from bot.domain.models import Role, Team
+from bot.domain.models import OrgType, Role, Team
 from bot.domain.notices import Notice
 from bot.domain.problems import (
     EventKind,
@@ -43,6 +43,7 @@ PAGE_SIZE = 10
 TIMELINE_SHOWN = 5  # the detail shows the newest entries; the rest behind a button
 HISTORY_MAX = 1000
 COMMENT_MIN, COMMENT_MAX = 2, 1000
+LEAD_MIN, LEAD_MAX = 2, 100
 
 
 def clean_comment(text: str | None) -> str:
@@ -200,28 +201,48 @@ class ProblemService(Service):
             return await _team_organisations(repos, access.problem.team_id)
 
     async def set_lead(self, actor: Actor, problem_id: int, key: str | None) -> Problem:
-        """Make the team's organisation with ``key`` the lead (None: no lead)."""
-        now = self.clock.now()
+        """Make the team member's organisation with ``key`` the lead (None: no lead)."""
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
             team_id = access.problem.team_id
             org = await _organisation(repos, team_id, key) if key is not None else None
-            await repos.problems.set_lead(team_id, problem_id, org)
+            return await self._apply_lead(repos, actor, access.problem, org)
+
+    async def set_lead_named(
+        self, actor: Actor, problem_id: int, org_type: OrgType, name: str | None
+    ) -> Problem:
+        """Any organisation of any type can lead, also one with no member in the team."""
+        clean = clean_text(name, min_len=LEAD_MIN, max_len=LEAD_MAX)
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            org = Organisation(org_type=org_type, name=clean)
+            return await self._apply_lead(repos, actor, access.problem, org)
+
+    async def _apply_lead(
+        self, repos: Repos, actor: Actor, problem: Problem, org: Organisation | None
+    ) -> Problem:
+        if problem.lead != org:  # the same choice again changes nothing, not even the timeline
+            await repos.problems.set_lead(problem.team_id, problem.id, org)
             await repos.problems.add_event(
-                problem_id, EventKind.LEAD, actor.user_id, now, text=org.name if org else ""
+                problem.id,
+                EventKind.LEAD,
+                actor.user_id,
+                self.clock.now(),
+                text=org.name if org else "",
             )
-            changed = await repos.problems.get(team_id, problem_id)
+        changed = await repos.problems.get(problem.team_id, problem.id)
         assert changed is not None
         return changed
 
-    async def toggle_contributor(self, actor: Actor, problem_id: int, key: str) -> Problem:
+    async def set_contributor(self, actor: Actor, problem_id: int, key: str, on: bool) -> Problem:
+        """Mark a team member's organisation as contributing (``on``) or not; idempotent."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
             team_id = access.problem.team_id
             org = await _organisation(repos, team_id, key)
-            added = await repos.problems.toggle_contributor(problem_id, org)
-            if added:
+            added = await repos.problems.set_contributor(problem_id, org, on)
+            if added and on:
                 await repos.problems.add_event(
                     problem_id, EventKind.CONTRIBUTOR, actor.user_id, now, text=org.name
                 )

@@ -348,20 +348,21 @@ class ProblemRepo(Repo):
             (org.org_type.value if org else None, org.name if org else None, problem_id, team_id),
         )
 
-    async def toggle_contributor(self, problem_id: int, org: Organisation) -> bool:
-        """Add the organisation as contributing, or take it away; True if it is now added."""
-        removed = await self._exec(
-            "DELETE FROM problem_contributors WHERE problem_id = ? AND org_type = ? "
-            "AND org_name = ?",
+    async def set_contributor(self, problem_id: int, org: Organisation, on: bool) -> bool:
+        """Add the organisation as contributing (``on``) or take it away; True if changed."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM problem_contributors WHERE problem_id = ? AND org_type = ? "
+                "AND org_name = ?",
+                (problem_id, org.org_type.value, org.name),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO problem_contributors (problem_id, org_type, org_name) "
+            "VALUES (?, ?, ?)",
             (problem_id, org.org_type.value, org.name),
         )
-        if removed:
-            return False
-        await self._exec(
-            "INSERT INTO problem_contributors (problem_id, org_type, org_name) VALUES (?, ?, ?)",
-            (problem_id, org.org_type.value, org.name),
-        )
-        return True
+        return added > 0
 
     async def set_coordinators_only(self, team_id: int, problem_id: int, value: bool) -> None:
         await self._exec(
