@@ -269,3 +269,53 @@ def _key(org_type: str, name: str) -> str:
     from bot.services.problems import org_key
 
     return org_key(Organisation(org_type=OrgType(org_type), name=name))
+
+
+async def test_the_reporter_of_a_duplicate_is_told_without_leaking_a_confidential_original(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 1)  # #1 by Jan, seen by all
+    await seed(bot, eva, 2)  # #2 and #3 by Eva
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔒 Jen koordinátoři")
+    await petra.press("✅ Ano")  # #1 now for coordinators only (and its reporter Jan)
+
+    await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔁 Duplicita…")
+    await petra.send("1")
+    await petra.press("Ano, #2 je duplicita")
+    await bot.app.bot_data.outbox.settle()
+    told = eva.last().text
+    assert "Váš problém #2" in told
+    assert "byl sloučen s jiným problémem, který řeší koordinátoři" in told
+    assert "#1" not in told and "#1" not in str(eva.last().buttons)
+
+    await petra.send("/problem 3")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔁 Duplicita…")
+    await petra.send("2")  # #2 is itself a duplicate
+    assert "sám duplicitou" in petra.last().text
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("👥 Zobrazit celému týmu")
+    await petra.press("✅ Ano")
+    await petra.send("/problem 3")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔁 Duplicita…")
+    await petra.send("1")
+    await petra.press("Ano, #3 je duplicita")
+    await bot.app.bot_data.outbox.settle()
+    told = eva.last().text
+    assert "Váš problém #3" in told and "označen jako duplicita #1" in told
+    assert "Otevřít #1" in eva.last().button_texts()
+    # the coordinator marking their own report gets no notice of it
+    before = len(petra.inbox)
+    (own,) = await seed(bot, petra, 1)
+    await petra.send(f"/problem {own}")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔁 Duplicita…")
+    await petra.send("1")
+    await petra.press(f"Ano, #{own} je duplicita")
+    await bot.app.bot_data.outbox.settle()
+    assert not any("Váš problém" in m.text for m in petra.inbox[before:])

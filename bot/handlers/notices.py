@@ -121,6 +121,30 @@ async def _problem_status(services: Services, t: Translator, item: OutboxItem) -
     return OutMessage(text, _open_button(t, problem.id))
 
 
+async def _problem_duplicate(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    """The reporter learns the number of the original only if they may see it (a problem for
+    coordinators only is never named)."""
+    problem = await _visible_problem(services, item)
+    original = int(item.payload["original_id"])
+    try:
+        await services.problems.access(_reader(services, item), original, Action.VIEW_TEAM)
+    except ServiceError:
+        text = t._(
+            "Your problem {headline} was merged with another problem, which the coordinators "
+            "handle.",
+            headline=headline(t, problem),
+        )
+        return OutMessage(text, _open_button(t, problem.id))
+    text = t._(
+        "Your problem {headline} was marked a duplicate of #{m}; it is handled there now.",
+        headline=headline(t, problem),
+        m=original,
+    )
+    return OutMessage(text, _open_button(t, original))
+
+
 async def _proposal_new(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     reader = _reader(services, item)
     proposal = await services.proposals.get(
@@ -460,6 +484,7 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_BLOCKED: _task_notice,
     Notice.STILL_SOLVED: _still_solved,
     Notice.PROBLEM_REOPENED: _problem_reopened,
+    Notice.PROBLEM_DUPLICATE: _problem_duplicate,
     Notice.MINUTES_GROUP: _minutes_group,
 }
 #: notices that render to several messages

@@ -43,7 +43,7 @@ from bot.rendering.problems import (
 from bot.rendering.split import split_lines
 from bot.services.authz import Action
 from bot.services.dialogues import COMMENT, DUPLICATE, LEAD, PROPOSE, REJECT
-from bot.services.errors import BadTransition, NotAllowed
+from bot.services.errors import BadTransition, InputProblem, InvalidInput, NotAllowed
 from bot.services.problems import ProblemDetail, org_key
 from bot.services.proposals import clean_proposal
 
@@ -691,7 +691,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
                 keyboard([nav_row(t, back=False)]),
             )
             return
+        if original == n:
+            raise InvalidInput(InputProblem.SAME_PROBLEM)
         detail = await ctx.services.problems.detail(actor, original)
+        if detail.problem.status is Status.DUPLICATE:
+            raise InvalidInput(InputProblem.NOT_ORIGINAL)
         await show(
             update,
             t._("Mark #{n} as a duplicate of this problem?", n=n)

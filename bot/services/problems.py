@@ -290,6 +290,16 @@ class ProblemService(Service):
                 object_id=problem_id,
                 details={"original": original_id},
             )
+            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    problem.reporter_id,
+                    problem.team_id,
+                    Notice.PROBLEM_DUPLICATE,
+                    {"problem_id": problem_id, "original_id": original_id},
+                    now,
+                )
+        self.wake_outbox()
 
     async def set_coordinators_only(self, actor: Actor, problem_id: int, value: bool) -> None:
         now = self.clock.now()
