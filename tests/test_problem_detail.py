@@ -4,9 +4,10 @@ moving and withdrawing problems, and Back on every dialogue step."""
 
 from __future__ import annotations
 
-from bot.domain.problems import Status
+from bot.domain.problems import ProblemFilter, Status, StatusFilter
 from bot.services.authz import Actor
-from tests.flows import make_team, report
+from tests.flows import invite_code, join, make_team, report
+from tests.test_meetings import schedule
 from tests.test_problems import seed, stored
 from tests.test_tasks import new_task
 from tests.test_two_teams import two_teams
@@ -319,3 +320,137 @@ async def test_the_reporter_of_a_duplicate_is_told_without_leaking_a_confidentia
     await petra.press(f"Ano, #{own} je duplicita")
     await bot.app.bot_data.outbox.settle()
     assert not any("Váš problém" in m.text for m in petra.inbox[before:])
+
+
+async def _team_id(bot, name: str) -> int:  # type: ignore[no-untyped-def]
+    async with bot.db.read() as repos:
+        (team,) = [t for t in await repos.teams.list_all() if t.name == name]
+    return int(team.id)
+
+
+async def test_a_coordinator_of_both_teams_or_the_admin_moves_a_problem(bot):
+    petra, jan, karel = await two_teams(bot)
+    jih = await _team_id(bot, "Jih")
+    poruba = await _team_id(bot, "Poruba")
+    services = bot.app.bot_data.services
+    hrabuvka = await services.localities.add(Actor(user_id=karel.id), jih, "Hrabůvka")
+    await report(jan, team="Poruba", locality="hrabůvka")  # #1, typed in Poruba
+    await report(jan, team="Poruba", locality="Zárubecká 12", send=False)  # #2, confidential
+    await jan.press("🔒 Jen pro koordinátory")
+    await jan.press("✅ Odeslat")
+    # Karel coordinates only Jih, Jan only Jih: neither may move Poruba's problems
+    await jan.send("/problem 1")
+    assert "⚙ Koordinace ▸" not in jan.last().button_texts()
+    answer = await karel.press_data(f"pb:mv:1:{jih}:y")
+    assert answer is not None and answer.show_alert
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    assert "➡ Jiný tým" not in petra.last().button_texts()  # Petra coordinates one team yet
+
+    code = await invite_code(karel, role="Koordinátor", team="Jih")
+    await join(petra, code, name="Petra Koordinátorová")
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("➡ Jiný tým")
+    assert petra.last().button_texts() == ["Jih", "« Zpět"]
+    await petra.press("Jih")
+    assert "Opravdu předat problém #1 týmu Jih?" in petra.last().text
+    assert (await stored(bot, 1)).team_id == poruba
+    await petra.press("✅ Ano")
+    moved = await stored(bot, 1)
+    assert moved.team_id == jih and moved.locality_id == hrabuvka.id
+    assert moved.locality == "Hrabůvka"
+    assert "Tým: Jih" in petra.last().text
+    assert "předal(a) problém jinému týmu: Poruba → Jih" in petra.last().text
+    await petra.press_data(f"pb:mv:1:{jih}:y")  # the same press again changes nothing
+    async with bot.db.read() as repos:
+        moves = await repos.audit.by_action("problem.move")
+    assert len(moves) == 1 and moves[0].details == {"from": poruba, "to": jih}
+    await bot.app.bot_data.outbox.settle()
+    assert any("Váš problém #1 teď řeší tým Jih." in m.text for m in jan.inbox)
+    await karel.send("/problems")
+    assert "Hrabůvka" in karel.last().text  # Jih's list has it now
+
+    await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("➡ Jiný tým")
+    await petra.press("Jih")
+    await petra.press("✅ Ano")
+    moved = await stored(bot, 2)
+    assert moved.team_id == jih and moved.coordinators_only
+    assert moved.locality_id is None and moved.locality == "Zárubecká 12"  # typed in Jih
+
+    # the city administrator moves #1 back
+    await bot.admin.send("/problem 1")
+    await bot.admin.press("⚙ Koordinace ▸")
+    await bot.admin.press("➡ Jiný tým")
+    await bot.admin.press("Poruba")
+    await bot.admin.press("✅ Ano")
+    back = await stored(bot, 1)
+    assert back.team_id == poruba and back.locality_id is None and back.locality == "Hrabůvka"
+
+
+async def test_the_reporter_withdraws_a_new_report(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan, locality="Fifejdy")  # #1
+    await report(jan, locality="Hulváky")  # #2
+    await eva.send("/problem 1")
+    assert "↩ Stáhnout hlášení" not in eva.last().button_texts()
+    answer = await eva.press_data("pb:wd:1:y")
+    assert answer is not None and answer.show_alert
+
+    await jan.send("/problem 1")
+    await jan.press("↩ Stáhnout hlášení")
+    assert "Opravdu stáhnout vaše hlášení #1?" in jan.last().text
+    assert (await stored(bot, 1)).status is Status.NEW
+    await jan.press("✅ Ano")
+    assert (await stored(bot, 1)).status is Status.WITHDRAWN
+    assert "Stav: staženo oznamovatelem" in jan.last().text
+    assert "↩ Stáhnout hlášení" not in jan.last().button_texts()
+    await jan.press_data("pb:wd:1:y")  # pressed twice: one withdrawal, one notice
+    await bot.app.bot_data.outbox.settle()
+    told = [m for m in petra.inbox if "Oznamovatel stáhl problém #1" in m.text]
+    assert len(told) == 1
+    history = await bot.app.bot_data.services.problems.history(Actor(user_id=petra.id), 1)
+    assert [e.kind.value for e in history].count("withdrawn") == 1
+
+    await petra.send("/problem 1")
+    assert "Jan Členová: staženo oznamovatelem" in petra.last().text
+    for person in (petra, jan, eva):
+        await person.send("/problems")
+        assert "Fifejdy" not in person.last().text and "Hulváky" in person.last().text
+    page = await bot.app.bot_data.services.problems.search(
+        Actor(user_id=petra.id), ProblemFilter(status=StatusFilter.ALL), 0
+    )
+    assert [line.id for line in page.lines] == [2]
+    await schedule(petra, when="16.12. 14:00")
+    await eva.send("/agenda")
+    assert "Fifejdy" not in eva.last().text and "Hulváky" in eva.last().text
+
+    # once the team works on it, the reporter can no longer withdraw it
+    await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔄 Stav")
+    await petra.press("projednává se")
+    await petra.press("✅ Ano")
+    await jan.send("/problem 2")
+    assert "↩ Stáhnout hlášení" not in jan.last().button_texts()
+    answer = await jan.press_data("pb:wd:2:y")
+    assert answer is not None and answer.show_alert
+    assert (await stored(bot, 2)).status is Status.DISCUSSED
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔄 Stav")
+    assert petra.last().button_texts() == ["« Zpět"]
+
+
+async def test_jan_withdraws_his_report_in_jih(bot):
+    _, jan, karel = await two_teams(bot)
+    await report(jan, team="Jih", locality="Hrabůvka")
+    await jan.send("/problem 1")
+    await jan.press("↩ Stáhnout hlášení")
+    await jan.press("✅ Ano")
+    assert (await stored(bot, 1)).status is Status.WITHDRAWN
+    await bot.app.bot_data.outbox.settle()
+    assert any("Oznamovatel stáhl problém #1" in m.text for m in karel.inbox)
+    assert not any("Oznamovatel stáhl" in m.text for m in jan.inbox)  # not told of his own

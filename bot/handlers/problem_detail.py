@@ -125,6 +125,8 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         rows.append(row)
     if p.photos:
         rows.append([button("📷 " + t.n_("{n} photo", "{n} photos", len(p.photos)), f"pb:ph:{n}")])
+    if p.status is Status.NEW and p.reporter_id == user_id:
+        rows.append([button("↩ " + t._("Withdraw my report"), f"pb:wd:{n}")])
     last = []
     if detail.timeline_total > len(detail.timeline):
         last.append(button("📜 " + t._("Whole history"), f"pb:hi:{n}"))
@@ -134,7 +136,7 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
     return rows
 
 
-def _coordination_buttons(t: Translator, detail: ProblemDetail) -> Rows:
+def _coordination_buttons(t: Translator, detail: ProblemDetail, may_move: bool) -> Rows:
     """The coordinator's actions; the same buttons in the same places whatever the status
     (one not possible in the current status answers so when pressed)."""
     p = detail.problem
@@ -150,7 +152,8 @@ def _coordination_buttons(t: Translator, detail: ProblemDetail) -> Rows:
             button("🏢 " + t._("Organisations"), f"pb:ld:{n}"),
         ],
         [button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"), privacy],
-        [button("📌 " + t._("Tasks"), f"pb:tk:{n}")],
+        [button("📌 " + t._("Tasks"), f"pb:tk:{n}")]
+        + ([button("➡ " + t._("Another team"), f"pb:mv:{n}")] if may_move else []),
         [button("« " + t._("Back"), f"pb:v:{n}")],
     ]
 
@@ -338,7 +341,59 @@ async def _coordination(update: Update, ctx: BotContext, n: int, extra: list[str
             t._("Coordination: what do you want to do with the problem?"),
         ]
     )
-    await show(update, text, keyboard(_coordination_buttons(t, detail)))
+    may_move = bool(await ctx.services.problems.move_targets(actor, n))
+    await show(update, text, keyboard(_coordination_buttons(t, detail, may_move)))
+
+
+async def _move(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    """pb:mv:12 the teams to move to, pb:mv:12:3 asks, pb:mv:12:3:y moves to team 3."""
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if len(extra) > 2 or (len(extra) == 2 and extra[1] != "y"):
+        raise BadButton(extra)
+    targets = {team.id: team for team in await ctx.services.problems.move_targets(actor, n)}
+    if len(extra) == 2:
+        await ctx.services.problems.move(actor, n, as_int(extra[0]))
+        await show_detail(update, ctx, n, fresh=False)
+        return
+    if extra:
+        team = targets.get(as_int(extra[0]))
+        if team is None:
+            raise NotAllowed(Action.MANAGE_PROBLEMS.value)
+        question = t._(
+            "Really hand problem #{n} to the team {team}? Its reporter will be told.",
+            n=n,
+            team=escape(team.name),
+        )
+        rows = _confirm_rows(t, f"pb:mv:{n}:{team.id}:y", f"pb:mv:{n}")
+        await show(update, question, keyboard(rows))
+        return
+    rows = [[button(team.name, f"pb:mv:{n}:{team.id}")] for team in list(targets.values())[:30]]
+    rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
+    await show(update, t._("Which team should handle problem #{n}?", n=n), keyboard(rows))
+
+
+async def _withdraw(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
+    """pb:wd:12 asks the reporter, pb:wd:12:y withdraws the report."""
+    actor = require_actor(update, ctx)
+    t = await ctx.tr(update)
+    if extra:
+        if extra != ["y"]:
+            raise BadButton(extra)
+        await ctx.services.problems.withdraw(actor, n)
+        await show_detail(update, ctx, n, fresh=False)
+        return
+    access = await ctx.services.problems.access(actor, n, Action.VIEW_TEAM)
+    if access.problem.reporter_id != actor.user_id:
+        raise NotAllowed("withdraw")
+    if access.problem.status is not Status.NEW:
+        raise BadTransition(access.problem.status.value)
+    question = t._(
+        "Really withdraw your report #{n}? It disappears from the lists and the agenda; "
+        "the coordinators are told.",
+        n=n,
+    )
+    await show(update, question, keyboard(_confirm_rows(t, f"pb:wd:{n}:y", f"pb:v:{n}")))
 
 
 async def _tasks(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
@@ -566,6 +621,8 @@ _BUTTONS = {
     "co": _coordination,
     "hi": _history,
     "tk": _tasks,
+    "mv": _move,
+    "wd": _withdraw,
 }
 
 

@@ -49,6 +49,7 @@ STATUS_NAMES: dict[Status, str] = {
     Status.PARTLY_SOLVED: N_("partly solved"),
     Status.CLOSED: N_("closed without a solution"),
     Status.DUPLICATE: N_("duplicate"),
+    Status.WITHDRAWN: N_("withdrawn by the reporter"),
 }
 
 DESCRIPTION_IN_NOTICE = 600
@@ -213,6 +214,10 @@ def _event_text(t: Translator, entry: TimelineEntry) -> str:
             return t._("made it visible to coordinators only")
         case EventKind.CONFIDENTIALITY:
             return t._("made it visible to the whole team")
+        case EventKind.MOVED:
+            return t._("moved it to another team: {teams}", teams=text)
+        case EventKind.WITHDRAWN:
+            return t._("withdrawn by the reporter")
     return text
 
 

@@ -35,7 +35,7 @@ from bot.services.errors import (
     NotFound,
     ProblemNotFound,
 )
-from bot.services.text import clean_text
+from bot.services.text import clean_text, name_key
 from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
 
@@ -259,14 +259,14 @@ class ProblemService(Service):
             problem = access.problem
             if original_id == problem_id:
                 raise InvalidInput(InputProblem.SAME_PROBLEM)
-            if problem.status is Status.DUPLICATE:
+            if problem.status in (Status.DUPLICATE, Status.WITHDRAWN):
                 raise BadTransition(problem.status.value)
             original = await authz.require_problem(
                 repos, actor, Action.MANAGE_PROBLEMS, original_id
             )
             if original.problem.team_id != problem.team_id:
                 raise ProblemNotFound(original_id)  # another team's problem is not to be known
-            if original.problem.status is Status.DUPLICATE:
+            if original.problem.status in (Status.DUPLICATE, Status.WITHDRAWN):
                 raise InvalidInput(InputProblem.NOT_ORIGINAL)
             await repos.problems.merge_into(problem_id, original_id)
             await repos.problems.mark_duplicate(problem.team_id, problem_id, original_id, now)
@@ -300,6 +300,108 @@ class ProblemService(Service):
                     now,
                 )
         self.wake_outbox()
+
+    async def move_targets(self, actor: Actor, problem_id: int) -> list[Team]:
+        """The other teams the actor may hand the problem to: those they coordinate (all for
+        the city administrator)."""
+        async with self.db.read() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            return await _move_targets(repos, actor, access.problem)
+
+    async def move(self, actor: Actor, problem_id: int, team_id: int) -> Problem:
+        """Hand the problem to another team the actor coordinates; a locality not among the new
+        team's stays as a typed name; "coordinators only" stays; the reporter is told."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            problem = access.problem
+            if problem.team_id == team_id:  # the same press again: it is there already
+                return problem
+            targets = {t.id: t for t in await _move_targets(repos, actor, problem)}
+            target = targets.get(team_id)
+            if target is None:
+                raise NotAllowed(Action.MANAGE_PROBLEMS.value)
+            if problem.status is Status.WITHDRAWN:
+                raise BadTransition(problem.status.value)
+            source = await repos.teams.get(problem.team_id)
+            assert source is not None
+            known = await repos.localities.by_key(team_id, name_key(problem.locality))
+            await repos.problems.move(
+                problem_id,
+                problem.team_id,
+                team_id,
+                known.id if known is not None else None,
+                known.name if known is not None else problem.locality,
+                name_key(known.name if known is not None else problem.locality),
+            )
+            await repos.problems.add_event(
+                problem_id,
+                EventKind.MOVED,
+                actor.user_id,
+                now,
+                text=f"{source.name} → {target.name}",
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.move",
+                team_id=team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"from": problem.team_id, "to": team_id},
+            )
+            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    problem.reporter_id,
+                    team_id,
+                    Notice.PROBLEM_MOVED,
+                    {"problem_id": problem_id, "team": target.name},
+                    now,
+                )
+            moved = await repos.problems.get(team_id, problem_id)
+        self.wake_outbox()
+        assert moved is not None
+        return moved
+
+    async def withdraw(self, actor: Actor, problem_id: int) -> Problem:
+        """The reporter takes back a report nobody has worked on yet ("nový"): it leaves the
+        lists and agendas, the timeline keeps it, the coordinators are told. A second press
+        changes nothing."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+            problem = access.problem
+            if problem.reporter_id != actor.user_id:
+                raise NotAllowed("withdraw")
+            if problem.status is Status.WITHDRAWN:
+                return problem
+            if problem.status is not Status.NEW:
+                raise BadTransition(problem.status.value)
+            await repos.problems.set_status(problem.team_id, problem_id, Status.WITHDRAWN, now)
+            await repos.problems.add_event(
+                problem_id, EventKind.WITHDRAWN, actor.user_id, now, status=Status.WITHDRAWN
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.withdraw",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+            )
+            await notify.to_coordinators(
+                repos,
+                problem.team_id,
+                Notice.PROBLEM_WITHDRAWN,
+                {"problem_id": problem_id},
+                now,
+                except_user=actor.user_id,
+            )
+            changed = await repos.problems.get(problem.team_id, problem_id)
+        self.wake_outbox()
+        assert changed is not None
+        return changed
 
     async def set_coordinators_only(self, actor: Actor, problem_id: int, value: bool) -> None:
         now = self.clock.now()
@@ -376,6 +478,11 @@ class ProblemService(Service):
             )
         self.wake_outbox()
         return changed
+
+
+async def _move_targets(repos: Repos, actor: Actor, problem: Problem) -> list[Team]:
+    teams = await authz.teams_for(repos, actor, Action.MANAGE_PROBLEMS)
+    return [t for t in teams if t.id != problem.team_id]
 
 
 async def _team_organisations(repos: Repos, team_id: int) -> list[Organisation]:

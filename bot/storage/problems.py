@@ -269,7 +269,7 @@ class ProblemRepo(Repo):
         how many match in all."""
         if not team_ids:
             return [], 0
-        clauses = [f"p.team_id IN ({_marks(team_ids)})"]
+        clauses = [f"p.team_id IN ({_marks(team_ids)})", "p.status != 'withdrawn'"]
         params: list[Any] = list(team_ids)
         where, visible_params = visible.sql()
         clauses.append(where)
@@ -363,6 +363,27 @@ class ProblemRepo(Repo):
             (problem_id, org.org_type.value, org.name),
         )
         return added > 0
+
+    async def move(
+        self,
+        problem_id: int,
+        from_team: int,
+        to_team: int,
+        locality_id: int | None,
+        locality_name: str,
+        locality_key: str,
+    ) -> None:
+        """Hand the problem and its proposals to another team, under a locality of that team
+        (``locality_id``) or the name typed as it was."""
+        await self._exec(
+            "UPDATE problems SET team_id = ?, locality_id = ?, locality_name = ?, "
+            "locality_key = ? WHERE id = ? AND team_id = ?",
+            (to_team, locality_id, locality_name, locality_key, problem_id, from_team),
+        )
+        await self._exec(
+            "UPDATE proposals SET team_id = ? WHERE problem_id = ? AND team_id = ?",
+            (to_team, problem_id, from_team),
+        )
 
     async def set_coordinators_only(self, team_id: int, problem_id: int, value: bool) -> None:
         await self._exec(
