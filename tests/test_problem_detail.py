@@ -454,3 +454,60 @@ async def test_jan_withdraws_his_report_in_jih(bot):
     await bot.app.bot_data.outbox.settle()
     assert any("Oznamovatel stáhl problém #1" in m.text for m in karel.inbox)
     assert not any("Oznamovatel stáhl" in m.text for m in jan.inbox)  # not told of his own
+
+
+async def test_back_and_cancel_on_every_step_of_the_small_dialogues(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 2)
+    # comment: Back returns to the problem, nothing saved
+    await eva.send("/problem 1")
+    await eva.press("💬 Komentovat")
+    assert eva.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await eva.press("« Zpět")
+    assert "#1 Místo 0" in eva.last().text and "💬 Komentovat" in eva.last().button_texts()
+    await eva.send("Tohle není komentář, dialog skončil.")
+    assert "Tomu nerozumím" in eva.last().text
+    # proposal: Back from the organisation to the text, and from the text to the problem
+    await eva.send("/problem 1")
+    await eva.press("💬 Komentovat")
+    await eva.press("✖ Zrušit")
+    assert "Zrušeno" in eva.last().text
+    await eva.send("/propose 1")
+    assert eva.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await eva.send("Městská policie zařadí místo do večerních obchůzek.")
+    await eva.press("« Zpět")
+    assert "Zatím:" in eva.last().text
+    assert eva.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await eva.press("« Zpět")
+    assert "💡 Navrhnout řešení" in eva.last().button_texts()
+    # reject reason: Back and Cancel, the proposal stays open
+    await jan.send("/propose 1")
+    await jan.send("Postavit u hřiště kontejner na použité stříkačky.")
+    await jan.press("Nikdo konkrétní")
+    await petra.send("/problem 1")
+    await petra.press("❌ Zamítnout 1")
+    assert petra.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await petra.press("« Zpět")
+    assert "❌ Zamítnout 1" in petra.last().button_texts()
+    await petra.press("❌ Zamítnout 1")
+    await petra.press("✖ Zrušit")
+    assert (await _proposal(bot, 1)).status.value == "open"
+    # duplicate: Back from the confirmation to the number, from the number to Coordination
+    await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("🔁 Duplicita…")
+    assert petra.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await petra.send("1")
+    assert "Označit #2 jako duplicitu" in petra.last().text
+    await petra.press("« Zpět")
+    assert "Problém #2 je duplicitou kterého problému?" in petra.last().text
+    await petra.press("« Zpět")
+    assert "Koordinace:" in petra.last().text
+    assert (await stored(bot, 2)).status is Status.NEW
+    await petra.press("🔁 Duplicita…")
+    await petra.send("1")
+    await petra.press("✖ Zrušit")
+    assert (await stored(bot, 2)).status is Status.NEW
+    answer = await petra.press_data("pb:dp:2:1")  # the confirmation after Cancel: stale
+    assert answer is not None and answer.show_alert
+    assert (await stored(bot, 2)).status is Status.NEW

@@ -206,7 +206,7 @@ async def _comment(update: Update, ctx: BotContext, n: int, extra: list[str]) ->
     await show(
         update,
         t._("Write your comment on problem #{n} (at most 1,000 characters):", n=n),
-        keyboard([nav_row(t, back=False)]),
+        keyboard([nav_row(t)]),
     )
 
 
@@ -229,7 +229,7 @@ async def start_proposal(update: Update, ctx: BotContext, n: int) -> None:
             "(at least 2 words, at most 1,000 characters)",
             n=n,
         ),
-        keyboard([nav_row(t, back=False)]),
+        keyboard([nav_row(t)]),
     )
 
 
@@ -566,10 +566,15 @@ async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) 
     await ctx.services.dialogues.start(
         actor.user_id, DUPLICATE, "number", team_id=access.problem.team_id, data={"problem_id": n}
     )
+    await _ask_original(update, ctx, n)
+
+
+async def _ask_original(update: Update, ctx: BotContext, n: int) -> None:
+    t = await ctx.tr(update)
     await show(
         update,
         t._("Problem #{n} is a duplicate of which problem? Write its number, e.g. 7.", n=n),
-        keyboard([nav_row(t, back=False)]),
+        keyboard([nav_row(t)]),
     )
 
 
@@ -677,7 +682,7 @@ async def on_proposal_button(update: Update, ctx: BotContext) -> None:
             + "\n\n<i>"
             + escape(proposal.text[:300])
             + "</i>",
-            keyboard([nav_row(t, back=False)]),
+            keyboard([nav_row(t)]),
         )
 
 
@@ -745,7 +750,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             await show(
                 update,
                 t._("Please write just the number of the original problem, e.g. 7."),
-                keyboard([nav_row(t, back=False)]),
+                keyboard([nav_row(t)]),
             )
             return
         if original == n:
@@ -753,6 +758,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
         detail = await ctx.services.problems.detail(actor, original)
         if detail.problem.status is Status.DUPLICATE:
             raise InvalidInput(InputProblem.NOT_ORIGINAL)
+        await ctx.services.dialogues.advance(draft, "confirm", original=original)
         await show(
             update,
             t._("Mark #{n} as a duplicate of this problem?", n=n)
@@ -761,7 +767,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             keyboard(
                 [
                     [button(t._("Yes, #{n} is a duplicate", n=n), f"pb:dp:{n}:{original}")],
-                    nav_row(t, back=False),
+                    nav_row(t),
                 ]
             ),
         )
@@ -780,7 +786,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             keyboard([[button(t._("Open #{n}", n=n), f"pb:v:{n}")]]),
         )
     else:  # the proposal waits for the organisation button
-        await show(update, t._("Please choose one of the buttons."))
+        await show(update, t._("Please choose one of the buttons."), keyboard([nav_row(t)]))
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -795,13 +801,23 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
             + t._("So far:")
             + "\n"
             + escape(str(draft.data.get("text", ""))),
-            keyboard([nav_row(t, back=False)]),
+            keyboard([nav_row(t)]),
         )
         return
+    n = int(draft.data["problem_id"])
     if draft.kind == LEAD:  # back to the organisation types
-        await _lead_types(update, ctx, await ctx.tr(update), int(draft.data["problem_id"]))
-        return
-    raise BadButton(draft.step)  # the other dialogues have a single question and no Back
+        await _lead_types(update, ctx, await ctx.tr(update), n)
+    elif draft.kind == DUPLICATE and draft.step == "confirm":  # back to the number
+        await ctx.services.dialogues.advance(draft, "number")
+        await _ask_original(update, ctx, n)
+    elif draft.kind == DUPLICATE:  # back where the coordinator came from
+        await ctx.services.dialogues.finish(draft.user_id)
+        await _coordination(update, ctx, n, [])
+    elif draft.kind in (COMMENT, PROPOSE, REJECT):  # the first question: back to the problem
+        await ctx.services.dialogues.finish(draft.user_id)
+        await show_detail(update, ctx, n, fresh=False)
+    else:
+        raise BadButton(draft.step)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
