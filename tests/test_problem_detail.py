@@ -511,3 +511,41 @@ async def test_back_and_cancel_on_every_step_of_the_small_dialogues(bot):
     answer = await petra.press_data("pb:dp:2:1")  # the confirmation after Cancel: stale
     assert answer is not None and answer.show_alert
     assert (await stored(bot, 2)).status is Status.NEW
+
+
+async def test_jan_leads_organisations_and_duplicates_in_jih_only(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(karel, locality="Hrabůvka")  # #1 Jih
+    await report(karel, locality="Hrabůvka, Horní 5")  # #2 Jih
+    await report(petra, locality="Poruba, Opavská")  # #3 Poruba
+    await jan.send("/problem 1")
+    await jan.press("⚙ Koordinace ▸")
+    await jan.press("🏢 Organizace")
+    await jan.press("★ Vybrat vedoucí organizaci")
+    await jan.press("Základní škola")
+    await jan.send("ZŠ Provaznická")
+    lead = (await stored(bot, 1)).lead
+    assert lead is not None and lead.name == "ZŠ Provaznická"
+    await jan.send("/problem 2")
+    await jan.press("⚙ Koordinace ▸")
+    await jan.press("🔁 Duplicita…")
+    await jan.send("3")  # Poruba's problem: not to be known here
+    assert "Problém #3 neexistuje, nebo k němu nemáte přístup." in jan.last().text
+    await jan.send("1")
+    await jan.press("Ano, #2 je duplicita")
+    assert (await stored(bot, 2)).duplicate_of == 1
+    await bot.app.bot_data.outbox.settle()
+    assert any("označen jako duplicita #1" in m.text for m in karel.inbox)
+    # in Poruba Jan is a plain member: he comments (with Back) but decides nothing
+    await jan.send("/problem 3")
+    assert "⚙ Koordinace ▸" not in jan.last().button_texts()
+    await jan.press("💬 Komentovat")
+    await jan.press("« Zpět")
+    await jan.press("💬 Komentovat")
+    await jan.send("Byl jsem se tam podívat, pořád stejné.")
+    assert "Váš komentář k #3 byl uložen" in jan.last().text
+    for data in ("pb:ld:3:lt:MPO", "pb:dp:3", "pb:mv:3", "pb:cf:3:c:y"):
+        answer = await jan.press_data(data)
+        assert answer is not None and answer.show_alert, data
+    problem = await stored(bot, 3)
+    assert problem.lead is None and not problem.coordinators_only

@@ -43,7 +43,13 @@ from bot.rendering.problems import (
 from bot.rendering.split import split_lines
 from bot.services.authz import Action
 from bot.services.dialogues import COMMENT, DUPLICATE, LEAD, PROPOSE, REJECT
-from bot.services.errors import BadTransition, InputProblem, InvalidInput, NotAllowed
+from bot.services.errors import (
+    BadTransition,
+    InputProblem,
+    InvalidInput,
+    NotAllowed,
+    ProblemNotFound,
+)
 from bot.services.problems import ProblemDetail, org_key
 from bot.services.proposals import clean_proposal
 
@@ -756,6 +762,8 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
         if original == n:
             raise InvalidInput(InputProblem.SAME_PROBLEM)
         detail = await ctx.services.problems.detail(actor, original)
+        if detail.problem.team_id != draft.team_id:  # as the service answers: not known here
+            raise ProblemNotFound(original)
         if detail.problem.status is Status.DUPLICATE:
             raise InvalidInput(InputProblem.NOT_ORIGINAL)
         await ctx.services.dialogues.advance(draft, "confirm", original=original)

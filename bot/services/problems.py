@@ -107,9 +107,18 @@ class ProblemService(Service):
 
     async def history(self, actor: Actor, problem_id: int) -> list[TimelineEntry]:
         """The whole timeline (up to a generous limit), oldest first."""
-        async with self.db.read() as repos:
-            await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
             entries, _ = await repos.problems.timeline(problem_id, last=HISTORY_MAX)
+            if access.problem.coordinators_only:
+                await repos.audit.add(
+                    self.clock.now(),
+                    actor.user_id,
+                    "problem.read_confidential",
+                    team_id=access.problem.team_id,
+                    object_type="problem",
+                    object_id=problem_id,
+                )
         return entries
 
     async def for_group_notice(self, problem_id: int, chat_id: int) -> Problem | None:
