@@ -120,7 +120,7 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
     ]
     for index, proposal in open_proposals[:MAX_PROPOSAL_BUTTONS]:
         if user_id in proposal.supporters:
-            support = button("👎 " + t._("Withdraw {n}", n=index), f"pp:sp:{proposal.id}:0")
+            support = button("👎 " + t._("Withdraw support {n}", n=index), f"pp:sp:{proposal.id}:0")
         else:
             count = len(proposal.supporters)
             support = button(f"👍 {index} ({count})", f"pp:sp:{proposal.id}:1")
