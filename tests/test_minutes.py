@@ -150,7 +150,9 @@ async def test_minutes_for_an_administrator_without_teams(bot):
 async def test_tasks_on_confidential_problems_stay_out_of_members_minutes(bot):
     petra, jan, eva = await prepared(bot)
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔒 Jen koordinátoři")
+    await petra.press("✅ Ano")
     await petra.send("/minutes")
     await petra.press("Pokračovat programem ▶")
     await petra.press("📌 Nový úkol")

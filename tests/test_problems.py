@@ -58,8 +58,8 @@ async def test_propose_support_accept_and_set_status(bot):
 
     await ota.send("/problem 1")
     await ota.press("👍 1 (0)")
-    assert "👎 1 (1)" in ota.last().button_texts()
-    await ota.press("👎 1 (1)")  # a second tap withdraws
+    assert "👎 Zrušit podporu 1" in ota.last().button_texts()
+    await ota.press("👎 Zrušit podporu 1")  # withdraws
     assert "👍 1 (0)" in ota.last().button_texts()
     await ota.press("👍 1 (0)")
     assert ota.last().button_texts().count("✅ Přijmout 1") == 0  # members do not decide
@@ -69,8 +69,10 @@ async def test_propose_support_accept_and_set_status(bot):
     await petra.press("✅ Přijmout 1")
     assert "✅ přijato" in petra.last().text
     assert "Váš návrh k #1 byl přijat." in eva.last().text
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔄 Stav")
     await petra.press("řeší se")
+    await petra.press("✅ Ano")
     assert "Stav: řeší se" in petra.last().text
     assert "Váš problém se teď řeší: " in jan.last().text  # the reporter is told
 
@@ -102,15 +104,19 @@ async def test_status_workflow_is_enforced_and_reopening_works(bot):
     petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan)
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔄 Stav")
     choices = petra.last().button_texts()
     assert "projednává se" in choices and "vyřešeno" in choices and "nový" not in choices
     await petra.press("vyřešeno")
+    await petra.press("✅ Ano")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔄 Stav")
     assert petra.last().button_texts()[:1] == ["Znovu otevřít"]
-    await petra.press_data("pb:st:1:in_progress")  # forged: solved → in progress
+    await petra.press_data("pb:st:1:in_progress:y")  # forged: solved → in progress
     assert (await stored(bot, 1)).status is Status.SOLVED
     await petra.press("Znovu otevřít")
+    await petra.press("✅ Ano")
     assert (await stored(bot, 1)).status is Status.NEW
     # a member cannot change the status even with a forged button
     await jan.send("/problem 1")
@@ -123,16 +129,19 @@ async def test_lead_and_contributing_organisations(bot):
     petra, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     await report(jan)
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🏢 Organizace")
-    await petra.press("☆ MP Ostrava (Městská policie (MPO))")
-    (charita_row,) = [row for row in petra.last().buttons if "Charita Ostrava" in row[0].text]
-    assert charita_row[1].text == "☐ pomáhá"
-    await petra.press_data(charita_row[1].callback_data)
+    await petra.press("★ Vybrat vedoucí organizaci")
+    await petra.press("Městská policie (MPO)")
+    await petra.press("MP Ostrava")  # a member's organisation of that type, one tap
+    assert "☐ Charita Ostrava (Nestátní nezisková organizace)" in petra.last().button_texts()
+    await petra.press("☐ Charita Ostrava (Nestátní nezisková organizace)")
     problem = await stored(bot, 1)
     assert problem.lead is not None and problem.lead.name == "MP Ostrava"
     assert [o.name for o in problem.contributors] == ["Charita Ostrava"]
-    assert "★ MP Ostrava (Městská policie (MPO))" in petra.last().button_texts()
-    assert "☑ pomáhá" in petra.last().button_texts()
+    assert "Vedoucí organizace: MP Ostrava (Městská policie (MPO))" in petra.last().text
+    assert "☑ Charita Ostrava (Nestátní nezisková organizace)" in petra.last().button_texts()
+    await petra.press("« Zpět")
     await petra.press("« Zpět")
     assert "Vedoucí organizace: MP Ostrava" in petra.last().text
 
@@ -145,6 +154,7 @@ async def test_mark_duplicate_merges_supporters_and_comments(bot):
     await eva.press("💬 Komentovat")
     await eva.send("Dnes ráno znovu.")
     await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔁 Duplicita…")
     await petra.send("2")
     assert "nemůže být duplicitou sám sebe" in petra.last().text or "Označit" in petra.last().text
@@ -165,6 +175,7 @@ async def test_duplicate_of_another_teams_problem_is_refused_without_leaking(bot
     await seed(bot, jan, 1)
     await seed(bot, karel, 1)  # #2 belongs to Jih
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔁 Duplicita…")
     await petra.send("2")
     assert "Problém #2 neexistuje, nebo k němu nemáte přístup." in petra.last().text
@@ -232,7 +243,11 @@ async def test_coordinators_only_problems_are_invisible_to_members(bot):
     await jan.send("/problem 1")  # the reporter still sees their own report
     assert "Fifejdy" in jan.last().text
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("Zobrazit celému týmu")
+    await eva.send("/problem 1")
+    assert "neexistuje" in eva.last().text  # not before the confirming tap
+    await petra.press("✅ Ano")
     await eva.send("/problem 1")
     assert "Fifejdy" in eva.last().text
     async with bot.db.read() as repos:

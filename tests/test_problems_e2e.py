@@ -74,9 +74,13 @@ async def test_problem_lifecycle_over_http(live_bot):
     await petra.press("✅ Přijmout 1")
     await petra.expect("přijato")
     await eva.expect("byl přijat")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.expect("Koordinace:")
     await petra.press("🔄 Stav")
     await petra.expect("Změnit na")
     await petra.press("řeší se")
+    await petra.expect("Opravdu změnit stav")
+    await petra.press("✅ Ano")
     await petra.expect("Stav: řeší se")
     await jan.expect("Váš problém se teď řeší")
 

@@ -14,6 +14,8 @@ DEADLINE = datetime(2026, 12, 15, 22, 59, tzinfo=UTC)
 
 async def new_task(coordinator, owner: str = "Jan Členová", when: str = "15.12.") -> None:  # type: ignore[no-untyped-def]
     await coordinator.send("/problem 1")
+    await coordinator.press("⚙ Koordinace ▸")
+    await coordinator.press("📌 Úkoly")
     await coordinator.press("📌 Nový úkol")
     await coordinator.send("Domluvit s MP večerní hlídky u hřiště")
     if owner == "org":
@@ -119,6 +121,8 @@ async def test_bad_task_input_is_explained(bot):
     petra, jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     await report(jan)
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("📌 Úkoly")
     await petra.press("📌 Nový úkol")
     await petra.send("ab")
     assert "příliš krátké" in petra.last().text
@@ -140,7 +144,9 @@ async def test_a_task_on_a_confidential_problem_stays_with_the_coordinators(bot)
     await report(jan)
     await new_task(petra, owner="org", when="10.12.")
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("🔒 Jen koordinátoři")
+    await petra.press("✅ Ano")
     await schedule(petra, when="16.12. 14:00")
     await eva.send("/agenda")
     assert "Domluvit s MP" not in eva.last().text

@@ -27,6 +27,9 @@ class Notice(StrEnum):
     TASK_BLOCKED = "task.blocked"  # to a coordinator: the owner cannot go on
     STILL_SOLVED = "problem.still_solved"  # to the reporter: is it still solved?
     PROBLEM_REOPENED = "problem.reopened"  # to a coordinator: the reporter says it is back
+    PROBLEM_DUPLICATE = "problem.duplicate"  # to the reporter: merged into another problem
+    PROBLEM_MOVED = "problem.moved"  # to the reporter: another team handles it now
+    PROBLEM_WITHDRAWN = "problem.withdrawn"  # to a coordinator: the reporter withdrew it
     MINUTES = "minutes"  # to a member: the minutes as text and PDF
     MINUTES_GROUP = "minutes.group"  # to the group: the minutes are out (details privately)
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed

@@ -35,6 +35,7 @@ class Status(StrEnum):
     PARTLY_SOLVED = "partly_solved"
     CLOSED = "closed"  # closed without a solution
     DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"  # the reporter took a new report back: out of lists and agendas
 
     @property
     def is_open(self) -> bool:
@@ -52,6 +53,8 @@ def allowed_transitions(current: Status) -> list[Status]:
     a final problem can only be reopened (back to "nový", so it comes up again). Duplicates are
     marked with their own action, which needs the number of the original.
     """
+    if current is Status.WITHDRAWN:
+        return []  # the reporter's decision; the team reports again if it comes back
     if current in FINAL_STATUSES:
         return [Status.NEW]
     later = list(OPEN_STATUSES[OPEN_STATUSES.index(current) + 1 :])
@@ -78,6 +81,8 @@ class EventKind(StrEnum):
     DUPLICATE = "duplicate"
     MERGED = "merged"  # another problem was marked a duplicate of this one
     CONFIDENTIALITY = "confidentiality"
+    MOVED = "moved"  # to another team; the text names both
+    WITHDRAWN = "withdrawn"  # by its reporter
 
 
 class _Model(BaseModel):

@@ -119,6 +119,59 @@ async def _problem_status(services: Services, t: Translator, item: OutboxItem) -
     return OutMessage(text, _open_button(t, problem.id))
 
 
+async def _problem_duplicate(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    """The reporter learns the number of the original only if they may see it (a problem for
+    coordinators only is never named)."""
+    problem = await _visible_problem(services, item)
+    original = int(item.payload["original_id"])
+    try:
+        await services.problems.access(_reader(services, item), original, Action.VIEW_TEAM)
+    except ServiceError:
+        text = t._(
+            "Your problem {headline} was merged with another problem, which the coordinators "
+            "handle.",
+            headline=headline(t, problem),
+        )
+        return OutMessage(text, _open_button(t, problem.id))
+    text = t._(
+        "Your problem {headline} was marked a duplicate of #{m}; it is handled there now.",
+        headline=headline(t, problem),
+        m=original,
+    )
+    return OutMessage(text, _open_button(t, original))
+
+
+async def _problem_moved(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    """The reporter may not belong to the new team: the notice says only the number and the
+    team, with the problem's button when they can still open it."""
+    number = int(item.payload["problem_id"])
+    text = t._(
+        "Your problem #{n} is handled by the team {team} now.",
+        n=number,
+        team=escape(str(item.payload["team"])),
+    )
+    try:
+        await _visible_problem(services, item)
+    except ServiceError:
+        return OutMessage(text)
+    return OutMessage(text, _open_button(t, number))
+
+
+async def _problem_withdrawn(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    problem = await _visible_problem(services, item)
+    if problem.status is not Status.WITHDRAWN:
+        return None
+    text = "↩ " + t._(
+        "The reporter withdrew problem {headline}; it is no longer on the lists or agendas.",
+        headline=headline(t, problem),
+    )
+    return OutMessage(text, _open_button(t, problem.id))
+
+
 async def _proposal_new(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     reader = _reader(services, item)
     proposal = await services.proposals.get(
@@ -512,6 +565,9 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_BLOCKED: _task_notice,
     Notice.STILL_SOLVED: _still_solved,
     Notice.PROBLEM_REOPENED: _problem_reopened,
+    Notice.PROBLEM_DUPLICATE: _problem_duplicate,
+    Notice.PROBLEM_MOVED: _problem_moved,
+    Notice.PROBLEM_WITHDRAWN: _problem_withdrawn,
     Notice.MINUTES_GROUP: _minutes_group,
 }
 #: notices that render to several messages

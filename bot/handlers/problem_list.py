@@ -59,6 +59,7 @@ _STATUS_CODES: dict[Status | StatusFilter, str] = {
     Status.PARTLY_SOLVED: "p",
     Status.CLOSED: "c",
     Status.DUPLICATE: "u",
+    Status.WITHDRAWN: "w",
     StatusFilter.ALL: "a",
 }
 _URGENCY_CODES = {Urgency.NORMAL: "N", Urgency.HIGH: "H", Urgency.ACUTE: "A"}
@@ -497,7 +498,7 @@ async def _options(
             return [
                 (t._("open"), {"status": StatusFilter.OPEN}),
                 (t._("all statuses"), {"status": StatusFilter.ALL}),
-            ] + [(status_name(t, s), {"status": s}) for s in Status]
+            ] + [(status_name(t, s), {"status": s}) for s in Status if s is not Status.WITHDRAWN]
         case "u":
             return [(anything, {"urgency": None})] + [
                 (urgency_label(t, u), {"urgency": u}) for u in Urgency

@@ -383,9 +383,7 @@ async def _support_similar(update: Update, ctx: BotContext, args: list[str]) -> 
     problem_id = as_int(_one(args))
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
-    supported = await ctx.services.problems.toggle_support(actor, problem_id)
-    if not supported:  # they had supported it before: keep the support, do not withdraw it
-        await ctx.services.problems.toggle_support(actor, problem_id)
+    await ctx.services.problems.set_support(actor, problem_id, True)
     await ctx.services.dialogues.finish(actor.user_id)
     await show(
         update,

@@ -20,6 +20,7 @@ from bot.domain.problems import (
     TimelineEntry,
     Urgency,
 )
+from bot.domain.tasks import Task, TaskStatus
 from bot.i18n import N_, Translator
 from bot.rendering.labels import org_type_name
 
@@ -48,6 +49,7 @@ STATUS_NAMES: dict[Status, str] = {
     Status.PARTLY_SOLVED: N_("partly solved"),
     Status.CLOSED: N_("closed without a solution"),
     Status.DUPLICATE: N_("duplicate"),
+    Status.WITHDRAWN: N_("withdrawn by the reporter"),
 }
 
 DESCRIPTION_IN_NOTICE = 600
@@ -232,7 +234,27 @@ def _event_text(t: Translator, entry: TimelineEntry) -> str:
             return t._("made it visible to coordinators only")
         case EventKind.CONFIDENTIALITY:
             return t._("made it visible to the whole team")
+        case EventKind.MOVED:
+            return t._("moved it to another team: {teams}", teams=text)
+        case EventKind.WITHDRAWN:
+            return t._("withdrawn by the reporter")
     return text
+
+
+def task_line(t: Translator, task: Task, now: datetime) -> str:
+    """``• Uklidit hřiště — Jan Novák, MP Ostrava · termín 15. 12. 2026 · po termínu``"""
+    owner = ", ".join(escape(x) for x in (task.owner_name, task.owner_org) if x)
+    parts = [escape(task.text) + (f" — {owner}" if owner else "")]
+    parts.append(t._("by {date}", date=t.date(task.deadline)))
+    if task.status is TaskStatus.DONE:
+        parts.append("✅ " + t._("done"))
+    elif task.status is TaskStatus.BLOCKED:
+        parts.append("⛔ " + t._("blocked"))
+    elif task.deadline <= now:
+        parts.append("⚠ " + t._("overdue"))
+    else:
+        parts.append(t._("in progress"))
+    return "• " + " · ".join(parts)
 
 
 def detail_lines(
@@ -242,6 +264,8 @@ def detail_lines(
     proposals: list[Proposal],
     timeline: list[TimelineEntry],
     timeline_total: int,
+    tasks: list[Task] | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
     lines = [f"<b>{headline(t, problem)}</b>", *problem_facts(t, problem, team_name), ""]
     lines += escape(problem.description).split("\n")
@@ -249,6 +273,9 @@ def detail_lines(
         lines += ["", "<b>" + t._("Proposed solutions") + "</b>"]
         for index, proposal in enumerate(proposals, start=1):
             lines += proposal_lines(t, index, proposal)
+    if tasks and now is not None:
+        lines += ["", "<b>" + t._("Tasks") + "</b>"]
+        lines += [task_line(t, task, now) for task in tasks]
     lines += ["", "<b>" + t._("Timeline") + "</b>"]
     hidden = timeline_total - len(timeline)
     if hidden > 0:

@@ -21,6 +21,7 @@ COMMENT = "comment"
 PROPOSE = "propose"
 DUPLICATE = "duplicate"
 REJECT = "reject"
+LEAD = "lead"  # the lead organisation's name, typed
 LOCALITY = "locality"
 MEETING = "meeting"
 AGENDA_TOPIC = "agenda_topic"
@@ -34,6 +35,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     PROPOSE: Action.REPORT,
     DUPLICATE: Action.MANAGE_PROBLEMS,
     REJECT: Action.MANAGE_PROBLEMS,
+    LEAD: Action.MANAGE_PROBLEMS,
     LOCALITY: Action.MANAGE_TEAM,
     MEETING: Action.MANAGE_MEETINGS,
     AGENDA_TOPIC: Action.MANAGE_MEETINGS,

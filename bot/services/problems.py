@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueKind, DueOutcome, DueWork
-from bot.domain.models import Role, Team
+from bot.domain.models import OrgType, Role, Team
 from bot.domain.notices import Notice
 from bot.domain.problems import (
     EventKind,
@@ -22,6 +22,7 @@ from bot.domain.problems import (
     TimelineEntry,
     allowed_transitions,
 )
+from bot.domain.tasks import Task
 from bot.services import authz, notify
 from bot.services.authz import Action, Actor, ProblemAccess
 from bot.services.base import Service
@@ -34,13 +35,15 @@ from bot.services.errors import (
     NotFound,
     ProblemNotFound,
 )
-from bot.services.text import clean_text
+from bot.services.text import clean_text, name_key
 from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
 
 PAGE_SIZE = 10
-TIMELINE_SHOWN = 12
+TIMELINE_SHOWN = 5  # the detail shows the newest entries; the rest behind a button
+HISTORY_MAX = 1000
 COMMENT_MIN, COMMENT_MAX = 2, 1000
+LEAD_MIN, LEAD_MAX = 2, 100
 
 
 def clean_comment(text: str | None) -> str:
@@ -59,10 +62,15 @@ class ProblemDetail:
     timeline: list[TimelineEntry]
     timeline_total: int
     proposals: list[Proposal]
+    tasks: list[Task] = field(default_factory=list)
 
     @property
     def problem(self) -> Problem:
         return self.access.problem
+
+    @property
+    def open_tasks(self) -> list[Task]:
+        return [task for task in self.tasks if not task.is_finished]
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class ProblemService(Service):
             assert team is not None
             timeline, total = await repos.problems.timeline(problem_id, last=TIMELINE_SHOWN)
             proposals = await repos.proposals.for_problem(problem.team_id, problem_id)
+            tasks = await repos.tasks.of_problem(problem.team_id, problem_id)
             if problem.coordinators_only:
                 await repos.audit.add(
                     self.clock.now(),
@@ -94,7 +103,23 @@ class ProblemService(Service):
                     object_type="problem",
                     object_id=problem_id,
                 )
-        return ProblemDetail(access, team, timeline, total, proposals)
+        return ProblemDetail(access, team, timeline, total, proposals, tasks)
+
+    async def history(self, actor: Actor, problem_id: int) -> list[TimelineEntry]:
+        """The whole timeline (up to a generous limit), oldest first."""
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+            entries, _ = await repos.problems.timeline(problem_id, last=HISTORY_MAX)
+            if access.problem.coordinators_only:
+                await repos.audit.add(
+                    self.clock.now(),
+                    actor.user_id,
+                    "problem.read_confidential",
+                    team_id=access.problem.team_id,
+                    object_type="problem",
+                    object_id=problem_id,
+                )
+        return entries
 
     async def for_group_notice(self, problem_id: int, chat_id: int) -> Problem | None:
         """The problem, if the team's linked group ``chat_id`` may still get a notice of it."""
@@ -148,13 +173,14 @@ class ProblemService(Service):
             visibility = await _visibility(repos, actor, team_ids)
             return await repos.problems.locality_names(team_ids, visibility)
 
-    async def toggle_support(self, actor: Actor, problem_id: int) -> bool:
-        """Support a problem with one tap; a second tap withdraws it. True if supported now."""
+    async def set_support(self, actor: Actor, problem_id: int, on: bool) -> bool:
+        """Support a problem (``on``) or withdraw the support. The press carries the wanted
+        state, so a double tap or a redelivered update has one effect; True if it changed."""
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
             if not access.problem.status.is_open:
                 raise BadTransition(access.problem.status.value)
-            return await repos.problems.toggle_support(problem_id, actor.user_id, self.clock.now())
+            return await repos.problems.set_support(problem_id, actor.user_id, on, self.clock.now())
 
     async def comment(self, actor: Actor, problem_id: int, text: str | None) -> None:
         clean = clean_comment(text)
@@ -180,28 +206,48 @@ class ProblemService(Service):
             return await _team_organisations(repos, access.problem.team_id)
 
     async def set_lead(self, actor: Actor, problem_id: int, key: str | None) -> Problem:
-        """Make the team's organisation with ``key`` the lead (None: no lead)."""
-        now = self.clock.now()
+        """Make the team member's organisation with ``key`` the lead (None: no lead)."""
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
             team_id = access.problem.team_id
             org = await _organisation(repos, team_id, key) if key is not None else None
-            await repos.problems.set_lead(team_id, problem_id, org)
+            return await self._apply_lead(repos, actor, access.problem, org)
+
+    async def set_lead_named(
+        self, actor: Actor, problem_id: int, org_type: OrgType, name: str | None
+    ) -> Problem:
+        """Any organisation of any type can lead, also one with no member in the team."""
+        clean = clean_text(name, min_len=LEAD_MIN, max_len=LEAD_MAX)
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            org = Organisation(org_type=org_type, name=clean)
+            return await self._apply_lead(repos, actor, access.problem, org)
+
+    async def _apply_lead(
+        self, repos: Repos, actor: Actor, problem: Problem, org: Organisation | None
+    ) -> Problem:
+        if problem.lead != org:  # the same choice again changes nothing, not even the timeline
+            await repos.problems.set_lead(problem.team_id, problem.id, org)
             await repos.problems.add_event(
-                problem_id, EventKind.LEAD, actor.user_id, now, text=org.name if org else ""
+                problem.id,
+                EventKind.LEAD,
+                actor.user_id,
+                self.clock.now(),
+                text=org.name if org else "",
             )
-            changed = await repos.problems.get(team_id, problem_id)
+        changed = await repos.problems.get(problem.team_id, problem.id)
         assert changed is not None
         return changed
 
-    async def toggle_contributor(self, actor: Actor, problem_id: int, key: str) -> Problem:
+    async def set_contributor(self, actor: Actor, problem_id: int, key: str, on: bool) -> Problem:
+        """Mark a team member's organisation as contributing (``on``) or not; idempotent."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
             team_id = access.problem.team_id
             org = await _organisation(repos, team_id, key)
-            added = await repos.problems.toggle_contributor(problem_id, org)
-            if added:
+            added = await repos.problems.set_contributor(problem_id, org, on)
+            if added and on:
                 await repos.problems.add_event(
                     problem_id, EventKind.CONTRIBUTOR, actor.user_id, now, text=org.name
                 )
@@ -218,14 +264,14 @@ class ProblemService(Service):
             problem = access.problem
             if original_id == problem_id:
                 raise InvalidInput(InputProblem.SAME_PROBLEM)
-            if problem.status is Status.DUPLICATE:
+            if problem.status in (Status.DUPLICATE, Status.WITHDRAWN):
                 raise BadTransition(problem.status.value)
             original = await authz.require_problem(
                 repos, actor, Action.MANAGE_PROBLEMS, original_id
             )
             if original.problem.team_id != problem.team_id:
                 raise ProblemNotFound(original_id)  # another team's problem is not to be known
-            if original.problem.status is Status.DUPLICATE:
+            if original.problem.status in (Status.DUPLICATE, Status.WITHDRAWN):
                 raise InvalidInput(InputProblem.NOT_ORIGINAL)
             await repos.problems.merge_into(problem_id, original_id)
             await repos.problems.mark_duplicate(problem.team_id, problem_id, original_id, now)
@@ -249,6 +295,118 @@ class ProblemService(Service):
                 object_id=problem_id,
                 details={"original": original_id},
             )
+            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    problem.reporter_id,
+                    problem.team_id,
+                    Notice.PROBLEM_DUPLICATE,
+                    {"problem_id": problem_id, "original_id": original_id},
+                    now,
+                )
+        self.wake_outbox()
+
+    async def move_targets(self, actor: Actor, problem_id: int) -> list[Team]:
+        """The other teams the actor may hand the problem to: those they coordinate (all for
+        the city administrator)."""
+        async with self.db.read() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            return await _move_targets(repos, actor, access.problem)
+
+    async def move(self, actor: Actor, problem_id: int, team_id: int) -> Problem:
+        """Hand the problem to another team the actor coordinates; a locality not among the new
+        team's stays as a typed name; "coordinators only" stays; the reporter is told."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
+            problem = access.problem
+            if problem.team_id == team_id:  # the same press again: it is there already
+                return problem
+            targets = {t.id: t for t in await _move_targets(repos, actor, problem)}
+            target = targets.get(team_id)
+            if target is None:
+                raise NotAllowed(Action.MANAGE_PROBLEMS.value)
+            if problem.status is Status.WITHDRAWN:
+                raise BadTransition(problem.status.value)
+            source = await repos.teams.get(problem.team_id)
+            assert source is not None
+            known = await repos.localities.by_key(team_id, name_key(problem.locality))
+            await repos.problems.move(
+                problem_id,
+                problem.team_id,
+                team_id,
+                known.id if known is not None else None,
+                known.name if known is not None else problem.locality,
+                name_key(known.name if known is not None else problem.locality),
+            )
+            await repos.problems.add_event(
+                problem_id,
+                EventKind.MOVED,
+                actor.user_id,
+                now,
+                text=f"{source.name} → {target.name}",
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.move",
+                team_id=team_id,
+                object_type="problem",
+                object_id=problem_id,
+                details={"from": problem.team_id, "to": team_id},
+            )
+            if problem.reporter_id is not None and problem.reporter_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    problem.reporter_id,
+                    team_id,
+                    Notice.PROBLEM_MOVED,
+                    {"problem_id": problem_id, "team": target.name},
+                    now,
+                )
+            moved = await repos.problems.get(team_id, problem_id)
+        self.wake_outbox()
+        assert moved is not None
+        return moved
+
+    async def withdraw(self, actor: Actor, problem_id: int) -> Problem:
+        """The reporter takes back a report nobody has worked on yet ("nový"): it leaves the
+        lists and agendas, the timeline keeps it, the coordinators are told. A second press
+        changes nothing."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, problem_id)
+            problem = access.problem
+            if problem.reporter_id != actor.user_id:
+                raise NotAllowed("withdraw")
+            if problem.status is Status.WITHDRAWN:
+                return problem
+            if problem.status is not Status.NEW:
+                raise BadTransition(problem.status.value)
+            await repos.problems.set_status(problem.team_id, problem_id, Status.WITHDRAWN, now)
+            await repos.problems.add_event(
+                problem_id, EventKind.WITHDRAWN, actor.user_id, now, status=Status.WITHDRAWN
+            )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "problem.withdraw",
+                team_id=problem.team_id,
+                object_type="problem",
+                object_id=problem_id,
+            )
+            await notify.to_coordinators(
+                repos,
+                problem.team_id,
+                Notice.PROBLEM_WITHDRAWN,
+                {"problem_id": problem_id},
+                now,
+                except_user=actor.user_id,
+            )
+            changed = await repos.problems.get(problem.team_id, problem_id)
+        self.wake_outbox()
+        assert changed is not None
+        return changed
 
     async def set_coordinators_only(self, actor: Actor, problem_id: int, value: bool) -> None:
         now = self.clock.now()
@@ -325,6 +483,11 @@ class ProblemService(Service):
             )
         self.wake_outbox()
         return changed
+
+
+async def _move_targets(repos: Repos, actor: Actor, problem: Problem) -> list[Team]:
+    teams = await authz.teams_for(repos, actor, Action.MANAGE_PROBLEMS)
+    return [t for t in teams if t.id != problem.team_id]
 
 
 async def _team_organisations(repos: Repos, team_id: int) -> list[Organisation]:

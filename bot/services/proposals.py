@@ -65,18 +65,16 @@ class ProposalService(Service):
         assert proposal is not None
         return proposal
 
-    async def toggle_support(self, actor: Actor, proposal_id: int) -> tuple[Proposal, bool]:
-        """Support with one tap, withdraw with the next; the proposal and whether supported."""
+    async def set_support(self, actor: Actor, proposal_id: int, on: bool) -> Proposal:
+        """Support (``on``) or withdraw the support; the same press twice has one effect."""
         async with self.db.transaction() as repos:
             proposal = await _visible(repos, actor, proposal_id, Action.REPORT)
             if proposal.status is not ProposalStatus.OPEN:
                 raise AlreadyDone(proposal.status.value)
-            supported = await repos.proposals.toggle_support(
-                proposal_id, actor.user_id, self.clock.now()
-            )
+            await repos.proposals.set_support(proposal_id, actor.user_id, on, self.clock.now())
             changed = await repos.proposals.get(proposal.team_id, proposal_id)
         assert changed is not None
-        return changed, supported
+        return changed
 
     async def get(self, actor: Actor, proposal_id: int, action: Action) -> Proposal:
         async with self.db.read() as repos:

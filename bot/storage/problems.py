@@ -269,7 +269,7 @@ class ProblemRepo(Repo):
         how many match in all."""
         if not team_ids:
             return [], 0
-        clauses = [f"p.team_id IN ({_marks(team_ids)})"]
+        clauses = [f"p.team_id IN ({_marks(team_ids)})", "p.status != 'withdrawn'"]
         params: list[Any] = list(team_ids)
         where, visible_params = visible.sql()
         clauses.append(where)
@@ -353,20 +353,42 @@ class ProblemRepo(Repo):
             (org.org_type.value if org else None, org.name if org else None, problem_id, team_id),
         )
 
-    async def toggle_contributor(self, problem_id: int, org: Organisation) -> bool:
-        """Add the organisation as contributing, or take it away; True if it is now added."""
-        removed = await self._exec(
-            "DELETE FROM problem_contributors WHERE problem_id = ? AND org_type = ? "
-            "AND org_name = ?",
+    async def set_contributor(self, problem_id: int, org: Organisation, on: bool) -> bool:
+        """Add the organisation as contributing (``on``) or take it away; True if changed."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM problem_contributors WHERE problem_id = ? AND org_type = ? "
+                "AND org_name = ?",
+                (problem_id, org.org_type.value, org.name),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO problem_contributors (problem_id, org_type, org_name) "
+            "VALUES (?, ?, ?)",
             (problem_id, org.org_type.value, org.name),
         )
-        if removed:
-            return False
+        return added > 0
+
+    async def move(
+        self,
+        problem_id: int,
+        from_team: int,
+        to_team: int,
+        locality_id: int | None,
+        locality_name: str,
+        locality_key: str,
+    ) -> None:
+        """Hand the problem and its proposals to another team, under a locality of that team
+        (``locality_id``) or the name typed as it was."""
         await self._exec(
-            "INSERT INTO problem_contributors (problem_id, org_type, org_name) VALUES (?, ?, ?)",
-            (problem_id, org.org_type.value, org.name),
+            "UPDATE problems SET team_id = ?, locality_id = ?, locality_name = ?, "
+            "locality_key = ? WHERE id = ? AND team_id = ?",
+            (to_team, locality_id, locality_name, locality_key, problem_id, from_team),
         )
-        return True
+        await self._exec(
+            "UPDATE proposals SET team_id = ? WHERE problem_id = ? AND team_id = ?",
+            (to_team, problem_id, from_team),
+        )
 
     async def set_coordinators_only(self, team_id: int, problem_id: int, value: bool) -> None:
         await self._exec(
@@ -374,19 +396,20 @@ class ProblemRepo(Repo):
             (int(value), problem_id, team_id),
         )
 
-    async def toggle_support(self, problem_id: int, user_id: int, now: datetime) -> bool:
-        """Support the problem, or withdraw the support; True if the user now supports it."""
-        removed = await self._exec(
-            "DELETE FROM problem_supporters WHERE problem_id = ? AND user_id = ?",
-            (problem_id, user_id),
-        )
-        if removed:
-            return False
-        await self._exec(
-            "INSERT INTO problem_supporters (problem_id, user_id, at) VALUES (?, ?, ?)",
+    async def set_support(self, problem_id: int, user_id: int, on: bool, now: datetime) -> bool:
+        """Support the problem (``on``) or withdraw the support; True if anything changed, so
+        the same press delivered twice has one effect."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM problem_supporters WHERE problem_id = ? AND user_id = ?",
+                (problem_id, user_id),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO problem_supporters (problem_id, user_id, at) VALUES (?, ?, ?)",
             (problem_id, user_id, to_db(now)),
         )
-        return True
+        return added > 0
 
     async def merge_into(self, source_id: int, target_id: int) -> None:
         """Copy supporters and comments of ``source_id`` to ``target_id`` (same team)."""
@@ -548,18 +571,19 @@ class ProposalRepo(Repo):
         )
         return [int(r["user_id"]) for r in rows]
 
-    async def toggle_support(self, proposal_id: int, user_id: int, now: datetime) -> bool:
-        removed = await self._exec(
-            "DELETE FROM proposal_supporters WHERE proposal_id = ? AND user_id = ?",
-            (proposal_id, user_id),
-        )
-        if removed:
-            return False
-        await self._exec(
-            "INSERT INTO proposal_supporters (proposal_id, user_id, at) VALUES (?, ?, ?)",
+    async def set_support(self, proposal_id: int, user_id: int, on: bool, now: datetime) -> bool:
+        """Support the proposal (``on``) or withdraw the support; True if anything changed."""
+        if not on:
+            removed = await self._exec(
+                "DELETE FROM proposal_supporters WHERE proposal_id = ? AND user_id = ?",
+                (proposal_id, user_id),
+            )
+            return removed > 0
+        added = await self._exec(
+            "INSERT OR IGNORE INTO proposal_supporters (proposal_id, user_id, at) VALUES (?, ?, ?)",
             (proposal_id, user_id, to_db(now)),
         )
-        return True
+        return added > 0
 
     async def decide(
         self,

@@ -102,6 +102,15 @@ class TaskRepo(Repo):
         )
         return {r["id"]: _task(r) for r in rows}
 
+    async def of_problem(self, team_id: int, problem_id: int) -> list[Task]:
+        """The problem's tasks, unfinished first, then by deadline."""
+        rows = await self._all(
+            _SELECT + " WHERE t.team_id = ? AND t.problem_id = ? "
+            "ORDER BY t.status = 'done', t.deadline, t.id",
+            (team_id, problem_id),
+        )
+        return [_task(r) for r in rows]
+
     async def of_meeting(self, team_id: int, meeting_id: int) -> list[Task]:
         rows = await self._all(
             _SELECT + " WHERE t.team_id = ? AND t.meeting_id = ? ORDER BY t.id",
