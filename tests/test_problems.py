@@ -134,13 +134,13 @@ async def test_lead_and_contributing_organisations(bot):
     await petra.press("★ Vybrat vedoucí organizaci")
     await petra.press("Městská policie (MPO)")
     await petra.press("MP Ostrava")  # a member's organisation of that type, one tap
-    assert "☐ Charita Ostrava (Nestátní nezisková organizace)" in petra.last().button_texts()
-    await petra.press("☐ Charita Ostrava (Nestátní nezisková organizace)")
+    assert "☐ Charita Ostrava — Nestátní nezisková organizace" in petra.last().button_texts()
+    await petra.press("☐ Charita Ostrava — Nestátní nezisková organizace")
     problem = await stored(bot, 1)
     assert problem.lead is not None and problem.lead.name == "MP Ostrava"
     assert [o.name for o in problem.contributors] == ["Charita Ostrava"]
-    assert "Vedoucí organizace: MP Ostrava (Městská policie (MPO))" in petra.last().text
-    assert "☑ Charita Ostrava (Nestátní nezisková organizace)" in petra.last().button_texts()
+    assert "Vedoucí organizace: MP Ostrava — Městská policie (MPO)" in petra.last().text
+    assert "☑ Charita Ostrava — Nestátní nezisková organizace" in petra.last().button_texts()
     await petra.press("« Zpět")
     await petra.press("« Zpět")
     assert "Vedoucí organizace: MP Ostrava" in petra.last().text

@@ -486,7 +486,7 @@ async def show_organisations(update: Update, ctx: BotContext, n: int) -> None:
     for org in orgs[:30]:
         contributing = org in problem.contributors
         mark, on = ("☑", 0) if contributing else ("☐", 1)
-        name = f"{mark} {org.name} ({org_type_name(t, org.org_type)})"
+        name = f"{mark} {org.name} — {org_type_name(t, org.org_type)}"
         rows.append([button(name, f"pb:ld:{n}:co:{org_key(org)}:{on}")])
     rows.append([button("« " + t._("Back"), f"pb:co:{n}")])
     lead = (

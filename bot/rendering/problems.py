@@ -105,6 +105,8 @@ def status_change_sentence(t: Translator, status: Status, headline: str) -> str:
             return t._("Your problem was closed without a solution: {headline}", headline=headline)
         case Status.DUPLICATE:
             return t._("Your problem was merged with another one: {headline}", headline=headline)
+        case Status.WITHDRAWN:
+            return t._("Your report was withdrawn: {headline}", headline=headline)
 
 
 def problem_line(
