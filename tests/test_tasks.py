@@ -22,6 +22,8 @@ async def new_task(coordinator, owner: str = "Jan Členová", when: str = "15.12
     else:
         await coordinator.press(owner)
     await coordinator.send(when)
+    assert "Rozumím" in coordinator.last().text, coordinator.last().text
+    await coordinator.press("✅ Ano")
 
 
 async def test_a_coordinator_gives_a_member_a_task_on_a_problem(bot):
@@ -129,6 +131,7 @@ async def test_bad_task_input_is_explained(bot):
     await petra.send("31.2.")
     assert "Takový den v kalendáři není" in petra.last().text
     await petra.send("zítra 12:00")
+    await petra.press("✅ Ano")
     assert "Zajistit úklid <script>alert(1)</script>" in petra.last().text
     async with bot.db.read() as repos:
         (task,) = await repos.tasks.of_owner(jan.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.models import MemberView, OrgType, Role, Team, User
-from bot.services import authz
+from bot.services import authz, tasks
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -171,6 +171,7 @@ class MemberService(Service):
             member = await _member_of(repos, team_id, user_id)
             await _check_may_change(repos, actor, member, team_id)
             await repos.memberships.remove(team_id, user_id, now)
+            await tasks.release(repos, team_id, user_id, now)  # back to the coordinators
             draft = await repos.drafts.get(user_id)
             if draft is not None and draft.team_id == team_id:
                 await repos.drafts.delete(user_id)
