@@ -209,3 +209,27 @@ async def test_the_team_view_of_a_coordinator_in_two_teams(bot):
     poruba_task = await only_task(bot)
     answer = await jan.press_data(f"tk:r:{poruba_task.id}")
     assert answer is not None and "nemáte oprávnění" in answer.text
+
+
+async def test_the_deadline_understood_is_echoed_and_unknown_words_get_examples(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await petra.send("/problem 1")
+    await petra.press("📌 Nový úkol")
+    await petra.send("Domluvit s MP večerní hlídky u hřiště")
+    await petra.press("Jan Členová")
+    await petra.send("až to půjde")
+    assert "Tomuto termínu nerozumím" in petra.last().text
+    assert "do pátku" in petra.last().text and "za 14 dní" in petra.last().text
+    async with bot.db.read() as repos:
+        assert await repos.tasks.of_owner(jan.id) == []
+    await petra.send("do pátku")  # the clock stands on Tuesday 24 November 2026
+    assert "Rozumím: pátek 27. listopadu 2026 16:00" in petra.last().text
+    await petra.press("✏ Ne, znovu")
+    await petra.send("za 14 dní")
+    assert "Rozumím: úterý 8. prosince 2026 16:00" in petra.last().text
+    await petra.press("✅ Ano")
+    assert "Úkol je uložen" in petra.last().text
+    async with bot.db.read() as repos:
+        (task,) = await repos.tasks.of_owner(jan.id)
+    assert task.deadline == datetime(2026, 12, 8, 15, 0, tzinfo=UTC)

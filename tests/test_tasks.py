@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from tests.flows import make_team, report
 from tests.test_meetings import run_due, said, schedule
 
-#: 15 December 2026 23:59 in Prague
-DEADLINE = datetime(2026, 12, 15, 22, 59, tzinfo=UTC)
+#: 15 December 2026 16:00 in Prague: a day alone means the end of the working day
+DEADLINE = datetime(2026, 12, 15, 15, 0, tzinfo=UTC)
 
 
 async def new_task(coordinator, owner: str = "Jan Členová", when: str = "15.12.") -> None:  # type: ignore[no-untyped-def]

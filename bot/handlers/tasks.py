@@ -274,7 +274,10 @@ async def _prompt(
                 nav,
             ]
         case _:
-            text = t._("By when? (e.g. <i>15.12.</i> or <i>15.12. 12:00</i>)")
+            text = t._(
+                "By when? (e.g. <i>15.12.</i>, <i>15.12. 12:00</i>, <i>do pátku</i> or "
+                "<i>za 14 dní</i>; a day alone means by 16:00)"
+            )
     await show(update, (note + "\n\n" if note else "") + text, keyboard(rows))
 
 
@@ -312,13 +315,23 @@ async def _understood(
     try:
         moment = parse_deadline(typed, now, zone)
     except DateParseError as error:
-        await _prompt(update, ctx, t, draft, date_problem_text(t, error.problem))
+        await _prompt(update, ctx, t, draft, _deadline_problem_text(t, error.problem))
         return
     if moment.utc <= now:
         await _prompt(update, ctx, t, draft, date_problem_text(t, DateProblem.PAST))
         return
     draft = await ctx.services.dialogues.advance(draft, CONFIRM, deadline=moment.utc.isoformat())
     await _prompt(update, ctx, t, draft)
+
+
+def _deadline_problem_text(t: Translator, problem: DateProblem) -> str:
+    if problem in (DateProblem.EMPTY, DateProblem.UNREADABLE, DateProblem.NO_DATE):
+        return t._(
+            "I did not understand that deadline. I understand e.g. <i>4.12.</i>, "
+            "<i>4.12. 12:00</i>, <i>zítra</i>, <i>do pátku</i>, <i>za týden</i>, "
+            "<i>za 14 dní</i> or <i>do konce měsíce</i> (a day alone means by 16:00)."
+        )
+    return date_problem_text(t, problem)
 
 
 @guarded
