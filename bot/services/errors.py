@@ -63,6 +63,7 @@ class InputProblem(StrEnum):
     PAST = "past"
     TOO_FAR = "too_far"
     NOT_A_DURATION = "not_a_duration"
+    NOT_QUIET_HOURS = "not_quiet_hours"
 
 
 class InvalidInput(ServiceError):

@@ -313,4 +313,9 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE teams ADD COLUMN still_solved_after INTEGER
     """,
+    # per team, the quiet hours (minutes after local midnight; NULL: the default 20:00–7:00)
+    """
+    ALTER TABLE teams ADD COLUMN quiet_start INTEGER;
+    ALTER TABLE teams ADD COLUMN quiet_end INTEGER
+    """,
 ]
