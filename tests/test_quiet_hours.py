@@ -77,15 +77,14 @@ async def test_a_meeting_reminder_at_night_goes_out_as_scheduled(bot):
 
 
 async def test_a_coordinator_changes_the_quiet_hours(bot):
-    petra, jan, karel = await two_teams(bot)
+    petra, jan, _karel = await two_teams(bot)
     await petra.send("/team")
     assert "Noční klid 20:00–7:00" in petra.last().text
     await petra.press("⏰ Připomínky schůzek a program")
     await petra.press("🌙 Změnit noční klid")
-    for bad in ("7:00–7:00", "zítra", "25–6", ""):
-        if bad:
-            await petra.send(bad)
-            assert "dva různé časy" in petra.last().text, bad
+    for bad in ("7:00–7:00", "zítra", "25–6"):
+        await petra.send(bad)
+        assert "dva různé časy" in petra.last().text, bad
     await petra.send("22–6:30")
     assert "Noční klid 22:00–6:30" in petra.last().text
     async with bot.db.read() as repos:
