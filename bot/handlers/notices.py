@@ -20,7 +20,7 @@ from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.domain.tasks import TaskStatus
 from bot.handlers.common import button, keyboard
 from bot.handlers.meetings import answer_row
-from bot.handlers.tasks import task_rows
+from bot.handlers.tasks import LIST_MAX, list_line, task_rows
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -413,11 +413,13 @@ async def _tasks_orphaned(services: Services, t: Translator, item: OutboxItem) -
             continue
         if task.status is TaskStatus.DONE or task.owner_id is not None:
             continue  # done or given to somebody meanwhile
-        lines.append(f"{len(rows) + 1}. " + escape(task_item(t, task, now)))
+        lines.append(f"{len(rows) + 1}. " + list_line(t, task, now))
         rows.append([button(f"{len(rows) + 1}. 👤 " + t._("Reassign"), f"tk:r:{task.id}")])
+        if len(rows) == LIST_MAX:
+            break
     if not rows:
         return None
-    return OutMessage("\n".join(lines), keyboard(rows[:20]))
+    return OutMessage("\n".join(lines), keyboard(rows))
 
 
 async def _still_solved(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:

@@ -35,7 +35,7 @@ from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogu
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
 from bot.rendering.meetings import date_problem_text
-from bot.rendering.problems import escape
+from bot.rendering.problems import escape, shorten
 from bot.scheduling.dates import DateParseError, DateProblem, parse_deadline
 from bot.services.authz import Action
 from bot.services.dialogues import TASK, TASK_EDIT
@@ -43,10 +43,11 @@ from bot.services.tasks import clean_task
 
 WHAT, WHO, ORG, WHEN, CONFIRM = "what", "who", "org", "when", "confirm"
 _PREVIOUS = {WHO: WHAT, ORG: WHO, WHEN: WHO, CONFIRM: WHEN}
-#: tasks listed on one screen (the buttons stay well under Telegram's limits)
-LIST_MAX = 20
-#: characters of a task's text on a list button
+#: tasks listed on one screen (text and buttons stay well under Telegram's limits)
+LIST_MAX = 15
+#: characters of a task's text on a list button, and in a list line
 LABEL_MAX = 40
+LINE_MAX = 80
 
 
 def _task_text(t: Translator, task: Task, now: datetime) -> str:
@@ -62,6 +63,12 @@ def task_rows(t: Translator, task: Task) -> Rows:
             ]
         ]
     return [[button("↩ " + t._("Open again"), f"tk:o:{task.id}")]]
+
+
+def list_line(t: Translator, task: Task, now: datetime) -> str:
+    """A task on a list: its text shortened, so that fifteen of them fit one message."""
+    short = task.model_copy(update={"text": shorten(task.text, LINE_MAX)})
+    return _task_text(t, short, now)
 
 
 def _label(task: Task) -> str:
@@ -99,6 +106,8 @@ async def _list(update: Update, ctx: BotContext, t: Translator, *, whole_team: b
     groups: list[tuple[str | None, list[Task]]]
     if whole_team:
         groups = [(team.name, found) for team, found in await tasks.coordinated(actor)]
+        if not groups:
+            raise BadButton("tk:l:a")  # not (or no longer) a coordinator anywhere
     else:
         groups = [(None, await tasks.mine(actor))]
     lines: list[str] = []
@@ -116,7 +125,7 @@ async def _list(update: Update, ctx: BotContext, t: Translator, *, whole_team: b
             if shown >= LIST_MAX:
                 break
             shown += 1
-            lines.append(f"{shown}. " + _task_text(t, task, now))
+            lines.append(f"{shown}. " + list_line(t, task, now))
             rows.append([button(f"{shown}. {_label(task)}", f"tk:v:{task.id}")])
     total = sum(len(found) for _, found in groups)
     if total > shown:
