@@ -260,3 +260,51 @@ async def test_a_long_team_view_fits_one_message(bot):
     assert len(view.button_texts()) == 15 + 2
     await petra.press("15. ")
     assert "15: Prověřit" in petra.last().text
+
+
+async def test_a_double_tap_reassigns_once_and_a_removed_member_cannot_take_over(bot):
+    petra, jan, eva, ota = await make_team(bot, "Poruba", "Petra", "Jan", "Eva", "Ota")
+    await report(jan)
+    await new_task(petra)
+    task = await only_task(bot)
+    await petra.press_data(f"tk:r:{task.id}")
+    screen = next(m for m in reversed(petra.inbox) if "Kdo má úkol převzít" in m.text)
+    await petra.press("Eva Členová", message=screen)
+    await petra.press_data(f"tkr:{task.id}:{eva.id}", message=screen)  # the same press again
+    assert len([m for m in eva.inbox if "Nový úkol pro vás" in m.text]) == 1
+    assert len([m for m in jan.inbox if "Váš úkol byl předán" in m.text]) == 1
+    async with bot.db.read() as repos:
+        assert len(await repos.audit.by_action("task.reassign")) == 1
+    await petra.send("/members")
+    await petra.press("Ota Členová")
+    await petra.press("Odebrat z týmu")
+    await petra.press("Ano, odebrat")
+    answer = await petra.press_data(f"tkr:{task.id}:{ota.id}")
+    assert answer is not None and answer.show_alert
+    assert (await only_task(bot)).owner_id == eva.id
+
+
+async def test_jan_removed_from_one_team_keeps_his_tasks_in_the_other(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(jan, team="Poruba")
+    await report(karel, locality="Hrabůvka, Horní 5")
+    await new_task(petra)  # Poruba's task for Jan
+    await karel.send("/problem 2")
+    await karel.press("📌 Nový úkol")
+    await karel.send("Zjistit majitele pozemku u garáží")
+    await karel.press("Jan Členová")
+    await karel.send("18.12.")
+    await karel.press("✅ Ano")
+    await petra.send("/members")
+    await petra.press("Jan Členová")
+    await petra.press("Odebrat z týmu")
+    await petra.press("Ano, odebrat")
+    await run_due(bot)
+    assert said(petra, "Úkoly po odcházejícím členovi čekají na nové přidělení")
+    assert not said(karel, "Úkoly po odcházejícím členovi")
+    async with bot.db.read() as repos:
+        (mine,) = await repos.tasks.of_owner(jan.id)
+    assert mine.text == "Zjistit majitele pozemku u garáží"
+    assert (await only_task(bot)).owner_id is None
+    await jan.send("/tasks")
+    assert "Zjistit majitele" in jan.last().text and "Domluvit s MP" not in jan.last().text
