@@ -125,6 +125,9 @@ async def test_only_the_tasks_coordinator_may_change_it(bot):
     for data in (f"tk:r:{task.id}", f"tk:t:{task.id}", f"tkr:{task.id}:{eva.id}"):
         answer = await jan.press_data(data)
         assert answer is not None and "nemáte oprávnění" in answer.text, data
+    # another member does not even see it
+    answer = await eva.press_data(f"tk:v:{task.id}")
+    assert answer is not None and "Toto už neexistuje" in answer.text
     (karel,) = await make_team(bot, "Jih", "Karel")
     for data in (f"tk:v:{task.id}", f"tk:r:{task.id}", f"tkr:{task.id}:{karel.id}"):
         answer = await karel.press_data(data)

@@ -102,17 +102,6 @@ class TaskService(Service):
         async with self.db.read() as repos:
             return await repos.tasks.of_owner(actor.user_id)
 
-    async def overdue(self, actor: Actor) -> list[Task]:
-        """Unfinished tasks past their deadline in the teams the actor coordinates."""
-        now = self.clock.now()
-        async with self.db.read() as repos:
-            roles = await repos.memberships.roles_of(actor.user_id)
-            tasks: list[Task] = []
-            for team_id, role in roles.items():
-                if role is Role.COORDINATOR:
-                    tasks += await repos.tasks.unfinished(team_id, due_by=now)
-        return tasks
-
     async def coordinated(self, actor: Actor) -> list[tuple[Team, list[Task]]]:
         """The unfinished tasks of every team the actor coordinates, team by team."""
         async with self.db.read() as repos:
@@ -125,10 +114,13 @@ class TaskService(Service):
         return sorted(result, key=lambda pair: pair[0].name)
 
     async def view(self, actor: Actor, task_id: int) -> tuple[Task, bool]:
-        """The task and whether the actor may reassign it and move its deadline."""
+        """The task (for its owner and the team's coordinators only: it may belong to a
+        coordinators-only problem) and whether the actor may reassign it and move its deadline."""
         async with self.db.read() as repos:
             task = await _visible(repos, actor, task_id)
             role = await authz.role_in(repos, actor, task.team_id)
+        if role is not Role.COORDINATOR and task.owner_id != actor.user_id:
+            raise TaskNotFound(str(task_id))
         return task, role is Role.COORDINATOR
 
     async def owners_for(self, actor: Actor, task_id: int) -> tuple[Task, list[MemberView]]:
