@@ -119,7 +119,7 @@ async def _list(update: Update, ctx: BotContext, t: Translator, *, whole_team: b
             lines.append(
                 f"<b>{escape(name)}</b> · " + t.n_("{n} open task", "{n} open tasks", len(found))
             )
-        if not found:
+        if name is not None and not found:
             lines.append(t._("No open tasks."))
         for task in found:
             if shown >= LIST_MAX:
