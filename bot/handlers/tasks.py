@@ -234,7 +234,7 @@ async def on_reassign(update: Update, ctx: BotContext) -> None:
         await _prompt(update, ctx, t, draft)
         return
     task = await ctx.services.tasks.reassign(actor, task_id, owner_id=owner_id)
-    await _screen(update, ctx, t, task.id, "👤 " + t._("Reassigned; both are told."))
+    await _screen(update, ctx, t, task.id, "👤 " + t._("Reassigned."))
 
 
 # --- the new-task dialogue (and the edits typed in) ------------------------------------------
@@ -302,7 +302,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
                 require_actor(update, ctx), int(draft.data["task_id"]), owner_org=text or ""
             )
             await ctx.services.dialogues.finish(draft.user_id)
-            await _screen(update, ctx, t, task.id, "👤 " + t._("Reassigned; both are told."))
+            await _screen(update, ctx, t, task.id, "👤 " + t._("Reassigned."))
             return
         case "org":
             draft = await ctx.services.dialogues.advance(draft, WHEN, org=text or "")
