@@ -362,7 +362,7 @@ async def on_confirm(update: Update, ctx: BotContext) -> None:
             require_actor(update, ctx), int(draft.data["task_id"]), deadline
         )
         await ctx.services.dialogues.finish(draft.user_id)
-        await _screen(update, ctx, t, task.id, "📅 " + t._("Deadline changed; the owner is told."))
+        await _screen(update, ctx, t, task.id, "📅 " + t._("Deadline changed."))
         return
     await _save(update, ctx, t, draft, deadline)
 
