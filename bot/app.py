@@ -92,7 +92,9 @@ def build_application(
     db = Database(settings.db)
     clock = clock or SystemClock()
     services = Services(db, clock, settings)
-    outbox = OutboxSender(db, clock, app.bot, notices.renderer(services, settings))
+    outbox = OutboxSender(
+        db, clock, app.bot, notices.renderer(services, settings), zone=settings.tz
+    )
     services.on_outbox_queued(outbox.kick)
     due = DueWorkRunner(db, clock, services.perform_due, after_round=outbox.kick)
     services.meetings.wake_due = due.kick

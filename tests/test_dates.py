@@ -12,6 +12,7 @@ from bot.scheduling.dates import (
     DateParseError,
     DateProblem,
     ParsedMoment,
+    parse_deadline,
     parse_moment,
     parse_time_of_day,
 )
@@ -380,3 +381,62 @@ def test_time_of_day_refusals(typed: str, expected: DateProblem) -> None:
     with pytest.raises(DateParseError) as caught:
         parse_time_of_day(typed)
     assert caught.value.problem == expected
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+def deadline(text: str, now: datetime = NOW) -> datetime:
+    return parse_deadline(text, now, PRAGUE).local.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4.12.", datetime(2026, 12, 4, 16, 0)),  # a day alone: the end of the working day
+        ("do 4.12.", datetime(2026, 12, 4, 16, 0)),
+        ("4.12. 9:30", datetime(2026, 12, 4, 9, 30)),
+        ("zítra", datetime(2026, 11, 26, 16, 0)),
+        ("do pátku", datetime(2026, 11, 27, 16, 0)),  # NOW is a Wednesday
+        ("Nejpozději do pátku", datetime(2026, 11, 27, 16, 0)),
+        ("pátek 12:00", datetime(2026, 11, 27, 12, 0)),
+        ("za týden", datetime(2026, 12, 2, 16, 0)),
+        ("za 14 dní", datetime(2026, 12, 9, 16, 0)),
+        ("za dva týdny", datetime(2026, 12, 9, 16, 0)),
+        ("za 3 dny 10:00", datetime(2026, 11, 28, 10, 0)),
+        ("konec měsíce", datetime(2026, 11, 30, 16, 0)),
+        ("do konce měsíce", datetime(2026, 11, 30, 16, 0)),
+        ("do konce měsíce 12:00", datetime(2026, 11, 30, 12, 0)),
+    ],
+)
+def test_deadline_forms(text: str, expected: datetime) -> None:
+    assert deadline(text) == expected
+
+
+def test_deadline_edges() -> None:
+    friday_evening = datetime(2026, 11, 27, 17, 0, tzinfo=PRAGUE)
+    assert deadline("do pátku", friday_evening) == datetime(2026, 12, 4, 16, 0)
+    last_day_evening = datetime(2026, 11, 30, 17, 0, tzinfo=PRAGUE)
+    assert deadline("konec měsíce", last_day_evening) == datetime(2026, 12, 31, 16, 0)
+    december = datetime(2026, 12, 10, 10, 0, tzinfo=PRAGUE)
+    assert deadline("do konce měsíce", december) == datetime(2026, 12, 31, 16, 0)
+    # 16:00 local in summer is 14:00 UTC, in winter 15:00 UTC
+    summer = parse_deadline("1.7.", NOW, PRAGUE).utc
+    assert (summer.hour, summer.minute) == (14, 0)
+    assert parse_deadline("4.12.", NOW, PRAGUE).utc.hour == 15
+
+
+@pytest.mark.parametrize("text", ["za nic dní", "do", "za týden blbost", "konec roku", "x" * 200])
+def test_deadlines_not_understood(text: str) -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_deadline(text, NOW, PRAGUE)
+    assert caught.value.problem is DateProblem.UNREADABLE
+
+
+def test_a_deadline_too_far_or_past() -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_deadline("za 999 dní", NOW, PRAGUE)
+    assert caught.value.problem is DateProblem.TOO_FAR
+    with pytest.raises(DateParseError) as caught:
+        parse_deadline("dnes", datetime(2026, 11, 25, 17, 0, tzinfo=PRAGUE), PRAGUE)
+    assert caught.value.problem is DateProblem.PAST

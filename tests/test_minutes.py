@@ -100,6 +100,7 @@ async def test_solved_and_a_task_agreed_in_the_minutes(bot):
     await petra.send("Oslovit majitele objektu kvůli osvětlení")
     await petra.press("Jan Členová")
     await petra.send("20.12.")
+    await petra.press("✅ Ano")
     assert "Úkol je zapsán; zadá se při dokončení zápisu" in petra.last().text
     async with bot.db.read() as repos:  # nothing is given out before "finish"
         assert await repos.tasks.of_owner(jan.id) == []
@@ -160,6 +161,7 @@ async def test_tasks_on_confidential_problems_stay_out_of_members_minutes(bot):
     await petra.press("🏢 Jen organizace")
     await petra.send("MP Ostrava")
     await petra.send("20.12.")
+    await petra.press("✅ Ano")
     await petra.press("« Zpět k zápisu")
     await petra.press("🏁 Dokončit")
     await petra.press("✅ Uložit a rozeslat zápis")

@@ -140,6 +140,7 @@ async def test_a_task_withdrawn_before_finish_is_never_given_out(bot):
     await petra.send("Zjistit majitele pozemku u hřiště")
     await petra.press("Jan Členová")
     await petra.send("20.12.")
+    await petra.press("✅ Ano")
     await petra.press("« Zpět k zápisu")
     assert "Výsledek: zadán úkol" in petra.last().text
     await petra.press("✖ Zrušit úkol: Zjistit majitele")

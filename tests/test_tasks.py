@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from tests.flows import make_team, report
 from tests.test_meetings import run_due, said, schedule
 
-#: 15 December 2026 23:59 in Prague
-DEADLINE = datetime(2026, 12, 15, 22, 59, tzinfo=UTC)
+#: 15 December 2026 16:00 in Prague: a day alone means the end of the working day
+DEADLINE = datetime(2026, 12, 15, 15, 0, tzinfo=UTC)
 
 
 async def new_task(coordinator, owner: str = "Jan Členová", when: str = "15.12.") -> None:  # type: ignore[no-untyped-def]
@@ -24,6 +24,8 @@ async def new_task(coordinator, owner: str = "Jan Členová", when: str = "15.12
     else:
         await coordinator.press(owner)
     await coordinator.send(when)
+    assert "Rozumím" in coordinator.last().text, coordinator.last().text
+    await coordinator.press("✅ Ano")
 
 
 async def test_a_coordinator_gives_a_member_a_task_on_a_problem(bot):
@@ -133,6 +135,7 @@ async def test_bad_task_input_is_explained(bot):
     await petra.send("31.2.")
     assert "Takový den v kalendáři není" in petra.last().text
     await petra.send("zítra 12:00")
+    await petra.press("✅ Ano")
     assert "Zajistit úklid <script>alert(1)</script>" in petra.last().text
     async with bot.db.read() as repos:
         (task,) = await repos.tasks.of_owner(jan.id)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class Notice(StrEnum):
@@ -25,6 +28,9 @@ class Notice(StrEnum):
     TASK_REMINDER = "task.reminder"  # to the owner: the deadline is near
     TASK_OVERDUE = "task.overdue"  # to a coordinator: a task is past its deadline
     TASK_BLOCKED = "task.blocked"  # to a coordinator: the owner cannot go on
+    TASK_TAKEN_OVER = "task.taken_over"  # to the former owner: the task went to someone else
+    TASK_DEADLINE = "task.deadline"  # to the owner: the deadline was changed
+    TASKS_ORPHANED = "task.orphaned"  # to a coordinator: a departed member's tasks to reassign
     STILL_SOLVED = "problem.still_solved"  # to the reporter: is it still solved?
     PROBLEM_REOPENED = "problem.reopened"  # to a coordinator: the reporter says it is back
     PROBLEM_DUPLICATE = "problem.duplicate"  # to the reporter: merged into another problem
@@ -34,3 +40,74 @@ class Notice(StrEnum):
     MINUTES_GROUP = "minutes.group"  # to the group: the minutes are out (details privately)
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
     NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one
+
+
+class Timing(StrEnum):
+    """When a notice may reach a person, given the team's quiet hours."""
+
+    AT_ONCE = "at_once"  # meetings: invitations, changes, reminders, agendas, minutes
+    MORNING = "morning"  # nudges: wait for the end of the quiet hours
+    MORNING_UNLESS_ACUTE = "morning_unless_acute"  # a problem's news: acute ones go at once
+
+
+#: every notice kind and its timing (a test checks that none is missing)
+TIMING: dict[Notice, Timing] = {
+    Notice.PROBLEM_NEW: Timing.MORNING_UNLESS_ACUTE,
+    Notice.PROBLEM_GROUP: Timing.MORNING_UNLESS_ACUTE,
+    Notice.PROBLEM_REOPENED: Timing.MORNING_UNLESS_ACUTE,
+    Notice.PROBLEM_STATUS: Timing.MORNING,
+    Notice.PROPOSAL_NEW: Timing.MORNING,
+    Notice.PROPOSAL_DECIDED: Timing.MORNING,
+    Notice.STILL_SOLVED: Timing.MORNING,
+    Notice.TASK_NEW: Timing.MORNING,
+    Notice.TASK_REMINDER: Timing.MORNING,
+    Notice.TASK_OVERDUE: Timing.MORNING,
+    Notice.TASK_BLOCKED: Timing.MORNING,
+    Notice.TASK_TAKEN_OVER: Timing.MORNING,
+    Notice.TASK_DEADLINE: Timing.MORNING,
+    Notice.TASKS_ORPHANED: Timing.MORNING,
+    Notice.MEMBER_UNREACHABLE: Timing.MORNING,
+    Notice.PROBLEM_DUPLICATE: Timing.MORNING,
+    Notice.PROBLEM_MOVED: Timing.MORNING,
+    Notice.PROBLEM_WITHDRAWN: Timing.MORNING,
+    Notice.ROLE_CHANGED: Timing.AT_ONCE,
+    Notice.NO_COORDINATOR: Timing.AT_ONCE,
+    Notice.MEETING_INVITATION: Timing.AT_ONCE,
+    Notice.MEETING_CALENDAR: Timing.AT_ONCE,
+    Notice.MEETING_MOVED: Timing.AT_ONCE,
+    Notice.MEETING_CANCELLED: Timing.AT_ONCE,
+    Notice.MEETING_GROUP: Timing.AT_ONCE,
+    Notice.MEETING_REMINDER: Timing.AT_ONCE,
+    Notice.MEETING_GROUP_REMINDER: Timing.AT_ONCE,
+    Notice.AGENDA: Timing.AT_ONCE,
+    Notice.AGENDA_GROUP: Timing.AT_ONCE,
+    Notice.MINUTES: Timing.AT_ONCE,
+    Notice.MINUTES_GROUP: Timing.AT_ONCE,
+}
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A team's night, in local time: from ``start`` until ``end`` (``start`` > ``end``
+    crosses midnight, e.g. 20:00–7:00)."""
+
+    start: time
+    end: time
+
+    def morning_after(self, moment: datetime, zone: ZoneInfo) -> datetime | None:
+        """The end of the quiet hours ``moment`` falls in (UTC), or None outside them."""
+        local = moment.astimezone(zone)
+        now = local.time().replace(tzinfo=None)
+        day = local.date()
+        if self.start > self.end:  # over midnight
+            if now >= self.start:
+                day += timedelta(days=1)
+            elif now >= self.end:
+                return None
+        elif not self.start <= now < self.end:
+            return None
+        # wall time in the zone; a morning the clocks skip is read in the offset before
+        return datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+
+
+DEFAULT_QUIET_HOURS = QuietHours(time(20, 0), time(7, 0))

@@ -171,6 +171,11 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             )
         case InputProblem.TOO_FAR:
             return t._("That is too far ahead: at most two years, please.")
+        case InputProblem.NOT_QUIET_HOURS:
+            return t._(
+                "Please write two different times, from and until, e.g. <i>20:00–7:00</i> or "
+                "<i>21–6:30</i>."
+            )
         case InputProblem.NOT_A_PHOTO:
             return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.domain.agenda import Agenda
@@ -21,7 +21,7 @@ from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.domain.tasks import TaskStatus
 from bot.handlers.common import button, keyboard
 from bot.handlers.meetings import answer_row
-from bot.handlers.tasks import task_rows
+from bot.handlers.tasks import LIST_MAX, list_line, task_rows
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -476,15 +476,53 @@ async def _task_notice(services: Services, t: Translator, item: OutboxItem) -> O
     kind = Notice(item.kind)
     if kind is Notice.TASK_BLOCKED and task.status is not TaskStatus.BLOCKED:
         return None
+    mine = task.owner_id == item.user_id
+    if kind in _TO_THE_OWNER and not mine:
+        return None  # given to somebody else meanwhile
+    if kind is Notice.TASK_TAKEN_OVER and mine:
+        return None  # given back meanwhile
     title = {
         Notice.TASK_NEW: "📌 " + t._("A new task for you"),
         Notice.TASK_REMINDER: "⏰ " + t._("Reminder: the deadline of your task is near"),
         Notice.TASK_OVERDUE: "⚠ " + t._("A task is past its deadline"),
         Notice.TASK_BLOCKED: "⛔ " + t._("A task is blocked"),
+        Notice.TASK_TAKEN_OVER: "↪ " + t._("Your task was given to someone else"),
+        Notice.TASK_DEADLINE: "📅 " + t._("The deadline of your task was changed"),
     }[kind]
     text = f"<b>{title}</b>\n" + escape(task_item(t, task, now))
-    mine = task.owner_id == item.user_id
     return OutMessage(text, keyboard(task_rows(t, task)) if mine else None)
+
+
+_TO_THE_OWNER = (Notice.TASK_NEW, Notice.TASK_REMINDER, Notice.TASK_DEADLINE)
+
+
+async def _tasks_orphaned(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
+    """To a coordinator: the open tasks a departed member left, each to be given anew."""
+    reader = _reader(services, item)
+    now = services.clock.now()
+    lines = [
+        "<b>"
+        + t._(
+            "Tasks of a departing member wait to be reassigned — {name}",
+            name=escape(str(item.payload.get("member_name") or "")),
+        )
+        + "</b>"
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    for task_id in item.payload.get("task_ids", []):
+        try:
+            task = await services.tasks.get(reader, int(task_id))
+        except ServiceError:
+            continue
+        if task.status is TaskStatus.DONE or task.owner_id is not None:
+            continue  # done or given to somebody meanwhile
+        lines.append(f"{len(rows) + 1}. " + list_line(t, task, now))
+        rows.append([button(f"{len(rows) + 1}. 👤 " + t._("Reassign"), f"tk:r:{task.id}")])
+        if len(rows) == LIST_MAX:
+            break
+    if not rows:
+        return None
+    return OutMessage("\n".join(lines), keyboard(rows))
 
 
 async def _still_solved(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
@@ -563,6 +601,9 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_REMINDER: _task_notice,
     Notice.TASK_OVERDUE: _task_notice,
     Notice.TASK_BLOCKED: _task_notice,
+    Notice.TASK_TAKEN_OVER: _task_notice,
+    Notice.TASK_DEADLINE: _task_notice,
+    Notice.TASKS_ORPHANED: _tasks_orphaned,
     Notice.STILL_SOLVED: _still_solved,
     Notice.PROBLEM_REOPENED: _problem_reopened,
     Notice.PROBLEM_DUPLICATE: _problem_duplicate,

@@ -23,6 +23,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.team_timing import quiet_line
 from bot.i18n import Translator
 from bot.rendering.meetings import timing_lines
 from bot.services.authz import Action
@@ -68,6 +69,7 @@ async def _settings(update: Update, ctx: BotContext, team_id: int) -> None:
     if team.group_chat_id is None:
         lines.append(t._("No group is linked yet (/linkgroup in the group)."))
     lines += timing_lines(t, await ctx.services.meetings.timing(actor, team_id))
+    lines.append(quiet_line(t, (await ctx.services.quiet.get(actor, team_id))[0]))
     rows: Rows = [
         [button("📍 " + t._("Localities"), f"ts:l:{team_id}")],
         [button("⏰ " + t._("Meeting reminders and agenda"), f"tt:v:{team_id}")],

@@ -1,6 +1,7 @@
 """A team's meeting timing (coordinator, from ``/team``): how long before a meeting reminders
-go out and when the agenda is frozen and sent. Typed as durations: ``24h, 1h``, ``48h``,
-``2 dny 12 hodin`` (see :func:`bot.config.parse_duration`).
+go out and when the agenda is frozen and sent, when the still-solved question is asked, and the
+quiet hours (``20:00–7:00``). Durations are typed as ``24h, 1h``, ``48h`` or ``2 dny 12 hodin``
+(see :func:`bot.config.parse_duration`).
 
 Callback data ``tt:<action>:<team>``; the service re-checks the coordinator role.
 """
@@ -11,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.models import Draft
+from bot.domain.notices import QuietHours
 from bot.handlers.common import (
     BadButton,
     Rows,
@@ -30,14 +32,29 @@ from bot.i18n import Translator
 from bot.rendering.meetings import timing_lines
 from bot.services.dialogues import TEAM_TIMING
 
-REMINDERS, LEAD, STILL_SOLVED = "reminders", "lead", "still_solved"
+REMINDERS, LEAD, STILL_SOLVED, QUIET = "reminders", "lead", "still_solved", "quiet"
 INVITATION = "invitation"
+
+
+def quiet_line(t: Translator, quiet: QuietHours) -> str:
+    """``Quiet hours 20:00–7:00: …`` (times as people write them, 7:00 not 07:00)."""
+    return t._(
+        "Quiet hours {start}–{end}: reminders, tasks and news of problems that are not acute "
+        "wait for the morning; meetings go out at once.",
+        start=f"{quiet.start.hour}:{quiet.start.minute:02d}",
+        end=f"{quiet.end.hour}:{quiet.end.minute:02d}",
+    )
 
 
 async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
     actor = require_actor(update, ctx)
     settings = await ctx.services.meetings.timing(actor, team_id)
-    lines = ["<b>" + t._("Meeting reminders and agenda") + "</b>", *timing_lines(t, settings)]
+    quiet, _ = await ctx.services.quiet.get(actor, team_id)
+    lines = [
+        "<b>" + t._("Meeting reminders and agenda") + "</b>",
+        *timing_lines(t, settings),
+        quiet_line(t, quiet),
+    ]
     if not settings.custom:
         lines.append("<i>" + t._("(the defaults of the configuration)") + "</i>")
     rows: Rows = [
@@ -45,6 +62,7 @@ async def _screen(update: Update, ctx: BotContext, t: Translator, team_id: int) 
         [button("📋 " + t._("Change the agenda lead time"), f"tt:l:{team_id}")],
         [button("✉ " + t._("Change when invitations go out"), f"tt:i:{team_id}")],
         [button("❔ " + t._("Change the still-solved question"), f"tt:s:{team_id}")],
+        [button("🌙 " + t._("Change the quiet hours"), f"tt:q:{team_id}")],
     ]
     if settings.custom:
         rows.append([button("↺ " + t._("Back to the defaults"), f"tt:d:{team_id}")])
@@ -65,9 +83,10 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "d":
             await meetings.reset_timing(actor, team_id)
             await _screen(update, ctx, t, team_id)
-        case "r" | "l" | "s" | "i":
+        case "r" | "l" | "s" | "i" | "q":
             await meetings.timing(actor, team_id)
-            step = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED, "i": INVITATION}[action]
+            steps = {"r": REMINDERS, "l": LEAD, "s": STILL_SOLVED, "i": INVITATION, "q": QUIET}
+            step = steps[action]
             draft = await ctx.services.dialogues.start(
                 actor.user_id, TEAM_TIMING, step, team_id=team_id
             )
@@ -97,6 +116,12 @@ async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str = ""
             "How long after a problem is solved should its reporter be asked whether it "
             "still is? E.g. <i>28 days</i> or <i>4 weeks</i> (1 to 182 days)."
         ),
+        QUIET: t._(
+            "From when until when should the team's nights be quiet? E.g. "
+            "<i>20:00–7:00</i>. Task reminders, escalations, still-solved questions and "
+            "news of problems that are not acute then wait for the morning; meeting "
+            "invitations and reminders go out at once."
+        ),
     }[step]
     await show(update, lead_in(lead, question), keyboard([nav_row(t, step=step)]))
 
@@ -108,7 +133,9 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     message = update.effective_message
     text = message.text if message is not None else ""
     meetings = ctx.services.meetings
-    if draft.step == REMINDERS:
+    if draft.step == QUIET:
+        await ctx.services.quiet.set_text(actor, draft.team_id, text or "")
+    elif draft.step == REMINDERS:
         await meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
     elif draft.step == INVITATION:
         await meetings.set_timing_text(actor, draft.team_id, invitation=text or "")

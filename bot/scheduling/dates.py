@@ -86,10 +86,10 @@ _MONTHS: dict[str, int] = {
 _WEEKDAYS: dict[str, int] = {
     "po": 0, "pon": 0, "pondeli": 0,
     "ut": 1, "ute": 1, "utery": 1,
-    "st": 2, "str": 2, "streda": 2, "stredu": 2,
-    "ct": 3, "ctv": 3, "ctvrtek": 3,
-    "pa": 4, "pat": 4, "patek": 4,
-    "so": 5, "sob": 5, "sobota": 5, "sobotu": 5,
+    "st": 2, "str": 2, "streda": 2, "stredu": 2, "stredy": 2,
+    "ct": 3, "ctv": 3, "ctvrtek": 3, "ctvrtka": 3,
+    "pa": 4, "pat": 4, "patek": 4, "patku": 4,
+    "so": 5, "sob": 5, "sobota": 5, "sobotu": 5, "soboty": 5,
     "ne": 6, "ned": 6, "nedele": 6, "nedeli": 6,
 }  # fmt: skip
 
@@ -509,18 +509,70 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> ParsedMoment:
     return ParsedMoment(local=local, ambiguous=ambiguous)
 
 
-#: a deadline typed without a time of day means the end of that day
-END_OF_DAY = "23:59"
+#: a deadline typed without a time of day means the end of that working day
+END_OF_WORKDAY = "16:00"
+_NUMBER_WORDS = {
+    "jeden": 1, "jednu": 1, "jedno": 1, "dva": 2, "dve": 2, "tri": 3, "ctyri": 4, "pet": 5,
+    "sest": 6, "sedm": 7, "osm": 8, "devet": 9, "deset": 10, "ctrnact": 14,
+}  # fmt: skip
+#: "za 14 dní", "za týden", "za 3 dny", "za dva týdny" (and a time after it, if any)
+_IN_DAYS = re.compile(r"za (?:(\d{1,3}|[a-z]+) )?(den|dny|dni|dnu|tyden|tydny|tydnu)(?: (.+))?")
+#: "konec měsíce", "do konce měsíce", "koncem měsíce" (and a time after it, if any)
+_MONTH_END = re.compile(r"(?:konec|konce|koncem) (?:tohoto )?mesice(?: (.+))?")
+#: "do pátku", "do 4.12.", "nejpozději zítra": the words before the day say nothing more
+_BY = re.compile(r"(?:do|nejpozdeji)\s+")
 
 
 def parse_deadline(text: str, now: datetime, zone: ZoneInfo) -> ParsedMoment:
-    """Like :func:`parse_moment`, but a day alone (``15.12.``) means by the end of that day."""
+    """Like :func:`parse_moment`, but a day alone (``15.12.``, ``do pátku``) means by the end
+    of that working day, 16:00; also ``za 14 dní``, ``za týden`` and ``do konce měsíce``."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    if len(text.strip()) > MAX_LENGTH:
+        raise _unreadable()
+    folded = _normalise(text)
+    while m := _BY.match(folded):
+        folded = folded[m.end() :]
+    today = now.astimezone(zone).date()
+    if m := _IN_DAYS.fullmatch(folded):
+        count = _count(m[1])
+        days = count * (7 if m[2].startswith("tyd") else 1)
+        if days > HORIZON.days:
+            raise DateParseError(DateProblem.TOO_FAR)
+        return _on_day(today + timedelta(days=days), m[3], now, zone)
+    if m := _MONTH_END.fullmatch(folded):
+        month_end = _last_day(today)
+        try:
+            return _on_day(month_end, m[1], now, zone)
+        except DateParseError as error:
+            if error.problem is not DateProblem.PAST:
+                raise
+            return _on_day(_last_day(month_end + timedelta(days=1)), m[1], now, zone)
     try:
-        return parse_moment(text, now, zone)
+        return parse_moment(folded, now, zone)
     except DateParseError as error:
         if error.problem is not DateProblem.NO_TIME:
             raise
-        return parse_moment(f"{text} {END_OF_DAY}", now, zone)
+        return parse_moment(f"{folded} {END_OF_WORKDAY}", now, zone)
+
+
+def _count(word: str | None) -> int:
+    if word is None:
+        return 1
+    count = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+    if count is None or count < 1:
+        raise _unreadable()
+    return count
+
+
+def _last_day(day: date) -> date:
+    next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month - timedelta(days=1)
+
+
+def _on_day(on: date, at: str | None, now: datetime, zone: ZoneInfo) -> ParsedMoment:
+    """The given day at the time typed after it (16:00 if none), with parse_moment's checks."""
+    return parse_moment(f"{on.day}.{on.month}.{on.year} {at or END_OF_WORKDAY}", now, zone)
 
 
 def _check_date(day: _CalendarDate) -> None:

@@ -10,7 +10,9 @@ Delivery policy (a notice must never be lost silently):
 * a 400 (Telegram refuses the message itself) is given up at once with an error log;
 * 403 in a private chat marks the person unreachable (they blocked the bot) and tells the
   coordinators of their teams once;
-* a group that became a supergroup is followed: the new chat id is stored and the row resent.
+* a group that became a supergroup is followed: the new chat id is stored and the row resent;
+* a nudge claimed in its team's quiet hours is put back until their end, unsent
+  (:mod:`bot.scheduling.quiet`).
 
 A row may render to several messages (a long agenda); after each one the row remembers how
 many went out, so a retry goes on with the next instead of repeating them.
@@ -27,6 +29,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import (
@@ -39,6 +42,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.scheduling import quiet
 from bot.scheduling.clock import Clock
 from bot.services import notify
 from bot.storage.db import Database
@@ -73,8 +77,18 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, clock: Clock, bot: Bot, render: Renderer) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bot: Bot,
+        render: Renderer,
+        *,
+        zone: ZoneInfo | None = None,
+    ) -> None:
         self.db = db
+        #: the zone of the teams' quiet hours; None: no quiet hours (unit tests)
+        self.zone = zone
         self.clock = clock
         self.bot = bot
         self.render = render
@@ -111,10 +125,19 @@ class OutboxSender:
 
     async def send_next(self) -> bool:
         """Send one due row; False when nothing is due."""
+        held = None
         async with self.db.transaction() as repos:
-            item = await repos.outbox.claim_next(self.clock.now())
+            now = self.clock.now()
+            item = await repos.outbox.claim_next(now)
+            if item is not None and self.zone is not None:
+                held = await quiet.hold_until(repos, item, now, self.zone)
+                if held is not None:
+                    await repos.outbox.hold(item.id, held)
         if item is None:
             return False
+        if held is not None:
+            log.info("outbox %s to %s waits for the morning (%s)", item.kind, item.chat_id, held)
+            return True
         try:
             messages = await self.render(item)
             if messages is None:

@@ -19,6 +19,7 @@ from bot.services.members import MemberService
 from bot.services.minutes import MinutesService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
+from bot.services.quiet import QuietHoursService
 from bot.services.reports import ReportService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
@@ -47,6 +48,7 @@ class Services:
         self.proposals = ProposalService(db, clock)
         self.agenda = AgendaService(db, clock)
         self.tasks = TaskService(db, clock)
+        self.quiet = QuietHoursService(db, clock)
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
         self.meetings = MeetingService(

@@ -26,6 +26,7 @@ LOCALITY = "locality"
 MEETING = "meeting"
 AGENDA_TOPIC = "agenda_topic"
 TASK = "task"
+TASK_EDIT = "task_edit"
 MINUTES_NOTE = "minutes_note"
 TEAM_TIMING = "team_timing"
 GUEST = "guest"
@@ -40,6 +41,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     MEETING: Action.MANAGE_MEETINGS,
     AGENDA_TOPIC: Action.MANAGE_MEETINGS,
     TASK: Action.MANAGE_MEETINGS,
+    TASK_EDIT: Action.MANAGE_MEETINGS,
     MINUTES_NOTE: Action.MANAGE_MEETINGS,
     TEAM_TIMING: Action.MANAGE_TEAM,
     GUEST: Action.MANAGE_MEETINGS,

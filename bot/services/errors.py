@@ -65,6 +65,7 @@ class InputProblem(StrEnum):
     NOT_A_DURATION = "not_a_duration"
     NOT_A_USER_ID = "not_a_user_id"
     CONFIGURED_ADMIN = "configured_admin"
+    NOT_QUIET_HOURS = "not_quiet_hours"
 
 
 class InvalidInput(ServiceError):

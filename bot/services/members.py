@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.models import MemberView, OrgType, Role, Team, User
 from bot.domain.notices import Notice
-from bot.services import authz, notify
+from bot.services import authz, notify, tasks
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -178,6 +178,7 @@ class MemberService(Service):
             member = await _member_of(repos, team_id, user_id)
             await _check_may_change(repos, actor, member, team_id, removing=True)
             await repos.memberships.remove(team_id, user_id, now)
+            await tasks.release(repos, team_id, user_id, now)  # back to the coordinators
             draft = await repos.drafts.get(user_id)
             if draft is not None and draft.team_id == team_id:
                 await repos.drafts.delete(user_id)

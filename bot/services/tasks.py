@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueKind, DueOutcome, DueWork
-from bot.domain.models import MemberView, Role
+from bot.domain.models import MemberView, Role, Team
 from bot.domain.notices import Notice
 from bot.domain.tasks import Task, TaskStatus
 from bot.services import authz, notify
@@ -88,16 +88,32 @@ class TaskService(Service):
         async with self.db.read() as repos:
             return await repos.tasks.of_owner(actor.user_id)
 
-    async def overdue(self, actor: Actor) -> list[Task]:
-        """Unfinished tasks past their deadline in the teams the actor coordinates."""
-        now = self.clock.now()
+    async def coordinated(self, actor: Actor) -> list[tuple[Team, list[Task]]]:
+        """The unfinished tasks of every team the actor coordinates, team by team."""
         async with self.db.read() as repos:
             roles = await repos.memberships.roles_of(actor.user_id)
-            tasks: list[Task] = []
+            result: list[tuple[Team, list[Task]]] = []
             for team_id, role in roles.items():
-                if role is Role.COORDINATOR:
-                    tasks += await repos.tasks.unfinished(team_id, due_by=now)
-        return tasks
+                team = await repos.teams.get(team_id)
+                if role is Role.COORDINATOR and team is not None:
+                    result.append((team, await repos.tasks.unfinished(team_id)))
+        return sorted(result, key=lambda pair: pair[0].name)
+
+    async def view(self, actor: Actor, task_id: int) -> tuple[Task, bool]:
+        """The task (for its owner and the team's coordinators only: it may belong to a
+        coordinators-only problem) and whether the actor may reassign it and move its deadline."""
+        async with self.db.read() as repos:
+            task = await _visible(repos, actor, task_id)
+            role = await authz.role_in(repos, actor, task.team_id)
+        if role is not Role.COORDINATOR and task.owner_id != actor.user_id:
+            raise TaskNotFound(str(task_id))
+        return task, role is Role.COORDINATOR
+
+    async def owners_for(self, actor: Actor, task_id: int) -> tuple[Task, list[MemberView]]:
+        """The task and the members a coordinator may give it to."""
+        async with self.db.read() as repos:
+            task = await _managed(repos, actor, task_id)
+            return task, await repos.memberships.list_members(task.team_id)
 
     async def get(self, actor: Actor, task_id: int) -> Task:
         async with self.db.read() as repos:
@@ -123,6 +139,96 @@ class TaskService(Service):
                     now,
                     except_user=actor.user_id,
                 )
+            changed = await repos.tasks.get(task.team_id, task.id)
+            assert changed is not None
+            await derive(repos, changed, now)
+        self.wake_outbox()
+        return changed
+
+    async def reassign(
+        self,
+        actor: Actor,
+        task_id: int,
+        *,
+        owner_id: int | None = None,
+        owner_org: str | None = None,
+    ) -> Task:
+        """A coordinator gives the task to another member (who answers for their organisation)
+        or to an organisation only; the new owner and the former one are told."""
+        org = clean_line(owner_org, min_len=2, max_len=ORG_MAX) if owner_org else None
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            task = await _managed(repos, actor, task_id)
+            if owner_id is not None:
+                owner = await repos.memberships.member(task.team_id, owner_id)
+                if owner is None:
+                    raise NotAllowed("owner")
+                org = owner.org_name
+            elif org is None:
+                raise InvalidInput(InputProblem.EMPTY)
+            if task.owner_id == owner_id and task.owner_org == org:
+                return task
+            await repos.tasks.set_owner(task, owner_id, org, now)
+            payload = {"task_id": task.id}
+            if owner_id is not None and owner_id != task.owner_id and owner_id != actor.user_id:
+                await notify.to_person(repos, owner_id, task.team_id, Notice.TASK_NEW, payload, now)
+            former = task.owner_id
+            if (
+                former is not None
+                and former not in (owner_id, actor.user_id)
+                and await repos.memberships.get(task.team_id, former) is not None
+            ):
+                await notify.to_person(
+                    repos, former, task.team_id, Notice.TASK_TAKEN_OVER, payload, now
+                )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "task.reassign",
+                team_id=task.team_id,
+                object_type="task",
+                object_id=task.id,
+                details={
+                    "from_owner": former,
+                    "from_org": task.owner_org,
+                    "to_owner": owner_id,
+                    "to_org": org,
+                },
+            )
+            changed = await repos.tasks.get(task.team_id, task.id)
+            assert changed is not None
+            await derive(repos, changed, now)
+        self.wake_outbox()
+        return changed
+
+    async def set_deadline(self, actor: Actor, task_id: int, deadline: datetime) -> Task:
+        """A coordinator moves the deadline; the owner is told, reminders follow the new one."""
+        now = self.clock.now()
+        if deadline <= now:
+            raise InvalidInput(InputProblem.PAST)
+        async with self.db.transaction() as repos:
+            task = await _managed(repos, actor, task_id)
+            if task.deadline == deadline:
+                return task
+            await repos.tasks.set_deadline(task, deadline, now)
+            if task.owner_id is not None and task.owner_id != actor.user_id:
+                await notify.to_person(
+                    repos,
+                    task.owner_id,
+                    task.team_id,
+                    Notice.TASK_DEADLINE,
+                    {"task_id": task.id, "deadline": deadline.isoformat()},
+                    now,
+                )
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "task.deadline",
+                team_id=task.team_id,
+                object_type="task",
+                object_id=task.id,
+                details={"from": task.deadline.isoformat(), "to": deadline.isoformat()},
+            )
             changed = await repos.tasks.get(task.team_id, task.id)
             assert changed is not None
             await derive(repos, changed, now)
@@ -195,6 +301,38 @@ async def give_out(
     return task
 
 
+async def release(repos: Repos, team_id: int, user_id: int, now: datetime) -> list[Task]:
+    """A member left the team: their unfinished tasks lose the member (keeping the
+    organisation) and go back to the coordinators, who are told with a list to reassign."""
+    tasks = await repos.tasks.unfinished_of(team_id, user_id)
+    if not tasks:
+        return []
+    for task in tasks:
+        await repos.tasks.set_owner(task, None, task.owner_org, now)
+    user = await repos.users.get(user_id)
+    await notify.to_coordinators(
+        repos,
+        team_id,
+        Notice.TASKS_ORPHANED,
+        {
+            "task_ids": [task.id for task in tasks],
+            "member_name": user.display_name if user is not None else None,
+        },
+        now,
+        except_user=user_id,
+    )
+    await repos.audit.add(
+        now,
+        None,
+        "task.release",
+        team_id=team_id,
+        object_type="user",
+        object_id=user_id,
+        details={"task_ids": [task.id for task in tasks]},
+    )
+    return tasks
+
+
 async def derive(repos: Repos, task: Task, now: datetime) -> None:
     """The reminder before the deadline and the escalation at it, while the task is unfinished."""
     if task.status is TaskStatus.DONE:
@@ -209,6 +347,13 @@ async def derive(repos: Repos, task: Task, now: datetime) -> None:
         )
     await repos.due.ensure(keys[1], DueKind.TASK_OVERDUE, task.team_id, task.id, task.deadline, now)
     await repos.due.drop_pending(_TASK_WORK, task.id, keep=keys)
+
+
+async def _managed(repos: Repos, actor: Actor, task_id: int) -> Task:
+    """The task, if the actor coordinates its team (another team's task: not found)."""
+    task = await _visible(repos, actor, task_id)
+    await authz.require(repos, actor, Action.MANAGE_MEETINGS, task.team_id)
+    return task
 
 
 async def _visible(repos: Repos, actor: Actor, task_id: int) -> Task:

@@ -366,4 +366,9 @@ MIGRATIONS: list[str] = [
         added_at TEXT NOT NULL
     )
     """,
+    # 14: per team, the quiet hours (minutes after local midnight; NULL: the default 20:00–7:00)
+    """
+    ALTER TABLE teams ADD COLUMN quiet_start INTEGER;
+    ALTER TABLE teams ADD COLUMN quiet_end INTEGER
+    """,
 ]

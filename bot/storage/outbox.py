@@ -108,6 +108,14 @@ class OutboxRepo(Repo):
             (to_db(due_at), error[:500], item_id),
         )
 
+    async def hold(self, item_id: int, due_at: datetime) -> None:
+        """Put a claimed row back, unsent and not counted as an attempt, until ``due_at``."""
+        await self._exec(
+            "UPDATE outbox SET due_at = ?, claimed_at = NULL, attempts = MAX(attempts - 1, 0) "
+            "WHERE id = ?",
+            (to_db(due_at), item_id),
+        )
+
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._exec(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL",

@@ -6,7 +6,7 @@ Team-owned rows are always read through a ``team_id`` so one team can never see 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import aiosqlite
@@ -23,6 +23,7 @@ from bot.domain.models import (
     Team,
     User,
 )
+from bot.domain.notices import QuietHours
 from bot.storage.agenda import AgendaRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.guests import GuestRepo
@@ -127,6 +128,20 @@ class TeamRepo(Repo):
         await self._exec(
             "UPDATE teams SET invitation_lead = ? WHERE id = ?",
             (int(value.total_seconds()) if value is not None else None, team_id),
+        )
+
+    async def quiet_hours(self, team_id: int) -> QuietHours | None:
+        """The team's own quiet hours (None: it keeps the default)."""
+        row = await self._one("SELECT quiet_start, quiet_end FROM teams WHERE id = ?", (team_id,))
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return QuietHours(time(row[0] // 60, row[0] % 60), time(row[1] // 60, row[1] % 60))
+
+    async def set_quiet_hours(self, team_id: int, value: QuietHours | None) -> None:
+        start = value.start.hour * 60 + value.start.minute if value is not None else None
+        end = value.end.hour * 60 + value.end.minute if value is not None else None
+        await self._exec(
+            "UPDATE teams SET quiet_start = ?, quiet_end = ? WHERE id = ?", (start, end, team_id)
         )
 
     async def set_meeting_settings(

@@ -123,3 +123,27 @@ class TaskRepo(Repo):
             "UPDATE tasks SET status = ?, updated_at = ? WHERE id = ? AND team_id = ?",
             (status.value, to_db(now), task.id, task.team_id),
         )
+
+    async def set_owner(
+        self, task: Task, owner_id: int | None, owner_org: str | None, now: datetime
+    ) -> None:
+        await self._exec(
+            "UPDATE tasks SET owner_id = ?, owner_org = ?, updated_at = ? "
+            "WHERE id = ? AND team_id = ?",
+            (owner_id, owner_org, to_db(now), task.id, task.team_id),
+        )
+
+    async def set_deadline(self, task: Task, deadline: datetime, now: datetime) -> None:
+        await self._exec(
+            "UPDATE tasks SET deadline = ?, updated_at = ? WHERE id = ? AND team_id = ?",
+            (to_db(deadline), to_db(now), task.id, task.team_id),
+        )
+
+    async def unfinished_of(self, team_id: int, owner_id: int) -> list[Task]:
+        """The member's open and blocked tasks in this team (whether they are still in it)."""
+        rows = await self._all(
+            _SELECT + " WHERE t.team_id = ? AND t.owner_id = ? AND t.status != 'done' "
+            "ORDER BY t.deadline, t.id",
+            (team_id, owner_id),
+        )
+        return [_task(r) for r in rows]
