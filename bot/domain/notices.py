@@ -25,6 +25,7 @@ class Notice(StrEnum):
     TASK_REMINDER = "task.reminder"  # to the owner: the deadline is near
     TASK_OVERDUE = "task.overdue"  # to a coordinator: a task is past its deadline
     TASK_BLOCKED = "task.blocked"  # to a coordinator: the owner cannot go on
+    TASK_RETURNED = "task.returned"  # to a coordinator: the owner left the team
     STILL_SOLVED = "problem.still_solved"  # to the reporter: is it still solved?
     PROBLEM_REOPENED = "problem.reopened"  # to a coordinator: the reporter says it is back
     MINUTES = "minutes"  # to a member: the minutes as text and PDF

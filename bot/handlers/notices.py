@@ -428,6 +428,8 @@ async def _task_notice(services: Services, t: Translator, item: OutboxItem) -> O
         Notice.TASK_REMINDER: "⏰ " + t._("Reminder: the deadline of your task is near"),
         Notice.TASK_OVERDUE: "⚠ " + t._("A task is past its deadline"),
         Notice.TASK_BLOCKED: "⛔ " + t._("A task is blocked"),
+        Notice.TASK_RETURNED: "↩ "
+        + t._("A task is back with the coordinators: its owner left the team"),
     }[kind]
     text = f"<b>{title}</b>\n" + escape(task_item(t, task, now))
     mine = task.owner_id == item.user_id
@@ -510,6 +512,7 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.TASK_REMINDER: _task_notice,
     Notice.TASK_OVERDUE: _task_notice,
     Notice.TASK_BLOCKED: _task_notice,
+    Notice.TASK_RETURNED: _task_notice,
     Notice.STILL_SOLVED: _still_solved,
     Notice.PROBLEM_REOPENED: _problem_reopened,
     Notice.MINUTES_GROUP: _minutes_group,
