@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
+from bot.domain.models import Role
 from bot.sandbox.people import Person
 from tests.flows import make_team, report
+from tests.test_tasks import new_task
 from tests.test_two_teams import two_teams
 
 JAN_TEXT = "Na dětském hřišti leží použité injekční stříkačky, JANOVO-HŘIŠTĚ."
@@ -34,7 +37,7 @@ async def audit(bot, action: str) -> list[Any]:  # type: ignore[no-untyped-def]
 
 
 async def test_mydata_holds_the_persons_data_and_nobody_elses(bot):
-    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    _, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     await report(jan, locality="Hulváky", description=JAN_TEXT)  # #1
     await report(eva, locality="Garáže Fifejdy", description=EVA_TEXT, send=False)  # #2
     await eva.press("🔒 Jen pro koordinátory")
@@ -67,9 +70,7 @@ async def test_mydata_holds_the_persons_data_and_nobody_elses(bot):
     assert data["reports"][0]["created_at"]["utc"].endswith("+00:00")
     assert data["reports"][0]["created_at"]["local"].endswith("+01:00")  # Prague in winter
     assert [c["text"] for c in data["comments"]] == [JAN_COMMENT]
-    assert data["supports"] == [
-        {"kind": "proposal", "number": 1, "at": data["supports"][0]["at"]}
-    ]
+    assert data["supports"] == [{"kind": "proposal", "number": 1, "at": data["supports"][0]["at"]}]
     # nobody else's words: not Eva's report (coordinators only), comment or proposal
     for marker in ("EVINO-TAJEMSTVÍ", "EVIN-KOMENTÁŘ", "EVIN-NÁVRH", "Eva Členová", "Petra"):
         assert marker not in raw, marker
@@ -126,3 +127,138 @@ async def test_mydata_for_a_stranger_and_a_removed_member(bot):
     assert data["person"]["name"] == "Jan Členová"
     assert data["memberships"][0]["removed_at"] is not None
     assert any(e["action"] == "member.remove" and not e["by_me"] for e in data["audit"])
+
+
+FORMER_JAN = "bývalý člen (Nestátní nezisková organizace)"
+
+
+async def test_jan_leaves_poruba_only_and_is_pseudonymised_there_alone(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(jan, team="Poruba", locality="Hulváky", description=JAN_TEXT)  # #1
+    await report(jan, team="Jih", locality="Hrabůvka, Horní 5")  # #2
+    await comment(jan, 1, JAN_COMMENT)
+    await jan.send("/propose 1")
+    await jan.send("Charita nabídne výměnu stříkaček a terénní práci u hřiště.")
+    await jan.press("Nestátní nezisková organizace")
+    await new_task(petra)  # an open task for Jan in Poruba
+    await jan.send("/report")
+    await jan.press("Poruba")  # a dialogue running in Poruba
+
+    await jan.send("/leave")
+    assert "Ze kterého týmu chcete odejít" in jan.last().text
+    assert jan.last().button_texts() == ["Jih", "Poruba", "Všechny mé týmy", "« Ne, zůstávám"]
+    await jan.press("Poruba")
+    confirm = jan.last()
+    ask = confirm.text
+    assert "Odejít z týmu: Poruba?" in ask and "Ve vašich ostatních týmech se nic nemění" in ask
+    await jan.press("Ano, odejít")
+    done = jan.last().text
+    assert "Odešel(a) jste z týmu: Poruba." in done, done
+    assert "1 otevřený úkol se vrátil koordinátorům" in done
+
+    # Poruba shows a former member; Jih still shows Jan
+    await petra.send("/problem 1")
+    detail = petra.last().text
+    assert f"Nahlásil(a) {FORMER_JAN}" in detail, detail
+    assert f"{FORMER_JAN}: {JAN_COMMENT}" in detail
+    assert "Jan Členová" not in detail
+    await karel.send("/problem 2")
+    assert "Nahlásil(a) Jan Členová (Charita Ostrava)" in karel.last().text
+    returned = [m for m in petra.inbox if "Úkol se vrátil koordinátorům" in m.text]
+    assert len(returned) == 1, [m.text for m in petra.inbox[-3:]]
+
+    async with bot.db.read() as repos:
+        teams = {t.name: t.id for t in await repos.teams.list_all()}
+        assert await repos.memberships.roles_of(jan.id) == {teams["Jih"]: Role.COORDINATOR}
+        assert await repos.drafts.get(jan.id) is None  # the Poruba dialogue ended
+        poruba = await repos.problems.get(teams["Poruba"], 1)
+        jih = await repos.problems.get(teams["Jih"], 2)
+        (task,) = await repos.tasks.unfinished(teams["Poruba"])
+        leaves = await repos.audit.by_action("member.leave")
+    assert poruba.reporter_id != jan.id and poruba.reporter_id < 0
+    assert jih.reporter_id == jan.id
+    assert task.owner_id is None
+    assert [(e.actor_id, e.team_id) for e in leaves] == [(jan.id, teams["Poruba"])]
+    # nothing of Poruba is linked to Jan any more
+    for table, column in [
+        ("problems", "reporter_id"),
+        ("problem_events", "actor_id"),
+        ("proposals", "proposer_id"),
+        ("tasks", "owner_id"),
+    ]:
+        assert await count(bot, table, column, jan.id, teams["Poruba"]) == 0, table
+
+    # a second tap on the old confirmation changes nothing
+    answer = await jan.press_data(f"prv:lok:{teams['Poruba']}", message=confirm)
+    assert answer is not None and "jen pro členy týmu" in (answer.text or "")
+    assert len(await audit(bot, "member.leave")) == 1
+    # Jan's copy of his data no longer holds the Poruba records
+    await jan.send("/mydata")
+    data = json.loads(documents(jan)[-1].document.data)
+    assert [r["problem"] for r in data["reports"]] == [2]
+    assert "JANOVO-HŘIŠTĚ" not in documents(jan)[-1].document.data.decode()
+    # /leave offers only Jih now, without "all"
+    await jan.send("/leave")
+    assert jan.last().button_texts() == ["Jih", "« Ne, zůstávám"]
+    await jan.press("« Ne, zůstávám")
+    assert "Nic se nezměnilo" in jan.last().text
+
+
+async def count(bot, table: str, column: str, user_id: int, team_id: int) -> int:  # type: ignore[no-untyped-def]
+    team_of = {
+        "problems": "team_id = ?",
+        "problem_events": "problem_id IN (SELECT id FROM problems WHERE team_id = ?)",
+        "proposals": "team_id = ?",
+        "tasks": "team_id = ?",
+    }[table]
+    async with (
+        bot.db.read() as repos,
+        repos.teams.conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE {column} = ? AND {team_of}", (user_id, team_id)
+        ) as cur,
+    ):
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def test_the_last_coordinator_leaves_and_the_administrators_are_told(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(petra, description=JAN_TEXT)
+    await petra.send("/leave")
+    await petra.press("Poruba")
+    assert "Pro návrat do týmu budete potřebovat novou pozvánku" in petra.last().text
+    await petra.press("Ano, odejít")
+    assert "Odešel(a) jste z týmu: Poruba." in petra.last().text
+    assert "Tým Poruba teď nemá koordinátora" in bot.admin.last().text
+    await jan.send("/problem 1")
+    assert "Nahlásil(a) bývalý člen (Úřad městského obvodu)" in jan.last().text
+    await petra.send("/problems")
+    assert "jen pro členy týmu" in petra.last().text
+
+
+async def test_leave_as_a_stranger_a_removed_member_and_with_forged_buttons(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    (karel,) = await make_team(bot, "Jih", "Karel")
+    stranger = bot.person("Cizí")
+    await stranger.send("/leave")
+    assert "Nejste členem žádného týmu" in stranger.last().text
+    await stranger.press_data("prv:lok:all")  # forged
+    async with bot.db.read() as repos:
+        teams = {t.name: t.id for t in await repos.teams.list_all()}
+        assert await repos.memberships.roles_of(petra.id)  # nothing happened to anyone
+    # Eva forges leaving Jih (not hers) and a nonsense team
+    for data in (f"prv:lok:{teams['Jih']}", "prv:lok:x", "prv:l:999"):
+        await eva.send("/leave")
+        answer = await eva.press_data(data)
+        assert answer is not None and answer.text, data
+    async with bot.db.read() as repos:
+        assert await repos.memberships.roles_of(eva.id) == {teams["Poruba"]: Role.MEMBER}
+        assert await repos.memberships.roles_of(karel.id) == {teams["Jih"]: Role.COORDINATOR}
+    assert await audit(bot, "member.leave") == []
+
+    await petra.send("/members")
+    await petra.press("Jan Členová")
+    await petra.press("Odebrat z týmu")
+    await petra.press("Ano, odebrat")
+    await jan.send("/leave")
+    assert "Nejste členem žádného týmu" in jan.last().text
