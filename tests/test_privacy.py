@@ -262,3 +262,106 @@ async def test_leave_as_a_stranger_a_removed_member_and_with_forged_buttons(bot)
     await petra.press("Ano, odebrat")
     await jan.send("/leave")
     assert "Nejste členem žádného týmu" in jan.last().text
+
+
+def cells(path: Path) -> list[tuple[str, Any]]:
+    """Every (table, value) of the SQLite file, read apart from the bot."""
+    found = []
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                found += [(table, value) for value in row]
+    return found
+
+
+async def test_an_administrator_erases_a_person_on_request(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(jan, team="Poruba", locality="Hulváky", description=JAN_TEXT)  # #1
+    await report(jan, team="Jih", locality="Hrabůvka, Horní 5")  # #2
+    await comment(jan, 1, JAN_COMMENT)
+    await jan.send("/propose 2")
+    await jan.send("Charita nabídne výměnu stříkaček a terénní práci u hřiště.")
+    await jan.press("Nestátní nezisková organizace")
+    await new_task(petra)
+    await jan.send("/mydata")  # audited: an entry about him, by him
+    await jan.send("/report")  # a draft
+    admin = bot.admin
+
+    await admin.send("/erase")
+    assert "Napište /erase a za něj telegramové id" in admin.last().text
+    await admin.send(f"/erase {jan.id}")
+    ask = admin.last().text
+    assert "zcela vymazat osobu Jan Členová" in ask, ask
+    assert "Týmy: Poruba, Jih" in ask
+    await admin.press("Ano, vše vymazat")
+    done = admin.last().text
+    assert "smazaná osoba #" in done, done
+    number = done.split("#")[1].split("“")[0].rstrip("”").rstrip("“")
+
+    # the reports stay, pseudonymous, in both teams
+    await petra.send("/problem 1")
+    assert f"Nahlásil(a) {FORMER_JAN}" in petra.last().text
+    assert f"{FORMER_JAN}: {JAN_COMMENT}" in petra.last().text
+    await karel.send("/problem 2")
+    assert f"Nahlásil(a) {FORMER_JAN}" in karel.last().text
+    assert "Jan Členová" not in karel.last().text
+    # no table holds his name, and no cell his Telegram id
+    stored = cells(bot.db_path)
+    assert not [(t, v) for t, v in stored if isinstance(v, str) and "Jan Členová" in v]
+    assert not [(t, v) for t, v in stored if v in (jan.id, str(jan.id))]
+    async with bot.db.read() as repos:
+        assert await repos.users.get(jan.id) is None
+        assert await repos.drafts.get(jan.id) is None
+        assert await repos.problems.team_of(1) and await repos.problems.team_of(2)
+        (erasure,) = await repos.audit.by_action("privacy.erase")
+        joins = await repos.audit.by_action("member.join")
+    assert erasure.actor_id == admin.id and erasure.object_id == f"#{number}"
+    assert "Jan" not in str(erasure.details)
+    assert int(number) > 0 and -int(number) in {e.actor_id for e in joins}
+
+    # he is a stranger now; a second confirmation changes nothing
+    await jan.send("/mydata")
+    assert "Neuchovávám o vás žádné údaje" in jan.last().text
+    await jan.send("/problems")
+    assert "jen pro členy týmu" in jan.last().text
+    answer = await admin.press_data(f"prv:eok:{jan.id}")
+    assert answer is not None and "už neexistuje" in (answer.text or "")
+    assert len(await audit(bot, "privacy.erase")) == 1
+
+
+async def test_erasure_is_for_administrators_and_never_of_one(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await petra.send(f"/erase {jan.id}")
+    assert "nemáte oprávnění" in petra.last().text
+    answer = await petra.press_data(f"prv:eok:{jan.id}")
+    assert answer is not None and "nemáte oprávnění" in (answer.text or "")
+    stranger = bot.person("Cizí")
+    await stranger.send(f"/erase {jan.id}")
+    assert "nemáte oprávnění" in stranger.last().text
+    admin = bot.admin
+    await admin.send(f"/erase {admin.id}")
+    assert "už neexistuje" in admin.last().text or "Ano, vše vymazat" in str(admin.last().buttons)
+    if "Ano, vše vymazat" in str(admin.last().buttons):
+        answer = await admin.press("Ano, vše vymazat")
+        assert answer is not None and "nemáte oprávnění" in (answer.text or "")
+    await admin.send("/erase 424242")
+    assert "už neexistuje" in admin.last().text
+    async with bot.db.read() as repos:
+        assert (await repos.users.get(jan.id)).display_name == "Jan Členová"
+    assert await audit(bot, "privacy.erase") == []
+
+
+async def test_the_member_card_offers_an_administrator_the_data_and_the_erasure(bot):
+    petra, _jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    admin = bot.admin
+    await admin.send("/members")
+    if "Poruba" in admin.last().button_texts():
+        await admin.press("Poruba")
+    await admin.press("Jan Členová")
+    assert "🗑 Vymazat osobu (na žádost)" in admin.last().button_texts()
+    await admin.press("📄 Údaje osoby (na žádost)")
+    assert json.loads(documents(admin)[-1].document.data)["person"]["name"] == "Jan Členová"
+    await petra.send("/members")
+    await petra.press("Jan Členová")
+    assert not any("na žádost" in label for label in petra.last().button_texts())

@@ -197,26 +197,27 @@ class PrivacyRepo(Repo):
         record: an administrator may have commented without being a member)."""
         rows = await self._all(
             f"""
-            SELECT team_id FROM memberships WHERE user_id = :u
-            UNION SELECT team_id FROM problems WHERE reporter_id = :u
+            WITH me(u) AS (SELECT ?)
+            SELECT team_id FROM memberships WHERE user_id IN me
+            UNION SELECT team_id FROM problems WHERE reporter_id IN me
             UNION SELECT p.team_id FROM problem_events e JOIN problems p ON p.id = e.problem_id
-                WHERE e.actor_id = :u
+                WHERE e.actor_id IN me
             UNION SELECT p.team_id FROM problem_supporters s
-                JOIN problems p ON p.id = s.problem_id WHERE s.user_id = :u
-            UNION SELECT team_id FROM proposals WHERE proposer_id = :u OR decided_by = :u
+                JOIN problems p ON p.id = s.problem_id WHERE s.user_id IN me
+            UNION SELECT team_id FROM proposals WHERE proposer_id IN me OR decided_by IN me
             UNION SELECT pr.team_id FROM proposal_supporters s
-                JOIN proposals pr ON pr.id = s.proposal_id WHERE s.user_id = :u
-            UNION SELECT team_id FROM meetings WHERE created_by = :u
+                JOIN proposals pr ON pr.id = s.proposal_id WHERE s.user_id IN me
+            UNION SELECT team_id FROM meetings WHERE created_by IN me
             UNION SELECT m.team_id FROM meeting_answers a JOIN meetings m ON m.id = a.meeting_id
-                WHERE a.user_id = :u
+                WHERE a.user_id IN me
             UNION SELECT m.team_id FROM minutes_attendance a
-                JOIN meetings m ON m.id = a.meeting_id WHERE a.user_id = :u
-            UNION SELECT team_id FROM tasks WHERE owner_id = :u OR created_by = :u
+                JOIN meetings m ON m.id = a.meeting_id WHERE a.user_id IN me
+            UNION SELECT team_id FROM tasks WHERE owner_id IN me OR created_by IN me
             UNION SELECT team_id FROM invites
-                WHERE created_by = :u OR used_by = :u OR revoked_by = :u
+                WHERE created_by IN me OR used_by IN me OR revoked_by IN me
             {_MORE_TEAMS}
             """,
-            {"u": user_id},
+            (user_id,),
         )
         return sorted({int(r[0]) for r in rows if r[0] is not None})
 
@@ -232,6 +233,16 @@ class PrivacyRepo(Repo):
         )
         await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         await self._exec("DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
+        # notices about the person to others: "can't reach them" goes, "a team lost its last
+        # coordinator" stays without naming whom
+        await self._exec(
+            "DELETE FROM outbox WHERE json_extract(payload, '$.member_id') = ?", (user_id,)
+        )
+        await self._exec(
+            "UPDATE outbox SET payload = json_remove(payload, '$.former') "
+            "WHERE json_extract(payload, '$.former') = ?",
+            (user_id,),
+        )
         await self._exec("UPDATE teams SET created_by = NULL WHERE created_by = ?", (user_id,))
         await self._exec("UPDATE group_chats SET added_by = NULL WHERE added_by = ?", (user_id,))
         await self._exec("DELETE FROM memberships WHERE user_id = ?", (user_id,))
@@ -240,11 +251,11 @@ class PrivacyRepo(Repo):
 
 _MORE_TEAMS = """
     UNION SELECT m.team_id FROM agenda_topics a JOIN meetings m ON m.id = a.meeting_id
-        WHERE a.added_by = :u
+        WHERE a.added_by IN me
     UNION SELECT m.team_id FROM minutes x JOIN meetings m ON m.id = x.meeting_id
-        WHERE x.started_by = :u
+        WHERE x.started_by IN me
     UNION SELECT m.team_id FROM minutes_tasks x JOIN meetings m ON m.id = x.meeting_id
-        WHERE x.owner_id = :u OR x.created_by = :u
+        WHERE x.owner_id IN me OR x.created_by IN me
     UNION SELECT m.team_id FROM meeting_guests g JOIN meetings m ON m.id = g.meeting_id
-        WHERE g.added_by = :u
+        WHERE g.added_by IN me
 """
