@@ -150,10 +150,10 @@ async def test_jan_leaves_poruba_only_and_is_pseudonymised_there_alone(bot):
     await jan.press("Poruba")
     confirm = jan.last()
     ask = confirm.text
-    assert "Odejít z týmu: Poruba?" in ask and "Ve vašich ostatních týmech se nic nemění" in ask
+    assert "Odejít z týmu Poruba?" in ask and "Ve vašich ostatních týmech se nic nemění" in ask
     await jan.press("Ano, odejít")
     done = jan.last().text
-    assert "Odešel(a) jste z týmu: Poruba." in done, done
+    assert "Odešel(a) jste z týmu Poruba." in done, done
     assert "1 otevřený úkol se vrátil koordinátorům" in done
 
     # Poruba shows a former member; Jih still shows Jan
@@ -228,7 +228,7 @@ async def test_the_last_coordinator_leaves_and_the_administrators_are_told(bot):
     await petra.press("Poruba")
     assert "Pro návrat do týmu budete potřebovat novou pozvánku" in petra.last().text
     await petra.press("Ano, odejít")
-    assert "Odešel(a) jste z týmu: Poruba." in petra.last().text
+    assert "Odešel(a) jste z týmu Poruba." in petra.last().text
     assert "Tým Poruba teď nemá koordinátora" in bot.admin.last().text
     await jan.send("/problem 1")
     assert "Nahlásil(a) bývalý člen (Úřad městského obvodu)" in jan.last().text
@@ -365,3 +365,26 @@ async def test_the_member_card_offers_an_administrator_the_data_and_the_erasure(
     await petra.send("/members")
     await petra.press("Jan Členová")
     assert not any("na žádost" in label for label in petra.last().button_texts())
+
+
+async def test_jan_leaves_all_his_teams_at_once(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(jan, team="Poruba", locality="Hulváky")  # #1
+    await report(jan, team="Jih", locality="Hrabůvka, Horní 5")  # #2
+    await jan.send("/leave")
+    await jan.press("Všechny mé týmy")
+    assert "Odejít z týmů Jih, Poruba?" in jan.last().text, jan.last().text
+    await jan.press("Ano, odejít")
+    assert "Odešel(a) jste z týmů Jih, Poruba." in jan.last().text
+    for person, number in ((petra, 1), (karel, 2)):
+        await person.send(f"/problem {number}")
+        assert f"Nahlásil(a) {FORMER_JAN}" in person.last().text
+    # Karel still coordinates Jih: the administrators are not told about it
+    assert not any("nemá koordinátora" in m.text for m in bot.admin.inbox)
+    assert len(await audit(bot, "member.leave")) == 2
+    await jan.send("/leave")
+    assert "Nejste členem žádného týmu" in jan.last().text
+    # his profile stays (he may be invited again): /mydata still answers with it
+    await jan.send("/mydata")
+    data = json.loads(documents(jan)[-1].document.data)
+    assert data["person"]["name"] == "Jan Členová" and data["reports"] == []

@@ -135,7 +135,12 @@ async def on_leave_ask(update: Update, ctx: BotContext) -> None:
     names = ", ".join(escape(team.name) for team in chosen)
     text = "\n\n".join(
         [
-            t._("Leave {teams}?", teams=f"<b>{names}</b>"),
+            t.n_(
+                "Leave the team {teams}?",
+                "Leave the teams {teams}?",
+                len(chosen),
+                teams=f"<b>{names}</b>",
+            ),
             t._(
                 "You lose access at once. There, your reports, comments and proposals stay "
                 "for the team's record, shown as “former member” with your organisation type "
@@ -160,7 +165,14 @@ async def on_leave_confirm(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
     left = await ctx.services.privacy.leave(actor, _team_choice(value))
     names = ", ".join(escape(team.name) for team in left.teams)
-    lines = [t._("You have left: {teams}.", teams=f"<b>{names}</b>")]
+    lines = [
+        t.n_(
+            "You have left the team {teams}.",
+            "You have left the teams {teams}.",
+            len(left.teams),
+            teams=f"<b>{names}</b>",
+        )
+    ]
     if left.tasks_returned:
         lines.append(
             t.n_(

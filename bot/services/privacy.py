@@ -89,10 +89,12 @@ class PrivacyService(Service):
         async with self.db.transaction() as repos:
             user = await repos.users.get(target) if target > 0 else None
             rows = await repos.privacy.export(target) if user is not None else None
-            if user is None or rows is None or not (user.has_profile or rows["memberships"]):
+            if user is None or rows is None:
                 if target != actor.user_id:
                     raise NotFound("person")
                 return None
+            if target == actor.user_id and not user.has_profile and not any(rows.values()):
+                return None  # nothing but perhaps a language setting
             await repos.audit.add(
                 now, actor.user_id, "privacy.export", object_type="user", object_id=target
             )
@@ -176,6 +178,7 @@ class PrivacyService(Service):
                 left.append(team)
         if told:
             self.wake_outbox()
+        left.sort(key=lambda team: team.name.casefold())
         return Left(teams=left, tasks_returned=returned)
 
     # --- erasure ---------------------------------------------------------------------------
