@@ -310,6 +310,10 @@ async def test_an_administrator_erases_a_person_on_request(bot):
     stored = cells(bot.db_path)
     assert not [(t, v) for t, v in stored if isinstance(v, str) and "Jan Členová" in v]
     assert not [(t, v) for t, v in stored if v in (jan.id, str(jan.id))]
+    # nor does any leftover byte of the file or its write-ahead log
+    for path in (bot.db_path, Path(f"{bot.db_path}-wal")):
+        if path.exists():
+            assert "Jan Členová".encode() not in path.read_bytes(), path
     async with bot.db.read() as repos:
         assert await repos.users.get(jan.id) is None
         assert await repos.drafts.get(jan.id) is None

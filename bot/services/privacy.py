@@ -214,6 +214,7 @@ class PrivacyService(Service):
                 object_id=f"#{number}",
                 details={"teams": len(teams)},
             )
+        await self.db.checkpoint()
         if told:
             self.wake_outbox()
         return number
