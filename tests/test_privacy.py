@@ -392,3 +392,21 @@ async def test_jan_leaves_all_his_teams_at_once(bot):
     await jan.send("/mydata")
     data = json.loads(documents(jan)[-1].document.data)
     assert data["person"]["name"] == "Jan Členová" and data["reports"] == []
+
+
+async def test_in_english_the_summary_and_the_former_member_read_in_english(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan, description=JAN_TEXT)
+    for person in (jan, petra):
+        await person.send("/lang")
+        await person.press("English")
+    await jan.send("/mydata")
+    summary = jan.inbox[-2].text
+    assert "Your data" in summary and "Problems you reported: 1" in summary, summary
+    await jan.send("/leave")
+    await jan.press("Poruba")
+    assert "Leave the team Poruba?" in jan.last().text
+    await jan.press("Yes, leave")
+    assert "You have left the team Poruba." in jan.last().text
+    await petra.send("/problem 1")
+    assert "former member (NGO)" in petra.last().text, petra.last().text

@@ -8,7 +8,7 @@ pseudonym back to the person.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from bot.domain.models import OrgType
@@ -148,9 +148,10 @@ class PrivacyRepo(Repo):
             # the day only: the moment would match the membership's end
             (team_id, org_type.value if org_type else None, reason, now.date().isoformat()),
         )
+        day = datetime.combine(now.date(), time(), tzinfo=UTC)
         await self._exec(
             "INSERT INTO users (id, org_type, created_at) VALUES (?, ?, ?)",
-            (pseudonym_user_id(number), org_type.value if org_type else None, to_db(now)),
+            (pseudonym_user_id(number), org_type.value if org_type else None, to_db(day)),
         )
         return number
 
