@@ -25,6 +25,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
+from bot.rendering.labels import erased_person
 from bot.services.authz import Actor
 from bot.services.errors import InputProblem, InvalidInput, NotAllowed, NotMember
 from bot.services.privacy import EXPORT_KINDS, DataExport
@@ -261,8 +262,8 @@ async def on_erase_confirm(update: Update, ctx: BotContext) -> None:
     await show(
         update,
         t._(
-            "Erased. The audit log now calls the person “erased person #{n}”.",
-            n=number,
+            "Erased. The audit log now calls the person “{pseudonym}”.",
+            pseudonym=erased_person(t, number),
         ),
     )
 

@@ -37,3 +37,9 @@ def former_member(t: Translator, org_type: OrgType | None) -> str:
         return t._("former member")
     kind = org_type_name(t, org_type).split(" (")[0]
     return t._("former member ({org_type})", org_type=kind)
+
+
+def erased_person(t: Translator, user_id: int) -> str:
+    """How the audit log shows a person erased on request: their pseudonym's number only
+    (a stand-in user id is the negative of that number)."""
+    return t._("erased person #{n}", n=abs(user_id))
