@@ -8,9 +8,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.models import Role
 from bot.sandbox.people import Person
 from tests.flows import make_team, report
+from tests.test_sweep import BROKEN, failures, seeded
 from tests.test_tasks import new_task
 from tests.test_two_teams import two_teams
 
@@ -410,3 +413,46 @@ async def test_in_english_the_summary_and_the_former_member_read_in_english(bot)
     assert "You have left the team Poruba." in jan.last().text
     await petra.send("/problem 1")
     assert "former member (NGO)" in petra.last().text, petra.last().text
+
+
+@pytest.mark.parametrize("who", ["jan", "member", "petra", "admin", "stranger"])
+async def test_every_privacy_command_and_button_answers_politely(bot, who):
+    people = await seeded(bot)
+    person = people[who]
+    problems: list[str] = []
+    commands = ["/mydata", f"/mydata {people['jan'].id}", "/erase", f"/erase {people['member'].id}"]
+    commands += ["/erase 12x", "/leave"]  # /leave last: its buttons really leave
+    for command in commands:
+        for path in await button_paths(person, command):
+            before = len(failures(bot))
+            await person.send("/cancel")
+            await person.send(command)
+            for label in path:
+                screen = person.inbox[-1]
+                if label not in screen.button_texts():
+                    break
+                await person.press(label, message=screen)
+            refused = failures(bot)[before:]
+            if refused:
+                problems.append(f"{command} {path}: refused {refused}")
+            if person.inbox and BROKEN in person.inbox[-1].text:
+                problems.append(f"{command} {path}: {BROKEN}")
+    assert not problems, "\n".join(problems)
+
+
+async def button_paths(person: Person, command: str) -> list[list[str]]:
+    """The command alone, each of its buttons, and each button behind those (two deep)."""
+    await person.send("/cancel")
+    await person.send(command)
+    first = person.inbox[-1] if person.inbox else None
+    paths: list[list[str]] = [[]]
+    for label in first.button_texts() if first is not None else []:
+        paths.append([label])
+        await person.send("/cancel")
+        await person.send(command)
+        screen = person.inbox[-1]
+        if label not in screen.button_texts():
+            continue
+        await person.press(label, message=screen)
+        paths += [[label, inner] for inner in person.inbox[-1].button_texts()]
+    return paths
