@@ -26,6 +26,7 @@ from bot.handlers import (
     minutes,
     notices,
     onboarding,
+    privacy,
     problem_detail,
     problem_list,
     report,
@@ -122,6 +123,7 @@ def build_application(
         still_solved,
         minutes,
         guests,
+        privacy,
         dialogue,
         fallback,
     ):

@@ -141,6 +141,7 @@ class TimelineEntry(_Model):
     at: datetime
     actor_id: int | None
     actor_name: str | None
+    actor_org_type: OrgType | None = None  # shown for a former member (who has no name)
     kind: EventKind
     status: Status | None = None
     text: str = ""
@@ -153,6 +154,7 @@ class Proposal(_Model):
     team_id: int
     proposer_id: int | None
     proposer_name: str | None = None
+    proposer_org_type: OrgType | None = None  # shown for a former member (who has no name)
     text: str
     responsible: OrgType | None = None
     status: ProposalStatus = ProposalStatus.OPEN

@@ -90,7 +90,9 @@ async def on_pick_team(update: Update, ctx: BotContext) -> None:
     await _show_roster(update, ctx, as_int(team_id))
 
 
-def _card(t: Translator, team: Team, member: MemberView) -> tuple[str, Rows]:
+def _card(
+    t: Translator, team: Team, member: MemberView, *, admin: bool = False
+) -> tuple[str, Rows]:
     text = "\n".join(
         [
             f"<b>{escape(member.display_name)}</b>",
@@ -107,6 +109,13 @@ def _card(t: Translator, team: Team, member: MemberView) -> tuple[str, Rows]:
     rows = [
         [role_button],
         [button(t._("Remove from the team"), f"mem:rm:{ids}")],
+    ]
+    if admin:  # on the person's request: a copy of their data, or their erasure (privacy.py)
+        rows += [
+            [button("📄 " + t._("Their data (on request)"), f"prv:x:{member.user_id}")],
+            [button("🗑 " + t._("Erase the person (on request)"), f"prv:e:{member.user_id}")],
+        ]
+    rows += [
         [button("« " + t._("Back to the list"), f"mem:t:{team.id}")],
     ]
     return text, rows
@@ -117,7 +126,7 @@ async def on_card(update: Update, ctx: BotContext) -> None:
     team_id, user_id = callback_args(update, "mem:u", 2)
     actor = require_actor(update, ctx)
     team, member = await ctx.services.members.member(actor, as_int(team_id), as_int(user_id))
-    text, rows = _card(await ctx.tr(update), team, member)
+    text, rows = _card(await ctx.tr(update), team, member, admin=actor.is_admin)
     await show(update, text, keyboard(rows))
 
 
@@ -132,7 +141,7 @@ async def on_role(update: Update, ctx: BotContext) -> None:
         actor, as_int(team_id), as_int(user_id), roles[code]
     )
     team, member = await ctx.services.members.member(actor, as_int(team_id), member.user_id)
-    text, rows = _card(await ctx.tr(update), team, member)
+    text, rows = _card(await ctx.tr(update), team, member, admin=actor.is_admin)
     await show(update, text, keyboard(rows))
 
 

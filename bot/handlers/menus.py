@@ -36,6 +36,8 @@ MEMBER_COMMANDS = [
     ("tasks", N_("My tasks: done / blocked")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
+    ("mydata", N_("Everything stored about me (a file)")),
+    ("leave", N_("Leave a team")),
 ]
 COORDINATOR_COMMANDS = [
     ("team", N_("Localities and settings of the team (coordinator)")),
@@ -51,6 +53,7 @@ ADMIN_COMMANDS = [
     ("newteam", N_("Create a team (administrator)")),
     ("teams", N_("All teams (administrator)")),
     ("admins", N_("City administrators (administrator)")),
+    ("erase", N_("Erase a person on their request (administrator)")),
 ]
 
 

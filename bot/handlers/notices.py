@@ -25,7 +25,7 @@ from bot.handlers.tasks import LIST_MAX, list_line, task_rows
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
-from bot.rendering.labels import role_name
+from bot.rendering.labels import former_member, role_name
 from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
 from bot.rendering.problems import (
@@ -182,7 +182,7 @@ async def _proposal_new(services: Services, t: Translator, item: OutboxItem) -> 
     text = t._(
         "💡 New proposed solution for #{n} — {who}:",
         n=proposal.problem_id,
-        who=escape(proposal.proposer_name or "?"),
+        who=escape(proposal.proposer_name or former_member(t, proposal.proposer_org_type)),
     )
     text += "\n" + escape(shorten(proposal.text))
     return OutMessage(text, _open_button(t, proposal.problem_id))

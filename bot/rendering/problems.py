@@ -22,7 +22,7 @@ from bot.domain.problems import (
 )
 from bot.domain.tasks import Task, TaskStatus
 from bot.i18n import N_, Translator
-from bot.rendering.labels import org_type_name
+from bot.rendering.labels import former_member, org_type_name
 
 CATEGORY_NAMES: dict[Category, str] = {
     Category.YOUTH: N_("risky children and youth"),
@@ -160,9 +160,13 @@ def problem_facts(t: Translator, problem: Problem, team_name: str) -> list[str]:
     ]
     if problem.duplicate_of is not None:
         lines.append(t._("Duplicate of #{number}", number=problem.duplicate_of))
-    reporter = escape(problem.reporter_name or t._("former member"))
-    if problem.reporter_org is not None:
-        reporter += f" ({escape(problem.reporter_org.name)})"
+    if problem.reporter_name is None:
+        org = problem.reporter_org
+        reporter = escape(former_member(t, org.org_type if org is not None else None))
+    else:
+        reporter = escape(problem.reporter_name)
+        if problem.reporter_org is not None and problem.reporter_org.name:
+            reporter += f" ({escape(problem.reporter_org.name)})"
     lines.append(
         t._("Reported by {who}, {when}", who=reporter, when=t.short_datetime(problem.created_at))
     )
@@ -183,7 +187,7 @@ def problem_facts(t: Translator, problem: Problem, team_name: str) -> list[str]:
 
 
 def proposal_lines(t: Translator, index: int, proposal: Proposal) -> list[str]:
-    who = escape(proposal.proposer_name or t._("former member"))
+    who = escape(proposal.proposer_name or former_member(t, proposal.proposer_org_type))
     head = f"<b>{index}.</b> {escape(proposal.text)}"
     meta = [who, "👍 " + str(len(proposal.supporters))]
     if proposal.responsible is not None:
@@ -199,7 +203,7 @@ def proposal_lines(t: Translator, index: int, proposal: Proposal) -> list[str]:
 
 
 def timeline_line(t: Translator, entry: TimelineEntry) -> str:
-    who = escape(entry.actor_name or t._("former member"))
+    who = escape(entry.actor_name or former_member(t, entry.actor_org_type))
     when = t.short_datetime(entry.at)
     return f"{when} — {who}: {_event_text(t, entry)}"
 

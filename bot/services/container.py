@@ -17,6 +17,7 @@ from bot.services.localities import LocalityService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.minutes import MinutesService
+from bot.services.privacy import PrivacyService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.quiet import QuietHoursService
@@ -51,6 +52,7 @@ class Services:
         self.quiet = QuietHoursService(db, clock)
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
+        self.privacy = PrivacyService(db, clock, settings.tz)
         self.meetings = MeetingService(
             db,
             clock,

@@ -177,11 +177,7 @@ class MemberService(Service):
             team = await authz.require(repos, actor, Action.MANAGE_MEMBERS, team_id)
             member = await _member_of(repos, team_id, user_id)
             await _check_may_change(repos, actor, member, team_id, removing=True)
-            await repos.memberships.remove(team_id, user_id, now)
-            await tasks.release(repos, team_id, user_id, now)  # back to the coordinators
-            draft = await repos.drafts.get(user_id)
-            if draft is not None and draft.team_id == team_id:
-                await repos.drafts.delete(user_id)
+            await end_membership(repos, team_id, user_id, now)
             await repos.audit.add(
                 now,
                 actor.user_id,
@@ -191,7 +187,7 @@ class MemberService(Service):
                 object_id=user_id,
                 details={"role": member.role.value},
             )
-            told = await _after_leaving(repos, team_id, member, now)
+            told = await after_leaving(repos, team_id, member, now)
         if told:
             self.wake_outbox()
         return team, member
@@ -219,7 +215,17 @@ async def _check_may_change(
         raise InvalidInput(InputProblem.LAST_COORDINATOR)
 
 
-async def _after_leaving(repos: Repos, team_id: int, member: MemberView, now: datetime) -> bool:
+async def end_membership(repos: Repos, team_id: int, user_id: int, now: datetime) -> None:
+    """The person is out of the team at once: their open tasks go back to the coordinators and
+    a dialogue they had running for it ends."""
+    await repos.memberships.remove(team_id, user_id, now)
+    await tasks.release(repos, team_id, user_id, now)
+    draft = await repos.drafts.get(user_id)
+    if draft is not None and draft.team_id == team_id:
+        await repos.drafts.delete(user_id)
+
+
+async def after_leaving(repos: Repos, team_id: int, member: MemberView, now: datetime) -> bool:
     """If the team has just lost its last coordinator, tell the administrators, who stand in
     for them from now on. True if anybody was told."""
     if member.role is not Role.COORDINATOR or await repos.memberships.count_coordinators(team_id):

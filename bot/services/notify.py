@@ -80,6 +80,8 @@ async def to_linked_group(
 async def to_person(
     repos: Repos, user_id: int, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
 ) -> None:
+    if user_id < 0:  # a pseudonym stands in for a former member: nobody to tell
+        return
     await repos.outbox.add(user_id, notice, payload, now, user_id=user_id, team_id=team_id)
 
 

@@ -39,6 +39,7 @@ class Database:
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=5000",
             "PRAGMA synchronous=FULL",
+            "PRAGMA secure_delete=ON",  # deleted personal data is overwritten, not left in the file
         ):
             await conn.execute(pragma)
         self._conn = conn
@@ -84,6 +85,12 @@ class Database:
                 await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file and empty it: after an erasure, so that no
+        older copy of a page with the erased data stays in the log."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def schema_version(self) -> int:
         async with self._lock, self.conn.execute("PRAGMA user_version") as cur:

@@ -371,4 +371,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE teams ADD COLUMN quiet_start INTEGER;
     ALTER TABLE teams ADD COLUMN quiet_end INTEGER
     """,
+    # 15: pseudonyms: who stands in for a person in a team they left, or everywhere once they were
+    # erased; each has a stand-in row of users with the negative id -pseudonyms.id (no name,
+    # no organisation name). Nothing links a pseudonym back to the person.
+    """
+    CREATE TABLE pseudonyms (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        team_id INTEGER,
+        org_type TEXT,
+        reason TEXT NOT NULL CHECK (reason IN ('left', 'erased')),
+        created_at TEXT NOT NULL
+    )
+    """,
 ]

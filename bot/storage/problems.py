@@ -456,7 +456,8 @@ class ProblemRepo(Repo):
             "SELECT COUNT(*) FROM problem_events WHERE problem_id = ?", (problem_id,)
         )
         rows = await self._all(
-            "SELECT e.*, u.display_name AS actor_name FROM problem_events e "
+            "SELECT e.*, u.display_name AS actor_name, u.org_type AS actor_org_type "
+            "FROM problem_events e "
             "LEFT JOIN users u ON u.id = e.actor_id WHERE e.problem_id = ? "
             "ORDER BY e.id DESC LIMIT ?",
             (problem_id, last),
@@ -468,6 +469,7 @@ class ProblemRepo(Repo):
                 at=req_time(r["at"]),
                 actor_id=r["actor_id"],
                 actor_name=r["actor_name"],
+                actor_org_type=OrgType(r["actor_org_type"]) if r["actor_org_type"] else None,
                 kind=EventKind(r["kind"]),
                 status=Status(r["status"]) if r["status"] else None,
                 text=r["text"],
@@ -508,6 +510,7 @@ def _proposal(row: aiosqlite.Row, supporters: list[int]) -> Proposal:
         team_id=row["team_id"],
         proposer_id=row["proposer_id"],
         proposer_name=row["proposer_name"],
+        proposer_org_type=OrgType(row["proposer_org_type"]) if row["proposer_org_type"] else None,
         text=row["text"],
         responsible=OrgType(row["responsible"]) if row["responsible"] else None,
         status=ProposalStatus(row["status"]),
@@ -519,7 +522,8 @@ def _proposal(row: aiosqlite.Row, supporters: list[int]) -> Proposal:
 
 
 _PROPOSAL_SELECT = (
-    "SELECT pr.*, u.display_name AS proposer_name FROM proposals pr "
+    "SELECT pr.*, u.display_name AS proposer_name, u.org_type AS proposer_org_type "
+    "FROM proposals pr "
     "LEFT JOIN users u ON u.id = pr.proposer_id "
 )
 

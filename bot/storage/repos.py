@@ -30,6 +30,7 @@ from bot.storage.guests import GuestRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
+from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 from bot.storage.tasks import TaskRepo
 
@@ -557,3 +558,4 @@ class Repos:
         self.tasks = TaskRepo(conn)
         self.minutes = MinutesRepo(conn)
         self.guests = GuestRepo(conn)
+        self.privacy = PrivacyRepo(conn)
