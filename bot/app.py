@@ -151,7 +151,9 @@ async def on_startup(app: MDTApplication) -> None:
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
     log.info("due work of %d upcoming meetings derived", count)
-    await menus.set_command_menus(app.bot, app.bot_data.settings)
+    services = app.bot_data.services
+    admins = await services.users.known(list(app.bot_data.settings.admins))
+    await menus.set_command_menus(app.bot, app.bot_data.settings, admins)
     log.info("mdtbot started as @%s", app.bot.username)
 
 

@@ -60,8 +60,10 @@ ADMIN_COMMANDS = [
 PRIVATE_COMMANDS = EVERYONE_COMMANDS + MEMBER_COMMANDS + COORDINATOR_COMMANDS
 
 
-async def set_command_menus(bot: Bot, settings: Settings) -> None:
-    """Set every menu; a server that refuses one is not fatal."""
+async def set_command_menus(bot: Bot, settings: Settings, admins: list[int]) -> None:
+    """Set every menu; a server that refuses one is not fatal. ``admins``: the administrators
+    who have written to the bot (Telegram refuses a menu for a chat that does not exist yet;
+    the others get theirs when they first write)."""
     scopes: list[tuple[Any, list[tuple[str, str]]]] = [
         (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
         (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
@@ -70,7 +72,7 @@ async def set_command_menus(bot: Bot, settings: Settings) -> None:
         t = Translator(language or settings.language, settings.tz)
         for scope, commands in scopes:
             await _set_menu(bot, t, commands, scope, language)
-    for admin_id in settings.admins:
+    for admin_id in admins:
         await set_admin_menu(bot, settings, admin_id, settings.language)
 
 

@@ -13,6 +13,11 @@ class UserService(Service):
             user = await repos.users.get(user_id)
         return user.language if user else None
 
+    async def known(self, user_ids: list[int]) -> list[int]:
+        """Those of ``user_ids`` who have written to the bot (the bot may address them)."""
+        async with self.db.read() as repos:
+            return [uid for uid in user_ids if await repos.users.get(uid) is not None]
+
     async def set_reachable(self, user_id: int, reachable: bool) -> None:
         """Remember that a person blocked the bot (their coordinators are told) or came back."""
         now = self.clock.now()
