@@ -10,10 +10,12 @@ import sys
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def _configure_logging(verbose: bool, token: str | None = None) -> None:
+def _configure_logging(
+    verbose: bool, token: str | None = None, level: int | None = None
+) -> None:
     from bot.logs import configure
 
-    configure(verbose, secrets=[token] if token else [])
+    configure(verbose, secrets=[token] if token else [], level=level)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -55,9 +57,8 @@ def _sandbox(args: argparse.Namespace) -> int:
     from bot.config import ConfigError
     from bot.sandbox.terminal import run_sandbox
 
-    _configure_logging(args.verbose)
-    if not args.verbose:
-        logging.getLogger().setLevel(logging.WARNING)
+    # the terminal is the chat: only warnings interrupt it, unless asked for more
+    _configure_logging(args.verbose, level=None if args.verbose else logging.WARNING)
     try:
         return run_sandbox(db_path=args.db, demo=args.demo, language=args.lang)
     except ConfigError as error:

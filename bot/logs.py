@@ -83,8 +83,15 @@ def _error_is_systemic(exc_type: type[BaseException]) -> bool:
     return issubclass(exc_type, TelegramError | OSError | sqlite3.Error | TimeoutError)
 
 
-def configure(verbose: bool, *, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
-    """Log to ``stream`` (stderr) at DEBUG or INFO, with payload-writing libraries held back."""
+def configure(
+    verbose: bool,
+    *,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    level: int | None = None,
+) -> None:
+    """Log to ``stream`` (stderr) at DEBUG or INFO (or ``level``), with payload-writing
+    libraries held back."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_mdtbot", False):
@@ -93,6 +100,7 @@ def configure(verbose: bool, *, secrets: Iterable[str] = (), stream: TextIO | No
     handler.setFormatter(RedactingFormatter(FORMAT, secrets))
     handler._mdtbot = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for name, level in QUIET.items():
-        logging.getLogger(name).setLevel(level)
+    chosen = level if level is not None else logging.DEBUG if verbose else logging.INFO
+    root.setLevel(chosen)
+    for name, floor in QUIET.items():
+        logging.getLogger(name).setLevel(max(floor, chosen))

@@ -28,7 +28,10 @@ async def test_a_member_of_two_teams_reports_in_either(bot):
     assert "uložen jako #1" in done.text, done.text
     assert "Nový problém" in petra.last().text and "#1" in petra.last().text
 
-    done = await report(jan, team="Jih", locality="Hrabůvka, Horní 5")
+    await report(jan, team="Jih", locality="Hrabůvka, Horní 5", send=False)
+    assert "Tým: Jih" in jan.last().text  # the preview says where it goes
+    await jan.press("✅ Odeslat")
+    done = jan.last()
     assert "uložen jako #2" in done.text, done.text
     assert "#2" in karel.last().text
 

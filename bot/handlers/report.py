@@ -239,8 +239,12 @@ async def _preview(
     nav: list,  # type: ignore[type-arg]
 ) -> tuple[str, Rows]:
     assert report.category and report.urgency and report.description and report.locality
-    lines = [
-        "<b>" + t._("Check your report before sending:") + "</b>",
+    lines = ["<b>" + t._("Check your report before sending:") + "</b>"]
+    if draft.data.get("several_teams"):  # a person in several teams sees which one it goes to
+        teams = await ctx.services.reports.teams(require_actor(update, ctx))
+        name = next((team.name for team in teams if team.id == draft.team_id), "?")
+        lines.append(t._("Team: {team}", team=escape(name)))
+    lines += [
         t._("Category: {category}", category=category_name(t, report.category)),
         t._("Locality: {locality}", locality=escape(report.locality)),
         t._("Urgency: {urgency}", urgency=urgency_label(t, report.urgency)),

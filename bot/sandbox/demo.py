@@ -45,6 +45,10 @@ PEOPLE = [
     ("Marie", "Marie Veselá", OrgType.ZS, "ZŠ Ostrava-Zábřeh", "Jih", Role.MEMBER),
 ]
 
+#: people in a second team, with another role there: a police officer is a member in Poruba
+#: and a coordinator in Jih (every flow must work for them)
+SECOND_TEAMS = [("Lucie", "Jih", Role.COORDINATOR)]
+
 
 async def seed_demo(
     services: Services, emulator: TelegramEmulator, admin: Person, *, language_code: str = "cs"
@@ -65,6 +69,14 @@ async def seed_demo(
             person.id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
         )
         people.append(person)
+    by_name = {p.first_name: p for p in people}
+    for first, team_name, role in SECOND_TEAMS:
+        full, org_type, org = next((f, t, o) for n, f, t, o, _, _ in PEOPLE if n == first)
+        created = await services.invites.create(admin_actor, teams[team_name], role)
+        opened = await services.invites.open(created.code, by_name[first].id)
+        await services.members.join(
+            by_name[first].id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
+        )
     emulator.mark_started(admin)
     await _seed_poruba(services, admin_actor, teams["Poruba"], people)
     return people
