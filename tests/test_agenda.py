@@ -269,3 +269,21 @@ async def test_a_meeting_moved_after_the_freeze_gets_a_new_agenda(bot):
     sent = await agenda_messages(jan)
     assert len(sent) > first
     assert "Nová lokalita po přesunu" in sent[-1].text
+
+
+async def test_moving_up_twice_with_the_same_button_moves_once(bot):
+    petra, jan, _eva, _group = await team_with_problems(bot)
+    await seed(bot, jan, 1, locality="Opavská")
+    await schedule(petra)
+    await petra.send("/agenda")
+    await petra.press("✏ Upravit program")
+    screen = petra.last()
+    first_labels = [b.text for b in sum(screen.buttons, []) if b.text.startswith("⬆")]
+    assert "⬆ #2" not in first_labels  # the first of its section cannot go higher
+    button = next(b for b in sum(screen.buttons, []) if b.text == "⬆ #4")
+    await petra.press_data(button.callback_data, message=screen)
+    await petra.press_data(button.callback_data, message=screen)  # a double tap, or redelivered
+    await petra.press("✅ Hotovo")
+    new_section = petra.last().text.split("Nové problémy od minulé schůzky")[1]
+    numbers = [line.split(" · ")[0] for line in new_section.strip().splitlines()[:3]]
+    assert numbers == ["1) Problém #2", "2) Problém #4", "3) Problém #1"], numbers  # one step

@@ -190,3 +190,16 @@ async def test_a_meeting_being_minuted_can_no_longer_be_cancelled_or_moved(bot):
         meeting = await repos.meetings.get(team.id, 1)
     assert meeting is not None and meeting.status.value == "scheduled"
     assert not said(jan, "Schůzka týmu je zrušena")
+
+
+async def test_an_attendance_press_twice_marks_once(bot):
+    petra, jan, eva = await prepared(bot)
+    await petra.send("/minutes")
+    screen = petra.last()
+    button = next(b for b in sum(screen.buttons, []) if b.text == "▫ Eva Členová")
+    await petra.press_data(button.callback_data, message=screen)
+    await petra.press_data(button.callback_data, message=screen)  # a double tap
+    assert "✅ Eva Členová" in petra.last().button_texts()
+    for stale in ("mn:p:1:%d" % eva.id,):  # a button from before presses carried their state
+        await petra.press_data(stale)
+    assert "✅ Eva Členová" in petra.last().button_texts()

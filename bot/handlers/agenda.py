@@ -8,6 +8,7 @@ meeting and re-checks the role (the service refuses edits once the agenda is fro
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -80,15 +81,18 @@ def _edit_screen(t: Translator, agenda: Agenda, page: int) -> tuple[str, Rows]:
     pages = max(1, (len(problems) + PAGE - 1) // PAGE)
     page = min(max(page, 0), pages - 1)
     rows: Rows = []
+    above: dict[int, int] = {}  # problem -> the problem right above it in its section
+    for before, after in itertools.pairwise(problems):
+        if before.section is after.section:
+            assert before.problem is not None and after.problem is not None
+            above[after.problem.id] = before.problem.id
     for entry in problems[page * PAGE : (page + 1) * PAGE]:
         assert entry.problem is not None
         number = entry.problem.id
-        rows.append(
-            [
-                button(f"⬆ #{number}", f"ag:u:{meeting_id}:{number}"),
-                button(f"✖ #{number}", f"ag:r:{meeting_id}:{number}"),
-            ]
-        )
+        row = [button(f"✖ #{number}", f"ag:r:{meeting_id}:{number}")]
+        if number in above:  # the first of a section cannot go higher
+            row.insert(0, button(f"⬆ #{number}", f"ag:u:{meeting_id}:{number}:{above[number]}"))
+        rows.append(row)
     if pages > 1:
         nav = []
         if page > 0:
@@ -127,10 +131,11 @@ _SHORT = {
 async def on_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":") if query else []
-    if len(parts) not in (3, 4) or parts[0] != "ag":
+    if len(parts) not in (3, 4, 5) or parts[0] != "ag":
         raise BadButton(parts)
     action, target = parts[1], as_int(parts[2])
-    extra = as_int(parts[3]) if len(parts) == 4 else None
+    extra = as_int(parts[3]) if len(parts) >= 4 else None
+    above = as_int(parts[4]) if len(parts) == 5 else None  # ⬆: the item it goes above
     t = await ctx.tr(update)
     actor = require_actor(update, ctx)
     agendas = ctx.services.agenda
@@ -152,8 +157,10 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             return
         case "e", int(page):
             pass
-        case "u", int(problem_id):
-            await agendas.move_up(actor, target, problem_id)
+        case "u", int(problem_id) if above is not None:
+            await agendas.move_above(actor, target, problem_id, above)
+            page = 0
+        case "u", int(_):  # a button from before presses carried their target: show afresh
             page = 0
         case "r", int(problem_id):
             await agendas.set_removed(actor, target, problem_id, True)

@@ -88,7 +88,7 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
         [
             button(
                 ("✅ " if m.user_id in minutes.present else "▫ ") + m.display_name,
-                f"mn:p:{meeting_id}:{m.user_id}",
+                f"mn:p:{meeting_id}:{m.user_id}:{0 if m.user_id in minutes.present else 1}",
             )
         ]
         for m in minutes.members[:60]
@@ -195,9 +195,15 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             await _team(update, ctx, t, meeting_id)  # here the number is a team
         case "w", 0:  # back to the attendance
             await _attendance(update, t, await service.get(actor, meeting_id))
-        case "p", 1:
-            minutes = await service.toggle_present(actor, meeting_id, as_int(args[0]))
+        case "p", 2:  # the press says what it wants: present (1) or absent (0)
+            if args[1] not in ("0", "1"):
+                raise BadButton(args[1])
+            minutes = await service.set_present(
+                actor, meeting_id, as_int(args[0]), present=args[1] == "1"
+            )
             await _attendance(update, t, minutes)
+        case "p", 1:  # a button from before presses carried their state: show it afresh
+            await _attendance(update, t, await service.get(actor, meeting_id))
         case "i", 1:  # an item by its position on the agenda
             minutes = await service.get(actor, meeting_id)
             index = _index_of(minutes, as_int(args[0])) if minutes.items else 0

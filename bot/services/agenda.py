@@ -140,8 +140,12 @@ class AgendaService(Service):
                 raise MeetingNotFound(str(meeting_id))
             await repos.agenda.set_removed(meeting_id, problem_id, removed)
 
-    async def move_up(self, actor: Actor, meeting_id: int, problem_id: int) -> None:
-        """Swap a problem with the one above it in its section (the order is then stored)."""
+    async def move_above(
+        self, actor: Actor, meeting_id: int, problem_id: int, above_id: int
+    ) -> None:
+        """Put a problem right above ``above_id``, the one that was above it when the button
+        was shown: a second press of the same button (or one from an older screen) finds it
+        there already, or the order changed meanwhile, and changes nothing."""
         async with self.db.transaction() as repos:
             meeting = await self._editable(repos, actor, meeting_id)
             entries = await draft_entries(repos, meeting)
@@ -150,7 +154,7 @@ class AgendaService(Service):
                 raise MeetingNotFound(str(meeting_id))
             section = [e.problem.id for e in entries if e.problem and e.section is found[0].section]
             index = section.index(problem_id)
-            if index > 0:
+            if index > 0 and section[index - 1] == above_id:
                 section[index - 1], section[index] = section[index], section[index - 1]
                 await repos.agenda.set_ranks(meeting_id, section)
 

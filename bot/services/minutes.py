@@ -105,13 +105,15 @@ class MinutesService(Service):
                 raise MeetingOver("minutes not started")
             return await _load(repos, meeting)
 
-    async def toggle_present(self, actor: Actor, meeting_id: int, user_id: int) -> Minutes:
+    async def set_present(
+        self, actor: Actor, meeting_id: int, user_id: int, *, present: bool
+    ) -> Minutes:
+        """Mark a member present or absent (the same press twice has one effect)."""
         async with self.db.transaction() as repos:
             meeting = await _editable(repos, actor, meeting_id)
             if await repos.memberships.get(meeting.team_id, user_id) is None:
                 raise NotFound(str(user_id))
-            present = user_id in await repos.minutes.present(meeting_id)
-            await repos.minutes.set_present(meeting_id, user_id, not present)
+            await repos.minutes.set_present(meeting_id, user_id, present)
             return await _load(repos, meeting)
 
     async def set_outcome(
