@@ -27,7 +27,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.i18n import N_, Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
 from bot.rendering.problems import escape
@@ -203,9 +203,10 @@ async def _on_topic_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     if not isinstance(meeting_id, int):
         raise BadButton("draft")
     message = update.effective_message
-    topic = await ctx.services.agenda.add_topic(
-        require_actor(update, ctx), meeting_id, message.text if message else None
-    )
+    typed = await checked_text(update, ctx, draft, message.text if message else None)
+    if typed is None:  # held back by the personal-data warning
+        return
+    topic = await ctx.services.agenda.add_topic(require_actor(update, ctx), meeting_id, typed)
     await ctx.services.dialogues.finish(draft.user_id)
     agenda, _ = await ctx.services.agenda.for_meeting(require_actor(update, ctx), meeting_id)
     text, rows = _edit_screen(t, agenda, 0)

@@ -27,7 +27,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.problems import escape
 from bot.services.dialogues import GUEST
@@ -135,7 +135,12 @@ async def _prompt(update: Update, t: Translator, draft: Draft, note: str = "") -
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
-    typed = message.text if message is not None else None
+    # a guest's name is a name by design: only numbers and addresses are flagged
+    typed = await checked_text(
+        update, ctx, draft, message.text if message is not None else None, names=False
+    )
+    if typed is None:  # held back by the personal-data warning
+        return
     try:
         if draft.step == NAME:
             draft = await ctx.services.dialogues.advance(draft, ORG, name=clean_name(typed))

@@ -32,7 +32,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -439,7 +439,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             )
             await _prompt(update, t, draft)
         case "place":
-            place = clean_place(text)
+            # streets and squares are named after people: there only numbers and addresses
+            typed = await checked_text(update, ctx, draft, text, names=False)
+            if typed is None:  # held back by the personal-data warning
+                return
+            place = clean_place(typed)
             if draft.data.get("mode") == REPLACE:
                 await _finish(
                     update,

@@ -28,7 +28,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.agenda import SECTION_TITLES, entry_text, task_item
@@ -292,9 +292,10 @@ async def _on_note(update: Update, ctx: BotContext, draft: Draft) -> None:
         raise BadButton("draft")
     message = update.effective_message
     actor = require_actor(update, ctx)
-    await ctx.services.minutes.set_note(
-        actor, meeting_id, position, message.text if message else None
-    )
+    typed = await checked_text(update, ctx, draft, message.text if message else None)
+    if typed is None:  # held back by the personal-data warning
+        return
+    await ctx.services.minutes.set_note(actor, meeting_id, position, typed)
     await ctx.services.dialogues.finish(actor.user_id)
     minutes = await ctx.services.minutes.get(actor, meeting_id)
     await _show_item(update, ctx, t, minutes, _index_of(minutes, position))

@@ -31,7 +31,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
 from bot.rendering.meetings import date_problem_text
@@ -294,6 +294,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
     text = message.text if message is not None else None
+    if draft.step in ("what", "org"):
+        # an organisation is often named after a person: there only numbers and addresses
+        text = await checked_text(update, ctx, draft, text, names=draft.step == "what")
+        if text is None:  # held back by the personal-data warning
+            return
     match draft.step:
         case "what":
             draft = await ctx.services.dialogues.advance(draft, WHO, text=clean_task(text))
