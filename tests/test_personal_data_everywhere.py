@@ -248,3 +248,33 @@ async def test_guests_names_are_names_but_numbers_in_the_organisation_warn(bot):
     await petra.send("Nadace Jana Pernera")
     assert "Přidán host: Eva Malá — Nadace Jana Pernera" in petra.last().text
     assert await rows_with(bot, "731 123 456") == {}
+
+
+async def test_a_removed_member_a_stranger_and_forged_presses_save_nothing(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await jan.send("/problem 1")
+    await jan.press("💬 Komentovat")
+    await jan.send(COMMENT)
+    warning = jan.last()
+    save = data_of(warning, "Přesto uložit")
+    token = save.split(":")[-1]
+
+    stranger = bot.person("Cizí")
+    await stranger.send("/start")
+    for data in (save, f"pd:ed:{token}"):
+        answer = await stranger.press_data(data)
+        assert answer is not None  # every press is answered
+    for data in ("pd:ok:deadbeef", "pd:ok:", "pd:xx:" + token, "pd:ok:" + "9" * 40, "pd:ok"):
+        answer = await jan.press_data(data, message=warning)
+        assert answer is not None
+    assert "Přesto uložit" in bot.emu.current(warning).button_texts()  # still the warning
+    assert await rows_with(bot, "780101/1229") == {}
+
+    await petra.send("/members")
+    await petra.press("Jan Členová")
+    await petra.press("Odebrat z týmu")
+    await petra.press("Ano, odebrat")
+    answer = await jan.press("Přesto uložit", message=warning)
+    assert answer is not None and "Tento dialog už skončil." in answer.text
+    assert await rows_with(bot, "780101/1229") == {}
