@@ -155,7 +155,19 @@ async def test_agenda_topics_and_meeting_places_as_jan_in_jih(bot):
     await jan.send("Boženy Němcové 12, zvonit na 731 123 456")
     assert warned(jan, "telefonní číslo: 731 123 456")
     assert "jméno osoby" not in jan.last().text
-    await jan.press("✏️ Upravit")
+    await jan.press("✏️ Upravit")  # the question again, with what was typed
+    assert "Napište to prosím znovu. Co jste napsali:" in jan.last().text
+    assert "zvonit na 731 123 456" in jan.last().text and "Kde" in jan.last().text
+    await jan.send("Boženy Němcové 12, vchod z ulice, zvonit na 731 123 456")
+    save = data_of(jan.last(), "Přesto uložit")
+    await jan.press("Přesto uložit")
+    assert WARNING not in jan.last().text
+    repeat = jan.last().text
+    # a double tap re-shows the current step (how often) and changes nothing
+    answer = await jan.press_data(save, message=jan.last())
+    assert answer is not None and "Tento krok už je uložený" in answer.text
+    assert jan.last().text == repeat
+    await jan.press("« Zpět")  # back to the place: the typed text is no longer held
     await jan.send("náměstí Jiřího z Poděbrad 5, Boženy Němcové 12")
     assert WARNING not in jan.last().text
     await jan.press("Ne, jednorázově")
@@ -245,6 +257,9 @@ async def test_guests_names_are_names_but_numbers_in_the_organisation_warn(bot):
     assert warned(petra, "telefonní číslo: 731 123 456")
     assert await rows_with(bot, "Eva Malá") == {}
     await petra.press("✏️ Upravit")
+    assert "Napište to prosím znovu. Co jste napsali:" in petra.last().text
+    assert "Host: Eva Malá. Z jaké organizace?" in petra.last().text
+    assert "Bez organizace" in petra.last().button_texts()
     await petra.send("Nadace Jana Pernera")
     assert "Přidán host: Eva Malá — Nadace Jana Pernera" in petra.last().text
     assert await rows_with(bot, "731 123 456") == {}

@@ -21,6 +21,7 @@ from bot.handlers.common import (
     button,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     send_long,
@@ -215,13 +216,22 @@ async def _on_topic_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     )
 
 
+async def _on_topic_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    t = await ctx.tr(update)
+    question = t._("Write the topic to add (e.g. <i>Grant application 2027</i>).")
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, back=False)]))
+
+
 async def _on_topic_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     await show(update, t._("Write the topic to add (e.g. <i>Grant application 2027</i>)."))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(AGENDA_TOPIC, DialogueSteps(on_text=_on_topic_text, on_back=_on_topic_back))
+    register_dialogue(
+        AGENDA_TOPIC,
+        DialogueSteps(on_text=_on_topic_text, on_back=_on_topic_back, on_show=_on_topic_show),
+    )
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("agenda", on_agenda, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ag:"))

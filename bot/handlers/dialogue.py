@@ -179,14 +179,14 @@ async def on_pending(update: Update, ctx: BotContext) -> None:
         await stale_press(update, ctx, draft, draft.kind if draft is not None else "")
         return
     typed = str(pending.get("text", ""))
-    if action == "ed":
-        await ctx.services.dialogues.advance(draft, draft.step, **{PENDING: None})
+    if action == "ed":  # the step's question again, with the text to copy and change
+        draft = await ctx.services.dialogues.advance(draft, draft.step, **{PENDING: None})
         again = t._("Please write it again. What you wrote:")
-        await show(
-            update,
-            again + "\n\n<code>" + escape(typed) + "</code>",
-            keyboard([nav_row(t, step=draft.step)]),
-        )
+        again += "\n<code>" + escape(typed) + "</code>"
+        if steps.on_show is not None:
+            await steps.on_show(update, ctx, _without_pending(draft), again)
+        else:
+            await show(update, again, keyboard([nav_row(t, back=False)]))
         return
     reset = _CONFIRMED.set(typed)
     try:

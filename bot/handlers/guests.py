@@ -132,6 +132,10 @@ async def _prompt(update: Update, t: Translator, draft: Draft, note: str = "") -
     await show(update, (note + "\n\n" if note else "") + text, keyboard(rows))
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
@@ -185,5 +189,5 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(GUEST, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(GUEST, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^gs:"))

@@ -422,6 +422,10 @@ def _preview(t: Translator, draft: Draft) -> str:
     return "\n".join(lines)
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
@@ -545,7 +549,7 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(MEETING, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(MEETING, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show))
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("meeting", on_meeting, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mt:"))

@@ -23,6 +23,7 @@ from bot.handlers.common import (
     button,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
@@ -301,13 +302,22 @@ async def _on_note(update: Update, ctx: BotContext, draft: Draft) -> None:
     await _show_item(update, ctx, t, minutes, _index_of(minutes, position))
 
 
+async def _on_note_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    t = await ctx.tr(update)
+    question = t._("Write the note for this item.")
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, back=False)]))
+
+
 async def _on_note_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     await show(update, t._("Write the note for this item."))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(MINUTES_NOTE, DialogueSteps(on_text=_on_note, on_back=_on_note_back))
+    register_dialogue(
+        MINUTES_NOTE,
+        DialogueSteps(on_text=_on_note, on_back=_on_note_back, on_show=_on_note_show),
+    )
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("minutes", on_minutes, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mn:"))

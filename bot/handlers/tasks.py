@@ -290,6 +290,10 @@ async def _prompt(
     await show(update, (note + "\n\n" if note else "") + text, keyboard(rows))
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, ctx, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
@@ -441,7 +445,7 @@ async def on_owner(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
+    steps = DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show)
     register_dialogue(TASK, steps)
     register_dialogue(TASK_EDIT, steps)
     private = filters.ChatType.PRIVATE
