@@ -293,3 +293,16 @@ async def test_a_removed_member_a_stranger_and_forged_presses_save_nothing(bot):
     answer = await jan.press("Přesto uložit", message=warning)
     assert answer is not None and "Tento dialog už skončil." in answer.text
     assert await rows_with(bot, "780101/1229") == {}
+
+
+async def test_a_very_long_text_is_echoed_within_telegrams_limit(bot):
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await jan.send("/problem 1")
+    await jan.press("💬 Komentovat")
+    await jan.send("tel. 731 123 456 " + "a" * 4000)
+    assert warned(jan, "telefonní číslo: 731 123 456")
+    await jan.press("✏️ Upravit")
+    assert "Napište to prosím znovu" in jan.last().text and len(jan.last().text) <= 4096
+    await jan.send("Krátce a bez čísla.")
+    assert "Váš komentář k #1 byl uložen." in jan.last().text

@@ -182,7 +182,8 @@ async def on_pending(update: Update, ctx: BotContext) -> None:
     if action == "ed":  # the step's question again, with the text to copy and change
         draft = await ctx.services.dialogues.advance(draft, draft.step, **{PENDING: None})
         again = t._("Please write it again. What you wrote:")
-        again += "\n<code>" + escape(typed) + "</code>"
+        shown = typed if len(typed) <= 3000 else typed[:3000] + "…"  # a message: ≤ 4096
+        again += "\n<code>" + escape(shown) + "</code>"
         if steps.on_show is not None:
             await steps.on_show(update, ctx, _without_pending(draft), again)
         else:
