@@ -210,3 +210,26 @@ def test_announced_birth_numbers_are_found_despite_checksum_or_slash(text: str, 
 )
 def test_ordinary_numbers_stay_quiet_even_near_the_words(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boženy Němcové 12",
+        "náměstí Jiřího z Poděbrad 5",
+        "Nadace Jana Pernera",
+        "ZŠ Jana Šoupala, pan Novák",
+    ],
+)
+def test_names_can_be_left_out_for_places_and_organisations(text: str) -> None:
+    assert find_personal_data(text, names=False) == []
+
+
+def test_without_names_numbers_and_addresses_still_count() -> None:
+    text = "Boženy Němcové 12, tel. 731 123 456, správce@example.cz, 4T5 1234, nar. 780101/1229"
+    assert [f.kind for f in find_personal_data(text, names=False)] == [
+        Kind.PHONE,
+        Kind.EMAIL,
+        Kind.CAR_PLATE,
+        Kind.BIRTH_NUMBER,
+    ]

@@ -22,13 +22,14 @@ from bot.handlers.common import (
     button,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     send_long,
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.i18n import N_, Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
 from bot.rendering.problems import escape
@@ -210,9 +211,10 @@ async def _on_topic_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     if not isinstance(meeting_id, int):
         raise BadButton("draft")
     message = update.effective_message
-    topic = await ctx.services.agenda.add_topic(
-        require_actor(update, ctx), meeting_id, message.text if message else None
-    )
+    typed = await checked_text(update, ctx, draft, message.text if message else None)
+    if typed is None:  # held back by the personal-data warning
+        return
+    topic = await ctx.services.agenda.add_topic(require_actor(update, ctx), meeting_id, typed)
     await ctx.services.dialogues.finish(draft.user_id)
     agenda, _ = await ctx.services.agenda.for_meeting(require_actor(update, ctx), meeting_id)
     text, rows = _edit_screen(t, agenda, 0)
@@ -221,13 +223,22 @@ async def _on_topic_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     )
 
 
+async def _on_topic_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    t = await ctx.tr(update)
+    question = t._("Write the topic to add (e.g. <i>Grant application 2027</i>).")
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, back=False)]))
+
+
 async def _on_topic_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     await show(update, t._("Write the topic to add (e.g. <i>Grant application 2027</i>)."))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(AGENDA_TOPIC, DialogueSteps(on_text=_on_topic_text, on_back=_on_topic_back))
+    register_dialogue(
+        AGENDA_TOPIC,
+        DialogueSteps(on_text=_on_topic_text, on_back=_on_topic_back, on_show=_on_topic_show),
+    )
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("agenda", on_agenda, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ag:"))

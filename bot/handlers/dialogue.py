@@ -6,7 +6,9 @@ next, so a restart between two answers changes nothing for the person.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from telegram import Message, Update
@@ -25,12 +27,18 @@ from bot.handlers.common import (
     CANCEL_DATA,
     BadButton,
     Handled,
+    button,
+    callback_args,
+    escape,
     guarded,
+    keyboard,
+    nav_row,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
+from bot.services.personal_data import Finding, PersonalDataKind, find_personal_data
 
 Step = Callable[[Update, BotContext, Draft], Awaitable[None]]
 #: shows the current step's question, after a short remark (may be "")
@@ -79,6 +87,115 @@ async def stale_press(update: Update, ctx: BotContext, draft: Draft | None, kind
     raise Handled(t._("That step is already saved; here is where you are now."))
 
 
+# --- the personal-data warning on typed texts -------------------------------------------------
+
+#: the draft's key for a typed text held back by the warning: {"token", "step", "text"}
+PENDING = "pd"
+#: the text confirmed with "Save anyway", while its step runs again on that press
+_CONFIRMED: ContextVar[str | None] = ContextVar("confirmed_text", default=None)
+
+
+def finding_kind(t: Translator, finding: Finding) -> str:
+    return {
+        PersonalDataKind.BIRTH_NUMBER: t._("birth number"),
+        PersonalDataKind.PHONE: t._("phone number"),
+        PersonalDataKind.EMAIL: t._("e-mail"),
+        PersonalDataKind.CAR_PLATE: t._("car registration plate"),
+        PersonalDataKind.FULL_NAME: t._("name of a person"),
+    }[finding.kind]
+
+
+def finding_lines(t: Translator, findings: list[Finding]) -> list[str]:
+    """ "This looks like personal data:" and one line per finding (at most ten), as HTML."""
+    lines = ["⚠️ <b>" + t._("This looks like personal data:") + "</b>"]
+    return lines + [f"• {finding_kind(t, f)}: {escape(f.text)}" for f in findings[:10]]
+
+
+async def checked_text(
+    update: Update, ctx: BotContext, draft: Draft, text: str | None, *, names: bool = True
+) -> str | None:
+    """The typed ``text`` ("" for none) if the step may save it; else None, and the step
+    saves nothing.
+
+    A text in which nothing looks like personal data goes on. Otherwise it is held in the
+    draft, and the person sees what was found, with "Edit" (type it again), "Save anyway" and
+    Cancel; "Save anyway" runs the step again, and then this gives the held text back.
+    ``names=False`` for texts that name places or organisations, often after people."""
+    confirmed = _CONFIRMED.get()
+    if confirmed is not None:
+        _CONFIRMED.set(None)  # once: a step saves one text per press
+        return confirmed
+    text = text or ""
+    findings = find_personal_data(text, names=names)
+    if not findings:
+        return text
+    token = secrets.token_hex(4)
+    pending = {"token": token, "step": draft.step, "text": text}
+    await ctx.services.dialogues.advance(draft, draft.step, **{PENDING: pending})
+    t = await ctx.tr(update)
+    lines = [
+        *finding_lines(t, findings),
+        t._("Please write it again without them, or save it as typed if it is needed."),
+    ]
+    rows = [
+        [button("✏️ " + t._("Edit the text"), f"pd:ed:{token}")],
+        [button(t._("Save anyway"), f"pd:ok:{token}")],
+        [button("✖ " + t._("Cancel"), CANCEL_DATA)],
+    ]
+    await show(update, "\n".join(lines), keyboard(rows))
+    return None
+
+
+def _without_pending(draft: Draft) -> Draft:
+    """The draft without a held-back text: the step answered now replaces it."""
+    if PENDING not in draft.data:
+        return draft
+    data = {key: value for key, value in draft.data.items() if key != PENDING}
+    return draft.model_copy(update={"data": data})
+
+
+@guarded
+async def on_pending(update: Update, ctx: BotContext) -> None:
+    """ "Save anyway" (pd:ok:<token>) or "Edit" (pd:ed:<token>) on a personal-data warning.
+
+    Only the warning of the text held now counts: a second tap, a redelivered or an older
+    press re-shows the current step (or says the dialogue has ended) and saves nothing."""
+    action, token = callback_args(update, "pd", 2)
+    if action not in ("ok", "ed"):
+        raise BadButton(action)
+    t = await ctx.tr(update)
+    draft = await current_draft(update, ctx)
+    steps = _DIALOGUES.get(draft.kind) if draft is not None else None
+    pending = draft.data.get(PENDING) if draft is not None else None
+    if (
+        draft is None
+        or steps is None
+        or not isinstance(pending, dict)
+        or pending.get("token") != token
+        or pending.get("step") != draft.step
+    ):
+        if draft is not None and steps is not None and steps.on_show is None:
+            raise Handled(t._("That step is already saved."))
+        await stale_press(update, ctx, draft, draft.kind if draft is not None else "")
+        return
+    typed = str(pending.get("text", ""))
+    if action == "ed":  # the step's question again, with the text to copy and change
+        draft = await ctx.services.dialogues.advance(draft, draft.step, **{PENDING: None})
+        again = t._("Please write it again. What you wrote:")
+        shown = typed if len(typed) <= 3000 else typed[:3000] + "…"  # a message: ≤ 4096
+        again += "\n<code>" + escape(shown) + "</code>"
+        if steps.on_show is not None:
+            await steps.on_show(update, ctx, _without_pending(draft), again)
+        else:
+            await show(update, again, keyboard([nav_row(t, back=False)]))
+        return
+    reset = _CONFIRMED.set(typed)
+    try:
+        await steps.on_text(update, ctx, _without_pending(draft))
+    finally:
+        _CONFIRMED.reset(reset)
+
+
 @guarded
 async def on_text(update: Update, ctx: BotContext) -> None:
     t = await ctx.tr(update)
@@ -87,7 +204,7 @@ async def on_text(update: Update, ctx: BotContext) -> None:
     if draft is None or steps is None:
         await show(update, t._("I did not understand that. /help lists what I can do."))
         return
-    await steps.on_text(update, ctx, draft)
+    await steps.on_text(update, ctx, _without_pending(draft))
 
 
 @guarded
@@ -107,7 +224,7 @@ async def on_media(update: Update, ctx: BotContext) -> None:
         t = await ctx.tr(update)
         await _explain_step(update, ctx, t, t._("I cannot take photos, files or locations here."))
         return
-    await steps.on_media(update, ctx, draft)
+    await steps.on_media(update, ctx, _without_pending(draft))
 
 
 def first_of_album(update: Update, ctx: BotContext) -> bool:
@@ -189,7 +306,7 @@ async def on_back(update: Update, ctx: BotContext) -> None:
     if left is not None and left != draft.step:
         # pressed twice, or on an older message: Back has been done already
         await stale_press(update, ctx, draft, draft.kind)
-    await steps.on_back(update, ctx, draft)
+    await steps.on_back(update, ctx, _without_pending(draft))
 
 
 @guarded
@@ -209,6 +326,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
     app.add_handler(CallbackQueryHandler(on_cancel, pattern=f"^{CANCEL_DATA}$"))
     app.add_handler(CallbackQueryHandler(on_back, pattern=f"^{BACK_DATA}(:[a-z_]+)?$"))
+    app.add_handler(CallbackQueryHandler(on_pending, pattern=r"^pd:"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     media = filters.PHOTO | filters.Document.ALL | filters.LOCATION | filters.VENUE
     app.add_handler(MessageHandler(private & media, on_media))

@@ -27,7 +27,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.problems import escape
 from bot.services.dialogues import GUEST
@@ -132,10 +132,19 @@ async def _prompt(update: Update, t: Translator, draft: Draft, note: str = "") -
     await show(update, (note + "\n\n" if note else "") + text, keyboard(rows))
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
-    typed = message.text if message is not None else None
+    # a guest's name is a name by design: only numbers and addresses are flagged
+    typed = await checked_text(
+        update, ctx, draft, message.text if message is not None else None, names=False
+    )
+    if typed is None:  # held back by the personal-data warning
+        return
     try:
         if draft.step == NAME:
             draft = await ctx.services.dialogues.advance(draft, ORG, name=clean_name(typed))
@@ -180,5 +189,5 @@ async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(GUEST, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(GUEST, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^gs:"))

@@ -32,7 +32,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -422,6 +422,10 @@ def _preview(t: Translator, draft: Draft) -> str:
     return "\n".join(lines)
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
@@ -439,7 +443,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             )
             await _prompt(update, t, draft)
         case "place":
-            place = clean_place(text)
+            # streets and squares are named after people: there only numbers and addresses
+            typed = await checked_text(update, ctx, draft, text, names=False)
+            if typed is None:  # held back by the personal-data warning
+                return
+            place = clean_place(typed)
             if draft.data.get("mode") == REPLACE:
                 await _finish(
                     update,
@@ -541,7 +549,7 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(MEETING, DialogueSteps(on_text=_on_text, on_back=_on_back))
+    register_dialogue(MEETING, DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show))
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("meeting", on_meeting, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mt:"))

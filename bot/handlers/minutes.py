@@ -23,12 +23,13 @@ from bot.handlers.common import (
     button,
     guarded,
     keyboard,
+    lead_in,
     nav_row,
     require_actor,
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.agenda import SECTION_TITLES, entry_text, task_item
@@ -298,12 +299,19 @@ async def _on_note(update: Update, ctx: BotContext, draft: Draft) -> None:
         raise BadButton("draft")
     message = update.effective_message
     actor = require_actor(update, ctx)
-    await ctx.services.minutes.set_note(
-        actor, meeting_id, position, message.text if message else None
-    )
+    typed = await checked_text(update, ctx, draft, message.text if message else None)
+    if typed is None:  # held back by the personal-data warning
+        return
+    await ctx.services.minutes.set_note(actor, meeting_id, position, typed)
     await ctx.services.dialogues.finish(actor.user_id)
     minutes = await ctx.services.minutes.get(actor, meeting_id)
     await _show_item(update, ctx, t, minutes, _index_of(minutes, position))
+
+
+async def _on_note_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    t = await ctx.tr(update)
+    question = t._("Write the note for this item.")
+    await show(update, lead_in(lead, question), keyboard([nav_row(t, back=False)]))
 
 
 async def _on_note_back(update: Update, ctx: BotContext, draft: Draft) -> None:
@@ -312,7 +320,10 @@ async def _on_note_back(update: Update, ctx: BotContext, draft: Draft) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    register_dialogue(MINUTES_NOTE, DialogueSteps(on_text=_on_note, on_back=_on_note_back))
+    register_dialogue(
+        MINUTES_NOTE,
+        DialogueSteps(on_text=_on_note, on_back=_on_note_back, on_show=_on_note_show),
+    )
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("minutes", on_minutes, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mn:"))

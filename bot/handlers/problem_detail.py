@@ -28,7 +28,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.labels import org_type_name
 from bot.rendering.problems import (
@@ -734,6 +734,12 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     message = update.effective_message
     text = message.text if message else None
     n = int(draft.data.get("problem_id", 0))
+    if draft.kind in (COMMENT, REJECT) or (draft.kind == PROPOSE and draft.step == "text"):
+        text = await checked_text(update, ctx, draft, text)
+    elif draft.kind == LEAD:  # organisations are often named after people
+        text = await checked_text(update, ctx, draft, text, names=False)
+    if text is None:  # held back by the personal-data warning
+        return
     if draft.kind == COMMENT:
         await ctx.services.problems.comment(actor, n, text)
         await ctx.services.dialogues.finish(actor.user_id)

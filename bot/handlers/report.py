@@ -33,6 +33,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.dialogue import (
     DialogueSteps,
     current_draft,
+    finding_lines,
     first_of_album,
     register_dialogue,
     stale_press,
@@ -43,7 +44,6 @@ from bot.services.authz import Action
 from bot.services.dialogues import COMMENT, REPORT
 from bot.services.errors import InputProblem, InvalidInput
 from bot.services.localities import clean_locality_name
-from bot.services.personal_data import Finding, PersonalDataKind
 from bot.services.reports import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -260,8 +260,7 @@ async def _preview(
     findings = report.findings()
     rows: Rows = []
     if findings:
-        lines += ["", "⚠️ <b>" + t._("This looks like personal data:") + "</b>"]
-        lines += [f"• {_finding_kind(t, f)}: {escape(f.text)}" for f in findings[:10]]
+        lines += ["", *finding_lines(t, findings)]
         lines.append(
             t._(
                 "Reports are about places and situations, not named people. "
@@ -281,16 +280,6 @@ async def _preview(
     # the press carries the wanted state: a double tap must not switch it back
     rows.append([button(toggle, f"rp:conf:{0 if report.coordinators_only else 1}")])
     return "\n".join(lines), [*rows, nav]
-
-
-def _finding_kind(t: Translator, finding: Finding) -> str:
-    return {
-        PersonalDataKind.BIRTH_NUMBER: t._("birth number"),
-        PersonalDataKind.PHONE: t._("phone number"),
-        PersonalDataKind.EMAIL: t._("e-mail"),
-        PersonalDataKind.CAR_PLATE: t._("car registration plate"),
-        PersonalDataKind.FULL_NAME: t._("name of a person"),
-    }[finding.kind]
 
 
 # --- answers -------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, current_draft, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
 from bot.rendering.meetings import date_problem_text
@@ -290,10 +290,19 @@ async def _prompt(
     await show(update, (note + "\n\n" if note else "") + text, keyboard(rows))
 
 
+async def _on_show(update: Update, ctx: BotContext, draft: Draft, lead: str) -> None:
+    await _prompt(update, ctx, await ctx.tr(update), draft, lead)
+
+
 async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
     message = update.effective_message
     text = message.text if message is not None else None
+    if draft.step in ("what", "org"):
+        # an organisation is often named after a person: there only numbers and addresses
+        text = await checked_text(update, ctx, draft, text, names=draft.step == "what")
+        if text is None:  # held back by the personal-data warning
+            return
     match draft.step:
         case "what":
             draft = await ctx.services.dialogues.advance(draft, WHO, text=clean_task(text))
@@ -436,7 +445,7 @@ async def on_owner(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    steps = DialogueSteps(on_text=_on_text, on_back=_on_back)
+    steps = DialogueSteps(on_text=_on_text, on_back=_on_back, on_show=_on_show)
     register_dialogue(TASK, steps)
     register_dialogue(TASK_EDIT, steps)
     private = filters.ChatType.PRIVATE

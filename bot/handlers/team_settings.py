@@ -22,7 +22,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, register_dialogue
+from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.handlers.team_timing import quiet_line
 from bot.i18n import Translator
 from bot.rendering.meetings import timing_lines
@@ -201,6 +201,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     message = update.effective_message
     text = message.text if message else None
     assert draft.team_id is not None
+    if draft.step in (ADD, RENAME):
+        # streets and squares are named after people: there only numbers and addresses
+        text = await checked_text(update, ctx, draft, text, names=False)
+        if text is None:  # held back by the personal-data warning
+            return
     if draft.step == ADD:
         loc = await ctx.services.localities.add(actor, draft.team_id, text)
     elif draft.step == RENAME:

@@ -346,10 +346,17 @@ _PLACE_WORDS = frozenset(
 )
 
 
-def find_personal_data(text: str) -> list[Finding]:
-    """Findings ordered by position, non-overlapping (the first, more specific rule wins)."""
+def find_personal_data(text: str, *, names: bool = True) -> list[Finding]:
+    """Findings ordered by position, non-overlapping (the first, more specific rule wins).
+
+    ``names=False`` leaves out names of people: for texts that name places and organisations
+    (localities, meeting places, a guest's organisation), where streets, squares, schools and
+    foundations are named after people ("Boženy Němcové", "Nadace Jana Pernera")."""
     found: list[Finding] = []
-    for finder in (_birth_numbers, _emails, _phones, _plates, _names):
+    finders = [_birth_numbers, _emails, _phones, _plates]
+    if names:
+        finders.append(_names)
+    for finder in finders:
         for finding in finder(text):
             if not any(f.start < finding.end and finding.start < f.end for f in found):
                 found.append(finding)
