@@ -96,6 +96,7 @@ def build_application(
     services.on_outbox_queued(outbox.kick)
     due = DueWorkRunner(db, clock, services.perform_due, after_round=outbox.kick)
     services.meetings.wake_due = due.kick
+    services.retention.wake_due = due.kick
     app.bot_data.settings = settings
     app.bot_data.services = services
     app.bot_data.outbox = outbox
@@ -147,6 +148,7 @@ async def on_startup(app: MDTApplication) -> None:
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
     log.info("due work of %d upcoming meetings derived", count)
+    await app.bot_data.services.retention.derive()  # a retention round for every team
     await menus.set_command_menus(app.bot, app.bot_data.settings)
     log.info("mdtbot started as @%s", app.bot.username)
 

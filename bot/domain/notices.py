@@ -31,3 +31,4 @@ class Notice(StrEnum):
     MINUTES_GROUP = "minutes.group"  # to the group: the minutes are out (details privately)
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
     NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one
+    RETENTION_NOTICE = "retention.notice"  # to a coordinator: problems anonymised in a week

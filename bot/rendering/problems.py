@@ -157,7 +157,9 @@ def problem_facts(t: Translator, problem: Problem, team_name: str) -> list[str]:
     if problem.duplicate_of is not None:
         lines.append(t._("Duplicate of #{number}", number=problem.duplicate_of))
     reporter = escape(problem.reporter_name or t._("former member"))
-    if problem.reporter_org is not None:
+    if problem.anonymised_at is not None:
+        reporter = t._("anonymised")
+    elif problem.reporter_org is not None:
         reporter += f" ({escape(problem.reporter_org.name)})"
     lines.append(
         t._("Reported by {who}, {when}", who=reporter, when=t.short_datetime(problem.created_at))
@@ -244,6 +246,9 @@ def detail_lines(
     timeline_total: int,
 ) -> list[str]:
     lines = [f"<b>{headline(t, problem)}</b>", *problem_facts(t, problem, team_name), ""]
+    if problem.anonymised_at is not None:  # retention: texts, photos and people removed
+        when = t.date(problem.anonymised_at)
+        return [*lines, "🗄 " + t._("The content was anonymised on {date}.", date=when)]
     lines += escape(problem.description).split("\n")
     if proposals:
         lines += ["", "<b>" + t._("Proposed solutions") + "</b>"]

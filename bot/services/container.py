@@ -20,6 +20,7 @@ from bot.services.minutes import MinutesService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.reports import ReportService
+from bot.services.retention import RetentionService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
 from bot.services.users import UserService
@@ -49,6 +50,7 @@ class Services:
         self.tasks = TaskService(db, clock)
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
+        self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
         self.meetings = MeetingService(
             db,
             clock,
@@ -63,6 +65,8 @@ class Services:
             return await self.tasks.perform(repos, work, now)
         if work.kind is DueKind.STILL_SOLVED:
             return await self.problems.still_solved(repos, work, now)
+        if work.kind is DueKind.RETENTION:
+            return await self.retention.perform(repos, work, now)
         return await self.meetings.perform(repos, work, now)
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:

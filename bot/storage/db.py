@@ -39,6 +39,7 @@ class Database:
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=5000",
             "PRAGMA synchronous=FULL",
+            "PRAGMA secure_delete=ON",  # removed text (retention, erasure) is overwritten
         ):
             await conn.execute(pragma)
         self._conn = conn

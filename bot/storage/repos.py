@@ -24,12 +24,14 @@ from bot.domain.models import (
     User,
 )
 from bot.storage.agenda import AgendaRepo
+from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.guests import GuestRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
+from bot.storage.retention import RetentionRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -542,3 +544,5 @@ class Repos:
         self.tasks = TaskRepo(conn)
         self.minutes = MinutesRepo(conn)
         self.guests = GuestRepo(conn)
+        self.retention = RetentionRepo(conn)
+        self.audit_log = AuditLogRepo(conn)
