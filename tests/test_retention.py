@@ -19,9 +19,8 @@ PROPOSAL = "Návrh QQ-555 oslovit terénní pracovníky charity"
 
 
 async def rows(bot, sql: str) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
-    async with bot.db.read() as repos:
-        async with repos.audit.conn.execute(sql) as cur:
-            return [tuple(r) for r in await cur.fetchall()]
+    async with bot.db.read() as repos, repos.audit.conn.execute(sql) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
 
 
 async def solved_problem(bot):  # type: ignore[no-untyped-def]
@@ -96,7 +95,7 @@ async def test_a_problem_solved_two_years_ago_is_anonymised_after_a_notice(bot):
 
 
 async def test_reopening_in_the_notice_week_cancels_the_anonymisation(bot):
-    petra, jan = await solved_problem(bot)
+    petra, _jan = await solved_problem(bot)
     bot.advance(timedelta(days=725))
     await run_due(bot)
     assert said(petra, "bude anonymizován")

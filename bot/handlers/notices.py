@@ -474,8 +474,7 @@ async def _retention_notice(
     lines = [
         "🗄 "
         + t.n_(
-            "On {date}, the content of {n} finished problem of the team {team} will be "
-            "anonymised:",
+            "On {date}, the content of {n} finished problem of the team {team} will be anonymised:",
             "On {date}, the content of {n} finished problems of the team {team} will be "
             "anonymised:",
             len(problems),

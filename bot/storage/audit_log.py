@@ -15,9 +15,9 @@ class AuditEntry(AuditEvent):
     team_name: str | None = None
 
 
-def _where(actor_ids: list[int] | None, team_id: int | None, since: datetime | None) -> tuple[
-    str, list[Any]
-]:
+def _where(
+    actor_ids: list[int] | None, team_id: int | None, since: datetime | None
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if actor_ids is not None:
