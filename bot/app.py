@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.handlers import (
     admins,
     agenda,
+    audit,
     dialogue,
     fallback,
     groups,
@@ -105,6 +106,7 @@ def build_application(
     for module in (
         start,
         admins,
+        audit,
         onboarding,
         teams,
         invites,

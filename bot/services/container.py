@@ -8,6 +8,7 @@ from bot.domain.meetings import DueKind, DueOutcome, DueWork
 from bot.scheduling.clock import Clock
 from bot.services.admins import AdminService
 from bot.services.agenda import AgendaService
+from bot.services.audit import AuditService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
@@ -50,6 +51,7 @@ class Services:
         self.tasks = TaskService(db, clock)
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
+        self.audit = AuditService(db, clock)
         self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
         self.meetings = MeetingService(
             db,
