@@ -51,7 +51,7 @@ async def test_only_administrators_read_the_audit(bot):
 
 
 async def test_reads_and_changes_are_recorded_without_any_text(bot):
-    petra, jan, karel, olga = await confidential_flow(bot)
+    petra, _jan, _karel, olga = await confidential_flow(bot)
     services = bot.app.bot_data.services
     await services.members.change_role(Actor(user_id=petra.id), 1, olga.id, Role.COORDINATOR)
     await services.members.remove(Actor(user_id=petra.id), 1, olga.id)
@@ -93,7 +93,7 @@ async def _all_pages(admin) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_filters_by_team_person_and_period(bot):
-    petra, jan, karel, _olga = await confidential_flow(bot)
+    petra, _jan, karel, _olga = await confidential_flow(bot)
     admin = bot.admin
     await admin.send("/audit tým Jih")
     text = admin.last().text
@@ -137,7 +137,7 @@ async def test_filters_by_team_person_and_period(bot):
 
 
 async def test_csv_export_is_utf8_with_bom_and_semicolons_and_audited(bot):
-    petra, jan, karel = await two_teams(bot)
+    _petra, _jan, _karel = await two_teams(bot)
     admin = bot.admin
     await admin.send("/audit tým Poruba")
     await admin.press("📄 Export do CSV")
