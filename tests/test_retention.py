@@ -143,3 +143,7 @@ async def test_old_audit_entries_are_deleted(bot):
     left = [r[0] for r in await rows(bot, "SELECT action FROM audit_events")]
     assert "member.join" not in left  # everything from 1826 days ago is gone
     assert "audit.purged" in left
+
+
+async def test_removed_text_is_overwritten_on_disk(bot):
+    assert await rows(bot, "PRAGMA secure_delete") == [(1,)]

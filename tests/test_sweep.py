@@ -14,7 +14,7 @@ from tests.test_two_teams import two_teams
 COMMANDS = [
     "/start", "/help", "/report", "/problems", "/problem 1", "/problem 2", "/propose 1",
     "/meeting", "/agenda", "/minutes", "/tasks", "/members", "/invite", "/invites", "/team",
-    "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup",
+    "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup", "/audit",
 ]  # fmt: skip
 BROKEN = "Něco se pokazilo"
 MAX_SECOND_LEVEL = 6

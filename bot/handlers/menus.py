@@ -51,6 +51,7 @@ ADMIN_COMMANDS = [
     ("newteam", N_("Create a team (administrator)")),
     ("teams", N_("All teams (administrator)")),
     ("admins", N_("City administrators (administrator)")),
+    ("audit", N_("Audit log (administrator)")),
 ]
 
 
