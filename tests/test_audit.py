@@ -105,6 +105,10 @@ async def test_filters_by_team_person_and_period(bot):
     assert lines and all("· Petra Koordinátorová ·" in line for line in lines)
     await admin.send(f"/audit {karel.id}")
     assert "osoba: Karel Koordinátorová" in admin.last().text
+    await admin.send("/audit tým Jih 30 dní")
+    assert "Filtr: tým Jih, posledních 30 dní" in admin.last().text
+    await admin.send("/audit 7d tým Poruba")
+    assert "Filtr: tým Poruba, posledních 7 dní" in admin.last().text
     await admin.send("/audit tým Nikde")
     assert "Žádný tým se nejmenuje „Nikde“" in admin.last().text
     await admin.send("/audit Zdeněk")

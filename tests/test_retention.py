@@ -12,6 +12,7 @@ from bot.services.authz import Actor
 from tests.flows import make_team, report
 from tests.test_meetings import run_due, said, schedule
 from tests.test_problems import stored
+from tests.test_two_teams import two_teams
 
 SECRET = "Tajný popis XY-123 u laviček za garážemi"
 COMMENT = "Komentář ZZ-987 o situaci v noci"
@@ -147,3 +148,29 @@ async def test_old_audit_entries_are_deleted(bot):
 
 async def test_removed_text_is_overwritten_on_disk(bot):
     assert await rows(bot, "PRAGMA secure_delete") == [(1,)]
+
+
+async def test_jan_is_told_only_about_the_team_he_coordinates(bot):
+    petra, jan, karel = await two_teams(bot)
+    await report(jan, team="Poruba")
+    await report(jan, team="Jih", locality="Hrabůvka, Horní 5")
+    services = bot.app.bot_data.services
+    await services.problems.change_status(Actor(user_id=petra.id), 1, Status.CLOSED)
+    await services.problems.change_status(Actor(user_id=jan.id), 2, Status.PARTLY_SOLVED)
+    bot.advance(timedelta(days=724))
+    await run_due(bot)
+    told = [m.text for m in jan.inbox if "bude anonymizován" in m.text]
+    assert len(told) == 1 and "#2 Hrabůvka, Horní 5" in told[0] and "týmu Jih" in told[0]
+    assert "#1" not in told[0]
+    (petras,) = [m.text for m in petra.inbox if "bude anonymizován" in m.text]
+    assert "#1 Zárubecká 12" in petras and "týmu Poruba" in petras and "#2" not in petras
+    (karels,) = [m.text for m in karel.inbox if "bude anonymizován" in m.text]
+    assert "#2 Hrabůvka" in karels
+    bot.advance(timedelta(days=7))
+    await run_due(bot)
+    assert (await stored(bot, 1)).anonymised_at is not None
+    assert (await stored(bot, 2)).anonymised_at is not None
+    await jan.send("/problem 2")
+    assert "Obsah byl anonymizován" in jan.last().text
+    done = await rows(bot, f"SELECT COUNT(*) FROM due_work WHERE kind = '{DueKind.RETENTION}'")
+    assert done == [(4,)]  # per team the last round done and the next one waiting

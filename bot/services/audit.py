@@ -72,7 +72,14 @@ class AuditService(Service):
             while i < len(words):
                 word = words[i]
                 if word.casefold() in _TEAM_WORDS and i + 1 < len(words):
-                    name = " ".join(words[i + 1 :])
+                    tail = words[i + 1 :]
+                    for size in (1, 2):  # "tým Poruba 30d", "tým Poruba 7 dní"
+                        period = _period(" ".join(tail[-size:])) if len(tail) > size else None
+                        if period is not None:
+                            flt = replace(flt, period=period)
+                            tail = tail[:-size]
+                            break
+                    name = " ".join(tail)
                     team_id = await _team_named(repos, name)
                     if team_id is None:
                         return ParsedFilter(flt, unknown_team=name)

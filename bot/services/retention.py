@@ -111,6 +111,7 @@ class RetentionService(Service):
         if purged:
             log.info("%d audit entries older than %s deleted", purged, self.audit_retention)
             await repos.audit.add(now, None, "audit.purged", details={"removed": purged})
+        await repos.retention.prune_rounds(team_id)  # this one is marked done after us
         await schedule_round(repos, team_id, now + ROUND_EVERY, now)
         return DueOutcome.DONE
 

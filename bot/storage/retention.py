@@ -34,6 +34,13 @@ class RetentionRepo(Repo):
         )
         return [int(r[0]) for r in rows]
 
+    async def prune_rounds(self, team_id: int) -> int:
+        """Forget the team's finished retention rounds (one a day would pile up)."""
+        return await self._exec(
+            "DELETE FROM due_work WHERE kind = ? AND team_id = ? AND done_at IS NOT NULL",
+            (DueKind.RETENTION.value, team_id),
+        )
+
     async def to_notice(self, team_id: int, final_before: datetime) -> list[int]:
         """Final problems, final since before ``final_before``, not yet told about."""
         rows = await self._all(
