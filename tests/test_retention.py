@@ -93,6 +93,8 @@ async def test_a_problem_solved_two_years_ago_is_anonymised_after_a_notice(bot):
     await run_due(bot)
     assert await rows(bot, "SELECT * FROM meeting_guests") == []
     assert ("retention.guests",) in await rows(bot, "SELECT action FROM audit_events")
+    audit = " ".join(str(r) for r in await rows(bot, "SELECT * FROM audit_events"))
+    assert "Hostovský" not in audit and "XY-123" not in audit and "ZZ-987" not in audit
 
 
 async def test_reopening_in_the_notice_week_cancels_the_anonymisation(bot):

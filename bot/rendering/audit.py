@@ -54,6 +54,22 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "audit.purged": lambda: t._(
             "old audit entries deleted: {n}", n=entry.details.get("removed", "?")
         ),
+        "team.group_notices": lambda: t._("group notices setting changed"),
+        "group.link": lambda: t._("group linked"),
+        "group.unlink": lambda: t._("group unlinked"),
+        "locality.add": lambda: t._("locality added"),
+        "locality.rename": lambda: t._("locality renamed"),
+        "locality.retire": lambda: t._("locality retired"),
+        "locality.restore": lambda: t._("locality restored"),
+        "meeting.schedule": lambda: t._("meeting scheduled"),
+        "meeting.move": lambda: t._("meeting moved"),
+        "meeting.place": lambda: t._("meeting place changed"),
+        "meeting.cancel": lambda: t._("meeting cancelled"),
+        "meeting.minutes": lambda: t._("meeting minutes"),
+        "meeting.guest_add": lambda: t._("meeting guest added"),
+        "meeting.guest_remove": lambda: t._("meeting guest removed"),
+        "task.create": lambda: t._("task created"),
+        "profile.update": lambda: t._("profile updated"),
         "retention.notice": lambda: t._("notice of an anonymisation"),
         "retention.guests": lambda: t._("guests of old meetings removed"),
     }
