@@ -133,9 +133,17 @@ async def test_filters_by_team_person_and_period(bot):
     assert "Žádné záznamy." in admin.last().text
     await admin.press("✖ Zrušit filtr")
     assert "Filtr:" not in admin.last().text
-    for junk in ("au:p:x:0:0:0", "au:z:0:0:0:0", "au:p:0:-1:0:0", "au:p:0:0"):
+    for junk in (
+        "au:p:x:0:0:0",
+        "au:z:0:0:0:0",
+        "au:p:0:-1:0:0",
+        "au:p:0:0",
+        "au:p:0:0:99999999999999999999:0",
+    ):
         answer = await admin.press_data(junk)
         assert answer is not None and answer.show_alert, junk
+    await admin.press_data("au:p:0:0:9007199254740991:0")  # a forged period: at most ten years
+    assert "posledních 3660 dní" in admin.last().text
     await admin.press_data("au:p:99:0:0:0")  # a page past the end shows the last one
     assert "Auditní záznamy" in admin.last().text
 

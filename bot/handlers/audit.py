@@ -31,7 +31,7 @@ from bot.i18n import Translator
 from bot.rendering.audit import audit_csv, entry_line
 from bot.rendering.meetings import duration_text
 from bot.services import authz
-from bot.services.audit import AuditFilter, AuditPage
+from bot.services.audit import MAX_PERIOD, AuditFilter, AuditPage
 from bot.services.authz import Action
 
 PERIODS = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=365))
@@ -43,12 +43,12 @@ def _data(op: str, page: int, flt: AuditFilter) -> str:
 
 
 def _filter(team: int, period: int, user: int) -> AuditFilter:
-    if team < 0 or period < 0 or user < 0:
-        raise BadButton("negative")
+    if min(team, period, user) < 0:
+        raise BadButton("negative")  # forged
     return AuditFilter(
         user_id=user or None,
         team_id=team or None,
-        period=timedelta(seconds=period) if period else None,
+        period=timedelta(seconds=min(period, int(MAX_PERIOD.total_seconds()))) if period else None,
     )
 
 
