@@ -55,8 +55,8 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
             "old audit entries deleted: {n}", n=entry.details.get("removed", "?")
         ),
         "team.group_notices": lambda: t._("group notices setting changed"),
-        "group.link": lambda: t._("group linked"),
-        "group.unlink": lambda: t._("group unlinked"),
+        "group.link": lambda: t._("linking of a group"),
+        "group.unlink": lambda: t._("unlinking of a group"),
         "locality.add": lambda: t._("locality added"),
         "locality.rename": lambda: t._("locality renamed"),
         "locality.retire": lambda: t._("locality retired"),
