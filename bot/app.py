@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.handlers import (
     admins,
     agenda,
+    audit,
     dialogue,
     fallback,
     groups,
@@ -99,6 +100,7 @@ def build_application(
     services.on_outbox_queued(outbox.kick)
     due = DueWorkRunner(db, clock, services.perform_due, after_round=outbox.kick)
     services.meetings.wake_due = due.kick
+    services.retention.wake_due = due.kick
     app.bot_data.settings = settings
     app.bot_data.services = services
     app.bot_data.outbox = outbox
@@ -107,6 +109,7 @@ def build_application(
     for module in (
         start,
         admins,
+        audit,
         onboarding,
         teams,
         invites,
@@ -151,6 +154,7 @@ async def on_startup(app: MDTApplication) -> None:
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
     log.info("due work of %d upcoming meetings derived", count)
+    await app.bot_data.services.retention.derive()  # a retention round for every team
     services = app.bot_data.services
     admins = await services.users.known(list(app.bot_data.settings.admins))
     await menus.set_command_menus(app.bot, app.bot_data.settings, admins)

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     invite_ttl: timedelta = timedelta(days=7)
     #: how long the bot waits in a group that nobody linked before it leaves
     unlinked_group_grace: timedelta = timedelta(hours=1)
+    #: how long a problem stays final before its content is anonymised
+    retention: timedelta = timedelta(days=730)
+    #: how long audit entries are kept
+    audit_retention: timedelta = timedelta(days=1825)
 
     @field_validator("token")
     @classmethod
@@ -143,7 +147,14 @@ class Settings(BaseSettings):
             return [parse_duration(v) if isinstance(v, str) else v for v in items]
         return items
 
-    @field_validator("agenda_lead", "invite_ttl", "unlinked_group_grace", mode="before")
+    @field_validator(
+        "agenda_lead",
+        "invite_ttl",
+        "unlinked_group_grace",
+        "retention",
+        "audit_retention",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

@@ -109,6 +109,7 @@ class DueKind(StrEnum):
     TASK_REMINDER = "task.reminder"  # remind the owner before the deadline
     TASK_OVERDUE = "task.overdue"  # tell the coordinators the deadline passed
     STILL_SOLVED = "problem.still_solved"  # ask the reporter whether it is still solved
+    RETENTION = "retention.sweep"  # a team's daily retention round (notice, anonymise, purge)
 
 
 class DueOutcome(StrEnum):

@@ -133,6 +133,8 @@ class Problem(_Model):
     supporters: list[int] = []
     created_at: datetime
     progressed_at: datetime  # the last status change (or creation)
+    #: when its texts, photos and people were removed (retention); None while it keeps them
+    anonymised_at: datetime | None = None
 
 
 class TimelineEntry(_Model):

@@ -54,6 +54,7 @@ ADMIN_COMMANDS = [
     ("teams", N_("All teams (administrator)")),
     ("admins", N_("City administrators (administrator)")),
     ("erase", N_("Erase a person on their request (administrator)")),
+    ("audit", N_("Audit log (administrator)")),
 ]
 
 

@@ -552,6 +552,37 @@ async def _problem_reopened(
     return OutMessage(text, _open_button(t, problem.id))
 
 
+async def _retention_notice(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    assert item.team_id is not None
+    ids = [int(i) for i in item.payload["problem_ids"]]
+    problems = await services.retention.for_notice(_reader(services, item), item.team_id, ids)
+    if not problems:
+        return None
+    team = await services.teams.name_of(item.team_id) or ""
+    on = datetime.fromisoformat(str(item.payload["on"]))
+    lines = [
+        "🗄 "
+        + t.n_(
+            "On {date}, the content of {n} finished problem of the team {team} will be anonymised:",
+            "On {date}, the content of {n} finished problems of the team {team} will be "
+            "anonymised:",
+            len(problems),
+            date=t.date(on),
+            team=escape(team),
+        ),
+        *[headline(t, p) for p in problems],
+        "",
+        t._(
+            "Descriptions, comments, proposals, photos and names are removed; category, "
+            "locality, organisations, dates and status stay for statistics. Reopening a problem "
+            "before then keeps it as it is."
+        ),
+    ]
+    return OutMessage("\n".join(lines))
+
+
 # --- minutes ---------------------------------------------------------------------------------
 
 
@@ -610,6 +641,7 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_MOVED: _problem_moved,
     Notice.PROBLEM_WITHDRAWN: _problem_withdrawn,
     Notice.MINUTES_GROUP: _minutes_group,
+    Notice.RETENTION_NOTICE: _retention_notice,
 }
 #: notices that render to several messages
 _MULTI_RENDERERS: dict[Notice, MultiRenderer] = {

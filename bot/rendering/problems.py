@@ -160,7 +160,9 @@ def problem_facts(t: Translator, problem: Problem, team_name: str) -> list[str]:
     ]
     if problem.duplicate_of is not None:
         lines.append(t._("Duplicate of #{number}", number=problem.duplicate_of))
-    if problem.reporter_name is None:
+    if problem.anonymised_at is not None:
+        reporter = t._("anonymised")
+    elif problem.reporter_name is None:
         org = problem.reporter_org
         reporter = escape(former_member(t, org.org_type if org is not None else None))
     else:
@@ -274,6 +276,9 @@ def detail_lines(
     now: datetime | None = None,
 ) -> list[str]:
     lines = [f"<b>{headline(t, problem)}</b>", *problem_facts(t, problem, team_name), ""]
+    if problem.anonymised_at is not None:  # retention: texts, photos and people removed
+        when = t.date(problem.anonymised_at)
+        return [*lines, "🗄 " + t._("The content was anonymised on {date}.", date=when)]
     lines += escape(problem.description).split("\n")
     if proposals:
         lines += ["", "<b>" + t._("Proposed solutions") + "</b>"]

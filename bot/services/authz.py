@@ -26,6 +26,7 @@ class Action(StrEnum):
     CREATE_TEAM = "create_team"
     EDIT_TEAM = "edit_team"  # rename or archive a team (city administrator)
     MANAGE_ADMINS = "manage_admins"  # add and remove city administrators
+    VIEW_AUDIT = "view_audit"  # read and export the audit log (city administrator)
     LIST_ALL_TEAMS = "list_all_teams"
     VIEW_TEAM = "view_team"  # see the team's members and (later) its problems
     INVITE = "invite"
@@ -37,7 +38,13 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # schedule, move, cancel, minute meetings
 
 
-_ADMIN_ONLY = {Action.CREATE_TEAM, Action.EDIT_TEAM, Action.LIST_ALL_TEAMS, Action.MANAGE_ADMINS}
+_ADMIN_ONLY = {
+    Action.CREATE_TEAM,
+    Action.EDIT_TEAM,
+    Action.LIST_ALL_TEAMS,
+    Action.MANAGE_ADMINS,
+    Action.VIEW_AUDIT,
+}
 _COORDINATOR = {
     Action.INVITE,
     Action.MANAGE_MEMBERS,

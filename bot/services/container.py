@@ -8,6 +8,7 @@ from bot.domain.meetings import DueKind, DueOutcome, DueWork
 from bot.scheduling.clock import Clock
 from bot.services.admins import AdminService
 from bot.services.agenda import AgendaService
+from bot.services.audit import AuditService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.groups import GroupService
@@ -22,6 +23,7 @@ from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.quiet import QuietHoursService
 from bot.services.reports import ReportService
+from bot.services.retention import RetentionService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
 from bot.services.users import UserService
@@ -53,6 +55,8 @@ class Services:
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
         self.privacy = PrivacyService(db, clock, settings.tz)
+        self.audit = AuditService(db, clock)
+        self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
         self.meetings = MeetingService(
             db,
             clock,
@@ -67,6 +71,8 @@ class Services:
             return await self.tasks.perform(repos, work, now)
         if work.kind is DueKind.STILL_SOLVED:
             return await self.problems.still_solved(repos, work, now)
+        if work.kind is DueKind.RETENTION:
+            return await self.retention.perform(repos, work, now)
         return await self.meetings.perform(repos, work, now)
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:

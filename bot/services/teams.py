@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.models import Role, Team
-from bot.services import authz
+from bot.services import authz, retention
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import InputProblem, InvalidInput
@@ -40,6 +40,7 @@ class TeamService(Service):
                 object_id=team.id,
                 details={"name": clean},
             )
+            await retention.schedule_round(repos, team.id, now, now)
         return team
 
     async def overview(self, actor: Actor) -> list[TeamOverview]:

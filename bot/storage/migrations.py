@@ -383,4 +383,11 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     )
     """,
+    # 16: retention: when a final problem's content was anonymised, and when its coordinators were
+    # told it would be (a notice counts for the final status it was given in); audit by time
+    """
+    ALTER TABLE problems ADD COLUMN anonymised_at TEXT;
+    ALTER TABLE problems ADD COLUMN retention_noticed_at TEXT;
+    CREATE INDEX audit_at ON audit_events(at)
+    """,
 ]

@@ -233,6 +233,7 @@ class ProblemRepo(Repo):
             supporters=await self.supporters(problem_id),
             created_at=req_time(row["created_at"]),
             progressed_at=req_time(row["progressed_at"]),
+            anonymised_at=from_db(row["anonymised_at"]),
         )
 
     async def supporters(self, problem_id: int) -> list[int]:

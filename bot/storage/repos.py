@@ -25,6 +25,7 @@ from bot.domain.models import (
 )
 from bot.domain.notices import QuietHours
 from bot.storage.agenda import AgendaRepo
+from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.guests import GuestRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
@@ -32,6 +33,7 @@ from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
+from bot.storage.retention import RetentionRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -559,3 +561,5 @@ class Repos:
         self.minutes = MinutesRepo(conn)
         self.guests = GuestRepo(conn)
         self.privacy = PrivacyRepo(conn)
+        self.retention = RetentionRepo(conn)
+        self.audit_log = AuditLogRepo(conn)
