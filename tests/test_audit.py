@@ -164,3 +164,20 @@ async def test_csv_export_is_utf8_with_bom_and_semicolons_and_audited(bot):
     assert actions[-1] == "audit.export"
     await admin.send("/audit")
     assert "export auditu" in admin.last().text
+
+
+def test_every_recorded_action_has_a_readable_label():
+    """/audit shows each action in words: an action recorded anywhere needs a label."""
+    import re
+    from pathlib import Path
+
+    import bot
+
+    package = Path(bot.__file__).parent
+    labels = (package / "rendering" / "audit.py").read_text()
+    recorded = set()
+    for source in package.rglob("*.py"):
+        for call in re.finditer(r"audit\.add\((.*?)\)", source.read_text(), re.S):
+            recorded |= set(re.findall(r'"([a-z_]+\.[a-z_.]+)"', call.group(1)))
+    assert recorded, "no audit.add calls found: the scan is broken"
+    assert sorted(a for a in recorded if f'"{a}"' not in labels) == []
