@@ -61,7 +61,7 @@ async def seed_demo(
         emulator.mark_started(person)
         created = await services.invites.create(admin_actor, teams[team_name], role)
         opened = await services.invites.open(created.code, person.id)
-        await services.members.join(
+        await services.invites.join(
             person.id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
         )
         people.append(person)
