@@ -387,3 +387,40 @@ async def test_invite_creation_opening_and_use_are_audited_without_the_code(bot)
     assert ("invite.open", olga.id, "coordinator") in mine
     assert ("member.join", olga.id, "coordinator") in mine
     assert all(code not in str(value) for row in rows for value in row)
+
+
+# --- the schema change ----------------------------------------------------------------------
+
+
+def test_invites_opened_under_the_old_rule_but_never_finished_are_open_again(tmp_path):
+    """Before, opening reserved an invite for its opener; now only finishing uses it up."""
+    import sqlite3
+
+    from bot.storage.migrations import MIGRATIONS
+
+    ours = next(i for i, script in enumerate(MIGRATIONS) if "invite_failures" in script)
+    conn = sqlite3.connect(tmp_path / "old.db")
+    for script in MIGRATIONS[:ours]:
+        conn.executescript(script)
+    at = "2026-11-24T08:00:00+00:00"
+    conn.execute(
+        "INSERT INTO teams (id, name, name_key, created_at) VALUES (1, 'P', 'p', ?)", (at,)
+    )
+    for user in (7, 8):
+        conn.execute("INSERT INTO users (id, created_at) VALUES (?, ?)", (user, at))
+    conn.execute(
+        "INSERT INTO memberships (team_id, user_id, role, joined_at) VALUES (1, 7, 'member', ?)",
+        ("2026-11-24T09:00:00+00:00",),
+    )
+    rows = [(1, "h1", 7, "2026-11-24T08:30:00+00:00"), (2, "h2", 8, "2026-11-24T08:40:00+00:00")]
+    for invite_id, code_hash, user, used_at in rows:
+        conn.execute(
+            "INSERT INTO invites (id, team_id, role, code_hash, created_by, created_at,"
+            " expires_at, used_by, used_at) VALUES (?, 1, 'member', ?, 1, ?, ?, ?, ?)",
+            (invite_id, code_hash, at, "2026-12-01T08:00:00+00:00", user, used_at),
+        )
+    conn.executescript(MIGRATIONS[ours])
+    used = dict(conn.execute("SELECT id, used_by FROM invites ORDER BY id").fetchall())
+    assert used == {1: 7, 2: None}  # joined: used; only opened: open again
+    assert conn.execute("SELECT COUNT(*) FROM invite_failures").fetchone() == (0,)
+    conn.close()

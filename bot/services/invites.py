@@ -149,9 +149,10 @@ class InviteService(Service):
                     object_id=invite.id,
                     details={"role": invite.role.value},
                 )
+                opened = OpenedInvite(invite=invite, team=team)
         if refusal is not None:
             raise refusal
-        return OpenedInvite(invite=invite, team=team)
+        return opened
 
     async def join(
         self, user_id: int, team_id: int, invite_id: int, profile: Profile | None
