@@ -127,6 +127,7 @@ class InviteService(Service):
         now = self.clock.now()
         refusal: InviteUnusable | None = None
         async with self.db.transaction() as repos:
+            await repos.invite_failures.forget_before(now - FAILED_WINDOW)
             wait = await _wait_minutes(repos, user_id, now)
             if wait:
                 raise InviteUnusable(InviteProblem.THROTTLED, wait_minutes=wait)
@@ -219,7 +220,6 @@ async def _wait_minutes(repos: Repos, user_id: int, now: datetime) -> int:
 
 
 async def _count_failure(repos: Repos, user_id: int, now: datetime) -> None:
-    await repos.invite_failures.forget_before(now - FAILED_WINDOW)
     await repos.invite_failures.add(user_id, now)
     recent = await repos.invite_failures.since(user_id, now - FAILED_WINDOW)
     if len(recent) == FAILED_LIMIT:  # from now on locked out: said once, without any code
