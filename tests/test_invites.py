@@ -424,3 +424,24 @@ def test_invites_opened_under_the_old_rule_but_never_finished_are_open_again(tmp
     assert used == {1: 7, 2: None}  # joined: used; only opened: open again
     assert conn.execute("SELECT COUNT(*) FROM invite_failures").fetchone() == (0,)
     conn.close()
+
+
+async def test_presses_after_joining_change_nothing(bot):
+    petra = await coordinator_team(bot)
+    code = await invite_code(petra)
+    olga = bot.person("Olga")
+    await olga.send(f"/start {code}")
+    await olga.send("Olga Malá")
+    await olga.press("Základní škola")
+    await olga.send("ZŠ Ostrčilova")
+    assert "Hotovo: jste v týmu Poruba (role: člen)" in olga.last().text
+    for _ in range(2):  # a press of the old screen, delivered twice
+        answer = await olga.press_data("org:PCR")
+        assert answer is not None and "Tento dialog už skončil" in answer.text
+    await olga.send(f"/start {code}")  # the link again
+    assert "Už jste členem týmu Poruba" in olga.last().text
+    async with bot.db.read() as repos:
+        joins = await repos.audit.by_action("member.join")
+        user = await repos.users.get(olga.id)
+    assert [e.actor_id for e in joins].count(olga.id) == 1
+    assert user.org_type is OrgType.ZS
