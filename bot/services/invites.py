@@ -204,6 +204,7 @@ async def check_joinable(repos: Repos, invite: Invite | None, user_id: int, now:
         raise InviteUnusable(InviteProblem.USED)
     if invite.expires_at <= now:
         raise InviteUnusable(InviteProblem.EXPIRED)
+    # an invite made at the very instant of the removal counts as made after it
     removed_at = await repos.invites.removed_at(team.id, user_id)
     if removed_at is not None and invite.created_at < removed_at:
         raise InviteUnusable(InviteProblem.REMOVED)
