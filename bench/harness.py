@@ -78,5 +78,5 @@ async def add_member(
     invite = await services.invites.create(boss, team_id, role)
     opened = await services.invites.open(invite.code, person.id)
     profile = Profile(f"{name} Test", OrgType.NNO, "Charita Ostrava")
-    await services.members.join(person.id, team_id, opened.invite.id, profile)
+    await services.invites.join(person.id, team_id, opened.invite.id, profile)
     return person

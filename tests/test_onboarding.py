@@ -380,7 +380,7 @@ async def test_a_large_team_roster_stays_within_telegram_limits(bot):
         await services.invites.open(created.code, person.id)
         name = f"Dlouhé Jméno Číslo {number} <&>"
         org = "Organizace s opravdu velmi dlouhým názvem, odbor prevence " + "x" * 30
-        await services.members.join(
+        await services.invites.join(
             person.id, team.id, created.invite.id, Profile(name, OrgType.NNO, org)
         )
     await bot.admin.send("/members")

@@ -107,6 +107,16 @@ def _explain_invite(t: Translator, error: InviteUnusable) -> str:
             return t._("This invite link was cancelled. Ask your coordinator for a new one.")
         case InviteProblem.ALREADY_MEMBER:
             return t._("You are already a member of the team {team}.", team=escape(team))
+        case InviteProblem.REMOVED:
+            return t._(
+                "This invite link no longer works for you. Ask your coordinator for a new one."
+            )
+        case InviteProblem.THROTTLED:
+            return t.n_(
+                "Too many invalid invites. Please try again in {n} minute.",
+                "Too many invalid invites. Please try again in {n} minutes.",
+                error.wait_minutes,
+            )
         case _:
             return t._("This invite link is not valid. Please check it or ask for a new one.")
 

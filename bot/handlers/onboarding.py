@@ -36,13 +36,14 @@ NAME, ORG_TYPE, ORG_NAME = "name", "org_type", "org_name"
 
 
 async def start_with_code(update: Update, ctx: BotContext, code: str) -> None:
-    """Open an invite; known people join at once, new people are asked who they are."""
+    """Open an invite; known people join at once, new people are asked who they are (the
+    invite is used up only when they have answered; it is checked again at every step)."""
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     opened = await ctx.services.invites.open(code, actor.user_id)
     user = await ctx.services.members.profile(actor.user_id)
     if user is not None and user.has_profile:
-        joined = await ctx.services.members.join(
+        joined = await ctx.services.invites.join(
             actor.user_id, opened.team.id, opened.invite.id, None
         )
         await _welcome(update, ctx, t, joined)
@@ -137,7 +138,7 @@ async def _finish(
         return
     profile = Profile(display_name=str(draft.data["name"]), org_type=org_type, org_name=org_name)
     assert draft.team_id is not None
-    joined = await ctx.services.members.join(
+    joined = await ctx.services.invites.join(
         draft.user_id, draft.team_id, int(draft.data["invite_id"]), profile
     )
     await ctx.services.dialogues.finish(draft.user_id)

@@ -44,6 +44,7 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "member.remove": lambda: t._("removal from the team: {who}", who=who),
         "invite.create": lambda: t._("invite created"),
         "invite.open": lambda: t._("invite opened"),
+        "invite.lockout": lambda: t._("too many wrong invite codes: locked out for a while"),
         "invite.revoke": lambda: t._("invite revoked"),
         "team.create": lambda: t._("team created"),
         "team.rename": lambda: t._("team renamed"),

@@ -65,7 +65,7 @@ async def seed_demo(
         emulator.mark_started(person)
         created = await services.invites.create(admin_actor, teams[team_name], role)
         opened = await services.invites.open(created.code, person.id)
-        await services.members.join(
+        await services.invites.join(
             person.id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
         )
         people.append(person)
@@ -74,7 +74,7 @@ async def seed_demo(
         full, org_type, org = next((f, t, o) for n, f, t, o, _, _ in PEOPLE if n == first)
         created = await services.invites.create(admin_actor, teams[team_name], role)
         opened = await services.invites.open(created.code, by_name[first].id)
-        await services.members.join(
+        await services.invites.join(
             by_name[first].id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
         )
     emulator.mark_started(admin)

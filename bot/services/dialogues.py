@@ -6,13 +6,15 @@ before every step, so a member removed mid-dialogue is stopped at their next ste
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.domain.models import Draft
 from bot.services import authz
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
-from bot.services.errors import InviteProblem, InviteUnusable, NotAllowed, ServiceError
+from bot.services.errors import InviteUnusable, NotAllowed, ServiceError
+from bot.services.invites import check_joinable
 from bot.storage.repos import Repos
 
 #: what the owner of a team-bound dialogue must still be allowed to do at each step
@@ -89,7 +91,7 @@ class DialogueService(Service):
             if draft is None:
                 return None
             try:
-                await _recheck(repos, actor, draft)
+                await _recheck(repos, actor, draft, self.clock.now())
             except (NotAllowed, InviteUnusable) as error:
                 await repos.drafts.delete(actor.user_id)
                 refusal = error  # raised after the commit, so the deletion stays
@@ -113,7 +115,7 @@ class DialogueService(Service):
         return existed
 
 
-async def _recheck(repos: Repos, actor: Actor, draft: Draft) -> None:
+async def _recheck(repos: Repos, actor: Actor, draft: Draft, now: datetime) -> None:
     if draft.kind in ADMIN_DIALOGUE_ACTIONS:
         authz.require_admin(actor, ADMIN_DIALOGUE_ACTIONS[draft.kind])
     elif draft.kind in TEAM_DIALOGUE_ACTIONS:
@@ -126,15 +128,14 @@ async def _recheck(repos: Repos, actor: Actor, draft: Draft) -> None:
     elif draft.kind == PROFILE:
         await authz.require_member(repos, actor)
     elif draft.kind == JOIN:
+        # the invite must still let this person join: not used by someone who finished first,
+        # not cancelled, not expired, and they were not removed from the team meanwhile
         invite_id = draft.data.get("invite_id")
         invite = (
             await repos.invites.get(draft.team_id, int(invite_id))
             if draft.team_id is not None and invite_id is not None
             else None
         )
-        if invite is None or invite.used_by != actor.user_id:
-            raise InviteUnusable(InviteProblem.UNKNOWN)
-        if invite.revoked_at is not None:
-            raise InviteUnusable(InviteProblem.REVOKED)
+        await check_joinable(repos, invite, actor.user_id, now)
     else:
         raise NotAllowed(draft.kind)

@@ -81,10 +81,20 @@ class InviteProblem(StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     ALREADY_MEMBER = "already_member"
+    #: the person was removed from (or left) the team after this invite was made
+    REMOVED = "removed"
+    #: too many wrong codes lately: ``wait_minutes`` until the next try
+    THROTTLED = "throttled"
 
 
 class InviteUnusable(ServiceError):
-    def __init__(self, problem: InviteProblem, team_name: str | None = None) -> None:
+    """``team_name`` only for a team the person belongs to (ALREADY_MEMBER): a refusal never
+    tells a stranger which teams exist."""
+
+    def __init__(
+        self, problem: InviteProblem, team_name: str | None = None, *, wait_minutes: int = 0
+    ) -> None:
         super().__init__(problem.value)
         self.problem = problem
         self.team_name = team_name
+        self.wait_minutes = wait_minutes

@@ -1,4 +1,4 @@
-"""Joining a team through a claimed invite, listing members, roles and removal."""
+"""Members: profiles, listing members, roles and removal (joining: services/invites.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from bot.services.base import Service
 from bot.services.errors import (
     InputProblem,
     InvalidInput,
-    InviteProblem,
-    InviteUnusable,
     NotAllowed,
 )
 from bot.services.text import clean_line
@@ -58,41 +56,6 @@ class MemberService(Service):
     async def profile(self, user_id: int) -> User | None:
         async with self.db.read() as repos:
             return await repos.users.get(user_id)
-
-    async def join(
-        self, user_id: int, team_id: int, invite_id: int, profile: Profile | None
-    ) -> Joined:
-        """Make the holder of a claimed invite a member; ``profile`` None keeps the stored one."""
-        now = self.clock.now()
-        async with self.db.transaction() as repos:
-            invite = await repos.invites.get(team_id, invite_id)
-            team = await repos.teams.get(team_id)
-            if invite is None or team is None or invite.used_by != user_id:
-                raise InviteUnusable(InviteProblem.UNKNOWN)
-            if invite.revoked_at is not None or team.archived:
-                raise InviteUnusable(InviteProblem.REVOKED, team.name)
-            if await repos.memberships.get(team_id, user_id) is not None:
-                raise InviteUnusable(InviteProblem.ALREADY_MEMBER, team.name)
-            await repos.users.ensure(user_id, now)
-            if profile is not None:
-                await repos.users.set_profile(
-                    user_id, profile.display_name, profile.org_type, profile.org_name
-                )
-            user = await repos.users.get(user_id)
-            assert user is not None
-            if not user.has_profile:
-                raise InvalidInput(InputProblem.EMPTY)
-            await repos.memberships.activate(team_id, user_id, invite.role, now)
-            await repos.audit.add(
-                now,
-                user_id,
-                "member.join",
-                team_id=team_id,
-                object_type="invite",
-                object_id=invite_id,
-                details={"role": invite.role.value},
-            )
-        return Joined(team=team, role=invite.role, user=user, invited_by=invite.created_by)
 
     async def require_member(self, actor: Actor) -> None:
         async with self.db.read() as repos:

@@ -390,4 +390,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE problems ADD COLUMN retention_noticed_at TEXT;
     CREATE INDEX audit_at ON audit_events(at)
     """,
+    # 17: an invite is used up when joining finishes, not when it is opened; invites opened under
+    # the old rule whose joining never finished are open again. Failed /start codes per person,
+    # for throttling (kept only as long as the throttling window)
+    """
+    UPDATE invites SET used_by = NULL, used_at = NULL
+    WHERE used_by IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM memberships m
+        WHERE m.team_id = invites.team_id AND m.user_id = invites.used_by
+            AND m.joined_at >= invites.used_at
+    );
+    CREATE TABLE invite_failures (
+        user_id INTEGER NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX invite_failures_user ON invite_failures(user_id, at)
+    """,
 ]

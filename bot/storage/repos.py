@@ -342,14 +342,24 @@ class InviteRepo(Repo):
         row = await self._one("SELECT * FROM invites WHERE code_hash = ?", (code_hash,))
         return _invite(row) if row else None
 
-    async def claim(self, invite_id: int, user_id: int, now: datetime) -> bool:
-        """Mark the invite used by ``user_id``; False if someone else used it first."""
+    async def consume(self, invite_id: int, user_id: int, now: datetime) -> bool:
+        """Mark the invite used by ``user_id`` (their joining finished); False if it was used
+        or cancelled first."""
         changed = await self._exec(
             "UPDATE invites SET used_by = ?, used_at = ? "
-            "WHERE id = ? AND revoked_at IS NULL AND (used_by IS NULL OR used_by = ?)",
-            (user_id, to_db(now), invite_id, user_id),
+            "WHERE id = ? AND revoked_at IS NULL AND used_by IS NULL",
+            (user_id, to_db(now), invite_id),
         )
         return changed > 0
+
+    async def removed_at(self, team_id: int, user_id: int) -> datetime | None:
+        """When ``user_id`` was last removed from (or left) the team; None if never, or if they
+        are a member now."""
+        row = await self._one(
+            "SELECT removed_at FROM memberships WHERE team_id = ? AND user_id = ?",
+            (team_id, user_id),
+        )
+        return from_db(row["removed_at"]) if row else None
 
     async def revoke(self, team_id: int, invite_id: int, by: int, now: datetime) -> bool:
         changed = await self._exec(
@@ -366,6 +376,26 @@ class InviteRepo(Repo):
             (team_id, to_db(now)),
         )
         return [_invite(r) for r in rows]
+
+
+class InviteFailureRepo(Repo):
+    """Failed ``/start <code>`` attempts per person: who and when, never the code."""
+
+    async def add(self, user_id: int, now: datetime) -> None:
+        await self._exec(
+            "INSERT INTO invite_failures (user_id, at) VALUES (?, ?)", (user_id, to_db(now))
+        )
+
+    async def since(self, user_id: int, cutoff: datetime) -> list[datetime]:
+        """The person's failures after ``cutoff``, oldest first."""
+        rows = await self._all(
+            "SELECT at FROM invite_failures WHERE user_id = ? AND at > ? ORDER BY at",
+            (user_id, to_db(cutoff)),
+        )
+        return [req_time(r["at"]) for r in rows]
+
+    async def forget_before(self, cutoff: datetime) -> None:
+        await self._exec("DELETE FROM invite_failures WHERE at <= ?", (to_db(cutoff),))
 
 
 def _group(row: aiosqlite.Row) -> GroupChat:
@@ -546,6 +576,7 @@ class Repos:
         self.users = UserRepo(conn)
         self.memberships = MembershipRepo(conn)
         self.invites = InviteRepo(conn)
+        self.invite_failures = InviteFailureRepo(conn)
         self.groups = GroupRepo(conn)
         self.drafts = DraftRepo(conn)
         self.admins = AdminRepo(conn)
