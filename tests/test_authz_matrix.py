@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from pypdf import PdfReader
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -83,11 +86,15 @@ BROKEN = "Něco se pokazilo"
 @dataclass(frozen=True)
 class Row:
     """One probe: a command (``/...``) or callback data, with the roles allowed to do it.
-    ``where="group"``: sent or pressed in a second group that Petra asked to link."""
+
+    ``where="group"``: sent or pressed in a second group that Petra asked to link.
+    ``setup``: what the presser does first, within the same cell (for a button that belongs
+    to a dialogue): ``/command``, ``@callback-data`` or a typed answer."""
 
     probe: str
     allowed: frozenset[str]
     where: str = "private"
+    setup: tuple[str, ...] = ()
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -101,7 +108,7 @@ COMMANDS = [
     Row("/help", ANYONE),
     Row("/lang", ANYONE),
     Row("/cancel", ANYONE),
-    Row("/profile", ANYONE),
+    Row("/profile", IN_A_TEAM),
     Row("/mydata", ANYONE),
     Row("/report", IN_A_TEAM),
     Row("/problems", IN_A_TEAM),
@@ -113,24 +120,25 @@ COMMANDS = [
     Row("/meeting", IN_A_TEAM),
     Row("/agenda", IN_A_TEAM),
     Row("/minutes", A_COORD),
-    Row("/tasks", IN_A_TEAM),
+    Row("/tasks", ANYONE),  # outsiders: "no open tasks"
     Row("/members", IN_A_TEAM),
     Row("/invite", A_COORD),
     Row("/invites", A_COORD),
     Row("/team", A_COORD),
-    Row("/leave", IN_A_TEAM),
+    Row("/leave", IN_A_TEAM - ADMIN_ONLY),  # the administrator is in no team
     Row("/teams", ADMIN_ONLY),
     Row("/newteam Nový tým", ADMIN_ONLY),
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
-    Row("/linkgroup", PORUBA_COORD, where="group"),
+    Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
+    Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
 
 PRESSES = [
     Row("lang:cs", ANYONE),
     Row("adm:add:0", ADMIN_ONLY),
-    Row("adm:rm:{karel}", ADMIN_ONLY),
-    Row("prof:name", ANYONE),
+    Row("adm:l:0", ADMIN_ONLY),
+    Row("prof:name", IN_A_TEAM),
     Row("org:PCR", ANYONE),
     Row("tm:v:{poruba}", ADMIN_ONLY),
     Row("tm:rn:{poruba}", ADMIN_ONLY),
@@ -147,8 +155,8 @@ PRESSES = [
     Row("mem:rmok:{poruba}:{jan}", PORUBA_COORD),
     Row("lg:{poruba}", PORUBA_COORD, where="group"),
     Row("lgm:{poruba}", PORUBA_COORD, where="group"),
-    Row("rp:t:{poruba}", ANYONE),
-    Row("rp:sup:1", ANYONE),
+    Row("rp:t:{poruba}", IN_A_TEAM),
+    Row("rp:sup:1", IN_A_TEAM),
     Row("pl:0:-", IN_A_TEAM),
     Row("pf:m:-", IN_A_TEAM),
     Row("pb:v:1", PORUBA),
@@ -164,14 +172,14 @@ PRESSES = [
     Row("pb:cf:1:c:y", PORUBA_COORD),
     Row("pb:cf:2:t:y", PORUBA_COORD),
     Row("pb:ld:1", PORUBA_COORD),
-    Row("pb:dp:1:2", PORUBA_COORD),
+    Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",)),
     Row("pb:mv:1:{jih}:y", frozenset({ADMIN})),
     Row("pb:tk:1", PORUBA_COORD),
     Row("pb:wd:1:y", frozenset({MEMBER})),
     Row("pp:sp:{proposal}:1", PORUBA),
     Row("pp:ok:{proposal}", PORUBA_COORD),
     Row("pp:no:{proposal}", PORUBA_COORD),
-    Row("prr:MPO", ANYONE),
+    Row("prr:MPO", PORUBA, setup=("/propose 1", "Asistenti prevence budou u skoly kazde rano.")),
     Row("ts:t:{poruba}", PORUBA_COORD),
     Row("ts:g:{poruba}:0", PORUBA_COORD),
     Row("ts:a:{poruba}", PORUBA_COORD),
@@ -180,33 +188,35 @@ PRESSES = [
     Row("mt:t:{poruba}", PORUBA),
     Row("mt:v:{meeting}", PORUBA),
     Row("mt:i:{meeting}", PORUBA),
-    Row("mt:a:{meeting}", PORUBA),
+    Row("mt:a:{meeting}", PORUBA_COORD),
     Row("mt:n:{poruba}", PORUBA_COORD),
     Row("mt:m:{meeting}", PORUBA_COORD),
     Row("mt:x:{meeting}", PORUBA_COORD),
     Row("mt:xo:{meeting}", PORUBA_COORD),
     Row("ma:{meeting}:yes", PORUBA),
-    Row("mg:ok", ANYONE),
+    Row("mg:ok", PORUBA_COORD, setup=("@mt:n:{poruba}", "16.12. 14:00")),
+    Row("mg:save", PORUBA_COORD, setup=("@mt:n:{poruba}", "16.12. 14:00", "@mg:ok", "Zasedačka", "@mg:r:none")),
     Row("ag:t:{poruba}", PORUBA),
     Row("ag:p:{meeting}", PORUBA),
     Row("ag:e:{meeting}:0", PORUBA_COORD),
     Row("ag:r:{meeting}:1", PORUBA_COORD),
     Row("ag:a:{meeting}", PORUBA_COORD),
-    Row("tk:l:a", IN_A_TEAM),
+    Row("tk:l:a", frozenset({OTHER_COORD, COORD})),  # a coordinator by membership
+    Row("tk:l:m", ANYONE),
     Row("tk:v:{task}", PORUBA_COORD),
     Row("tk:d:{task}", PORUBA_COORD),
     Row("tk:b:{task}", PORUBA_COORD),
     Row("tk:r:{task}", PORUBA_COORD),
     Row("tkr:{task}:{olga}", PORUBA_COORD),
-    Row("tkc:ok", ANYONE),
-    Row("tko:{olga}", ANYONE),
-    Row("ss:y:1", NOBODY),
+    Row("tko:{olga}", PORUBA_COORD, setup=("@tk:n:1", "Zajistit osvetleni u skoly")),
+    Row("tkc:ok", PORUBA_COORD, setup=("@tk:n:1", "Zajistit osvetleni u skoly", "@tko:{olga}", "15.12.")),
+    Row("ss:y:1", frozenset({MEMBER})),  # the reporter is asked; #1 is not solved: "already decided"
     Row("mn:t:{poruba}", PORUBA_COORD),
     Row("mn:w:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),
-    Row("prv:l:{poruba}", PORUBA),
-    Row("prv:lok:{poruba}", PORUBA),
+    Row("prv:l:{poruba}", frozenset({MEMBER, COORD})),  # one leaves only a team one is in
+    Row("prv:lok:{poruba}", frozenset({MEMBER, COORD})),
     Row("prv:x:{jan}", ADMIN_ONLY),
     Row("prv:e:{jan}", ADMIN_ONLY),
     Row("prv:eok:{jan}", ADMIN_ONLY),
@@ -227,10 +237,13 @@ class World:
     def __init__(self, base: Path) -> None:
         self.base = base
         self.builds = 0
+        self.restores = 0
+        self.pristine = base / "pristine.db"
         self.harness: BotHarness | None = None
         self.people: dict[str, Person] = {}
         self.ids: dict[str, int] = {}
         self.spare_group: Group | None = None
+        self.linked_group: Group | None = None
 
     async def build(self) -> None:
         await self.close()
@@ -269,7 +282,9 @@ class World:
         assert "lgm:" in str(spare.messages[-1].buttons), spare.messages[-1].text
         for person in (olga, jan, rudolf, karel, zdena, eva, admin):
             spare.add_member(person)
+            group.add_member(person)
         self.spare_group = spare
+        self.linked_group = group
         await invite_code(petra, team="Poruba")  # stays pending
         await petra.send("/members")
         await petra.press("Rudolf Členová")
@@ -288,6 +303,20 @@ class World:
         self.ids = await self._ids(
             {"olga": olga, "jan": jan, "petra": petra, "karel": karel, "rudolf": rudolf}
         )
+        await bot.stop()  # the database file as built, to go back to after a change
+        self.pristine = bot.db_path.with_name("pristine.db")
+        shutil.copyfile(bot.db_path, self.pristine)
+        await bot.start()
+
+    async def restore(self) -> None:
+        """Back to the world as built: the same people and chats, the database as it was."""
+        self.restores += 1
+        bot = self.bot
+        await bot.stop()
+        for path in bot.db_path.parent.glob(bot.db_path.name + "*"):
+            path.unlink()
+        shutil.copyfile(self.pristine, bot.db_path)
+        await bot.start()
 
     async def _ids(self, people: dict[str, Person]) -> dict[str, int]:
         bot = self.bot
@@ -346,7 +375,9 @@ def refusals(bot: BotHarness) -> list[str]:
         BadButton("x"),
         *(ProblemNotFound(n) for n in (1, 2, 3)),
     ]
-    return [explain(t, error) for error in errors]
+    return [explain(t, error) for error in errors] + [
+        t._("You are not a member of any team."),
+    ]
 
 
 def received(messages: list[Any], since: int) -> str:
@@ -370,10 +401,16 @@ async def run_cell(world: World, row: Row, role: str) -> Outcome:
     bot = world.bot
     person = world.people[role]
     probe = row.probe.format(**world.ids)
-    group = world.spare_group if row.where == "group" else None
+    group = {"group": world.spare_group, "linked": world.linked_group}.get(row.where)
     before = await snapshot(bot)
     mark = bot.emu.seq
     calls = len(bot.emu.calls)
+    for step in row.setup:
+        step = step.format(**world.ids)
+        if step.startswith("@"):
+            await person.press_data(step[1:])
+        else:
+            await person.send(step)
     answer = None
     if probe.startswith("/"):
         if group is not None:
@@ -491,22 +528,32 @@ async def test_every_command_and_prefix_has_a_row(bot):
     assert all(len(row.probe.format(**SAMPLE_IDS).encode()) <= 64 for row in PRESSES)
 
 
-@pytest.mark.parametrize("role", ROLES)
-async def test_authorisation_matrix(role, tmp_path):
-    world = World(tmp_path)
-    await world.build()
-    problems: list[str] = []
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    """Built once for the module; each role starts from the database as built."""
+    built = World(tmp_path_factory.mktemp("matrix"))
+    await built.build()
     try:
-        for row in COMMANDS + PRESSES:
-            outcome = await run_cell(world, row, role)
-            wrong = judge(row, role, outcome)
-            if wrong:
-                problems.append(f"{row.probe} as {role}: {'; '.join(wrong)}")
-            if outcome.changed:
-                await world.build()  # an allowed change: the next row starts from the world
-            else:  # a dialogue the press may have begun ends; nothing else was changed
-                await world.bot.app.bot_data.services.dialogues.finish(world.people[role].id)
+        yield built
     finally:
-        await world.close()
-    print(f"{role}: {len(COMMANDS) + len(PRESSES)} cells, {world.builds} worlds")
+        await built.close()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("role", ROLES)
+async def test_authorisation_matrix(world: World, role: str) -> None:
+    await world.restore()
+    restores = world.restores
+    problems: list[str] = []
+    for row in COMMANDS + PRESSES:
+        outcome = await run_cell(world, row, role)
+        wrong = judge(row, role, outcome)
+        if wrong:
+            problems.append(f"{row.probe} as {role}: {'; '.join(wrong)}")
+        if outcome.changed:
+            await world.restore()  # an allowed change: the next row starts from the world
+        else:  # a dialogue the press may have begun ends; nothing else was changed
+            await world.bot.app.bot_data.services.dialogues.finish(world.people[role].id)
+    cells = len(COMMANDS) + len(PRESSES)
+    print(f"{role}: {cells} cells, {world.restores - restores} restores")
     assert not problems, "\n".join(problems)
