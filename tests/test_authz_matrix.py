@@ -59,7 +59,11 @@ ADMIN_ONLY = frozenset({ADMIN})
 IN_A_TEAM = frozenset({OTHER_MEMBER, OTHER_COORD, MEMBER, COORD, ADMIN})
 A_COORD = frozenset({OTHER_COORD, COORD, ADMIN})
 JIH = frozenset({OTHER_MEMBER, OTHER_COORD, ADMIN})
-NOBODY: frozenset[str] = frozenset()
+REPORTER = frozenset({MEMBER})  # Olga reported #1
+
+#: the first steps of two dialogues, for the buttons of their later steps
+NEW_MEETING = ("@mt:n:{poruba}", "16.12. 14:00")
+NEW_TASK = ("@tk:n:1", "Zajistit osvetleni u skoly")
 
 # --- the markers: text only some may see ---------------------------------------------------
 
@@ -175,7 +179,7 @@ PRESSES = [
     Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",)),
     Row("pb:mv:1:{jih}:y", frozenset({ADMIN})),
     Row("pb:tk:1", PORUBA_COORD),
-    Row("pb:wd:1:y", frozenset({MEMBER})),
+    Row("pb:wd:1:y", REPORTER),
     Row("pp:sp:{proposal}:1", PORUBA),
     Row("pp:ok:{proposal}", PORUBA_COORD),
     Row("pp:no:{proposal}", PORUBA_COORD),
@@ -194,8 +198,8 @@ PRESSES = [
     Row("mt:x:{meeting}", PORUBA_COORD),
     Row("mt:xo:{meeting}", PORUBA_COORD),
     Row("ma:{meeting}:yes", PORUBA),
-    Row("mg:ok", PORUBA_COORD, setup=("@mt:n:{poruba}", "16.12. 14:00")),
-    Row("mg:save", PORUBA_COORD, setup=("@mt:n:{poruba}", "16.12. 14:00", "@mg:ok", "Zasedačka", "@mg:r:none")),
+    Row("mg:ok", PORUBA_COORD, setup=NEW_MEETING),
+    Row("mg:save", PORUBA_COORD, setup=(*NEW_MEETING, "@mg:ok", "Zasedačka", "@mg:r:none")),
     Row("ag:t:{poruba}", PORUBA),
     Row("ag:p:{meeting}", PORUBA),
     Row("ag:e:{meeting}:0", PORUBA_COORD),
@@ -208,9 +212,9 @@ PRESSES = [
     Row("tk:b:{task}", PORUBA_COORD),
     Row("tk:r:{task}", PORUBA_COORD),
     Row("tkr:{task}:{olga}", PORUBA_COORD),
-    Row("tko:{olga}", PORUBA_COORD, setup=("@tk:n:1", "Zajistit osvetleni u skoly")),
-    Row("tkc:ok", PORUBA_COORD, setup=("@tk:n:1", "Zajistit osvetleni u skoly", "@tko:{olga}", "15.12.")),
-    Row("ss:y:1", frozenset({MEMBER})),  # the reporter is asked; #1 is not solved: "already decided"
+    Row("tko:{olga}", PORUBA_COORD, setup=NEW_TASK),
+    Row("tkc:ok", PORUBA_COORD, setup=(*NEW_TASK, "@tko:{olga}", "15.12.")),
+    Row("ss:y:1", REPORTER),  # #1 is not solved: "someone has already decided this"
     Row("mn:t:{poruba}", PORUBA_COORD),
     Row("mn:w:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
