@@ -64,6 +64,8 @@ REPORTER = frozenset({MEMBER})  # Olga reported #1
 #: the first steps of two dialogues, for the buttons of their later steps
 NEW_MEETING = ("@mt:n:{poruba}", "16.12. 14:00")
 NEW_TASK = ("@tk:n:1", "Zajistit osvetleni u skoly")
+#: a report at #1's place: Poruba's reporters are offered #1, Jih's are offered Jih's #4
+SIMILAR = ("/report", "@rp:t:{poruba}", "@rp:c:addiction", "Zárubecká 12")
 
 # --- the markers: text only some may see ---------------------------------------------------
 
@@ -93,12 +95,15 @@ class Row:
 
     ``where="group"``: sent or pressed in a second group that Petra asked to link.
     ``setup``: what the presser does first, within the same cell (for a button that belongs
-    to a dialogue): ``/command``, ``@callback-data`` or a typed answer."""
+    to a dialogue): ``/command``, ``@callback-data`` or a typed answer. ``writes``: for the
+    allowed roles the cell must change the database."""
 
     probe: str
     allowed: frozenset[str]
     where: str = "private"
     setup: tuple[str, ...] = ()
+    #: an allowed press or command must change the database (so ALLOWED is not vacuous)
+    writes: bool = False
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -131,7 +136,7 @@ COMMANDS = [
     Row("/team", A_COORD),
     Row("/leave", IN_A_TEAM - ADMIN_ONLY),  # the administrator is in no team
     Row("/teams", ADMIN_ONLY),
-    Row("/newteam Nový tým", ADMIN_ONLY),
+    Row("/newteam Nový tým", ADMIN_ONLY, writes=True),
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
@@ -147,45 +152,53 @@ PRESSES = [
     Row("tm:v:{poruba}", ADMIN_ONLY),
     Row("tm:rn:{poruba}", ADMIN_ONLY),
     Row("tm:ar:{poruba}", ADMIN_ONLY),
+    Row("tm:ak:{poruba}", ADMIN_ONLY, writes=True),
     Row("inv:t:{poruba}", PORUBA_COORD),
-    Row("inv:r:{poruba}:m", PORUBA_COORD),
-    Row("inv:r:{poruba}:c", PORUBA_COORD),
-    Row("inv:x:{poruba}:{invite}", PORUBA_COORD),
+    Row("inv:r:{poruba}:m", PORUBA_COORD, writes=True),
+    Row("inv:r:{poruba}:c", PORUBA_COORD, writes=True),
+    Row("inv:x:{poruba}:{invite}", PORUBA_COORD, writes=True),
     Row("inv:c", ANYONE),
     Row("mem:t:{poruba}", PORUBA),
     Row("mem:u:{poruba}:{jan}", PORUBA_COORD),
-    Row("mem:role:{poruba}:{jan}:c", PORUBA_COORD),
+    Row("mem:role:{poruba}:{jan}:c", PORUBA_COORD, writes=True),
     Row("mem:rm:{poruba}:{jan}", PORUBA_COORD),
-    Row("mem:rmok:{poruba}:{jan}", PORUBA_COORD),
+    Row("mem:rmok:{poruba}:{jan}", PORUBA_COORD, writes=True),
     Row("lg:{poruba}", PORUBA_COORD, where="group"),
-    Row("lgm:{poruba}", PORUBA_COORD, where="group"),
+    Row("lgm:{poruba}", PORUBA_COORD, where="group", writes=True),
     Row("rp:t:{poruba}", IN_A_TEAM),
     Row("rp:sup:1", IN_A_TEAM),
+    Row("rp:sup:1", PORUBA, setup=SIMILAR, writes=True),  # offered #4, Jih forges Poruba's #1
+    Row("rp:sup:2", PORUBA_COORD, setup=SIMILAR, writes=True),  # offered #1, a member forges #2
     Row("pl:0:-", IN_A_TEAM),
     Row("pf:m:-", IN_A_TEAM),
     Row("pb:v:1", PORUBA),
     Row("pb:v:2", PORUBA_COORD),
     Row("pb:v:3", JIH),
-    Row("pb:sp:1:1", PORUBA),
-    Row("pb:sp:2:1", PORUBA_COORD),
+    Row("pb:sp:1:1", PORUBA, writes=True),
+    Row("pb:sp:2:1", PORUBA_COORD, writes=True),
     Row("pb:cm:1", PORUBA),
     Row("pb:pr:2", PORUBA_COORD),
     Row("pb:co:1", PORUBA_COORD),
     Row("pb:st:1", PORUBA_COORD),
-    Row("pb:st:1:solved:y", PORUBA_COORD),
-    Row("pb:cf:1:c:y", PORUBA_COORD),
-    Row("pb:cf:2:t:y", PORUBA_COORD),
+    Row("pb:st:1:solved:y", PORUBA_COORD, writes=True),
+    Row("pb:cf:1:c:y", PORUBA_COORD, writes=True),
+    Row("pb:cf:2:t:y", PORUBA_COORD, writes=True),
     Row("pb:ld:1", PORUBA_COORD),
-    Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",)),
-    Row("pb:mv:1:{jih}:y", frozenset({ADMIN})),
+    Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",), writes=True),
+    Row("pb:mv:1:{jih}:y", frozenset({ADMIN}), writes=True),
     Row("pb:tk:1", PORUBA_COORD),
-    Row("pb:wd:1:y", REPORTER),
-    Row("pp:sp:{proposal}:1", PORUBA),
-    Row("pp:ok:{proposal}", PORUBA_COORD),
+    Row("pb:wd:1:y", REPORTER, writes=True),
+    Row("pp:sp:{proposal}:1", PORUBA, writes=True),
+    Row("pp:ok:{proposal}", PORUBA_COORD, writes=True),
     Row("pp:no:{proposal}", PORUBA_COORD),
-    Row("prr:MPO", PORUBA, setup=("/propose 1", "Asistenti prevence budou u skoly kazde rano.")),
+    Row(
+        "prr:MPO",
+        PORUBA,
+        setup=("/propose 1", "Asistenti prevence budou u skoly kazde rano."),
+        writes=True,
+    ),
     Row("ts:t:{poruba}", PORUBA_COORD),
-    Row("ts:g:{poruba}:0", PORUBA_COORD),
+    Row("ts:g:{poruba}:0", PORUBA_COORD, writes=True),
     Row("ts:a:{poruba}", PORUBA_COORD),
     Row("tt:v:{poruba}", PORUBA_COORD),
     Row("tt:r:{poruba}", PORUBA_COORD),
@@ -196,34 +209,39 @@ PRESSES = [
     Row("mt:n:{poruba}", PORUBA_COORD),
     Row("mt:m:{meeting}", PORUBA_COORD),
     Row("mt:x:{meeting}", PORUBA_COORD),
-    Row("mt:xo:{meeting}", PORUBA_COORD),
-    Row("ma:{meeting}:yes", PORUBA),
+    Row("mt:xo:{meeting}", PORUBA_COORD, writes=True),
+    Row("ma:{meeting}:yes", PORUBA, writes=True),
     Row("mg:ok", PORUBA_COORD, setup=NEW_MEETING),
-    Row("mg:save", PORUBA_COORD, setup=(*NEW_MEETING, "@mg:ok", "Zasedačka", "@mg:r:none")),
+    Row(
+        "mg:save",
+        PORUBA_COORD,
+        setup=(*NEW_MEETING, "@mg:ok", "Zasedačka", "@mg:r:none"),
+        writes=True,
+    ),
     Row("ag:t:{poruba}", PORUBA),
     Row("ag:p:{meeting}", PORUBA),
     Row("ag:e:{meeting}:0", PORUBA_COORD),
-    Row("ag:r:{meeting}:1", PORUBA_COORD),
+    Row("ag:r:{meeting}:1", PORUBA_COORD, writes=True),
     Row("ag:a:{meeting}", PORUBA_COORD),
     Row("tk:l:a", frozenset({OTHER_COORD, COORD})),  # a coordinator by membership
     Row("tk:l:m", ANYONE),
     Row("tk:v:{task}", PORUBA_COORD),
-    Row("tk:d:{task}", PORUBA_COORD),
-    Row("tk:b:{task}", PORUBA_COORD),
+    Row("tk:d:{task}", PORUBA_COORD, writes=True),
+    Row("tk:b:{task}", PORUBA_COORD, writes=True),
     Row("tk:r:{task}", PORUBA_COORD),
-    Row("tkr:{task}:{olga}", PORUBA_COORD),
+    Row("tkr:{task}:{olga}", PORUBA_COORD, writes=True),
     Row("tko:{olga}", PORUBA_COORD, setup=NEW_TASK),
-    Row("tkc:ok", PORUBA_COORD, setup=(*NEW_TASK, "@tko:{olga}", "15.12.")),
+    Row("tkc:ok", PORUBA_COORD, setup=(*NEW_TASK, "@tko:{olga}", "15.12."), writes=True),
     Row("ss:y:1", REPORTER),  # #1 is not solved: "someone has already decided this"
     Row("mn:t:{poruba}", PORUBA_COORD),
     Row("mn:w:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),
     Row("prv:l:{poruba}", frozenset({MEMBER, COORD})),  # one leaves only a team one is in
-    Row("prv:lok:{poruba}", frozenset({MEMBER, COORD})),
+    Row("prv:lok:{poruba}", frozenset({MEMBER, COORD}), writes=True),
     Row("prv:x:{jan}", ADMIN_ONLY),
     Row("prv:e:{jan}", ADMIN_ONLY),
-    Row("prv:eok:{jan}", ADMIN_ONLY),
+    Row("prv:eok:{jan}", ADMIN_ONLY, writes=True),
     Row("prv:no:0", ANYONE),
     Row("dlg:cancel", ANYONE),
     Row("dlg:back", ANYONE),
@@ -275,6 +293,7 @@ class World:
         await petra.press("🔒 Jen pro koordinátory")
         await petra.press("✅ Odeslat")
         await report(karel, locality=JIH_PLACE, description=JIH_TEXT)
+        await report(zdena, description="Na zastávce u Zárubecké leží stříkačky.")  # #4
         await schedule(petra)
         await new_task(petra)
         group = bot.emu.group("MDT Poruba")
@@ -477,6 +496,8 @@ def judge(row: Row, role: str, outcome: Outcome) -> list[str]:
             wrong.append(f"leaked {marker!r}")
     if allowed and outcome.refused:
         wrong.append(f"refused: {outcome.said!r}")
+    if allowed and row.writes and not outcome.changed:
+        wrong.append(f"allowed, yet nothing changed: {outcome.said!r}")
     if not allowed:
         if not outcome.refused:
             wrong.append(f"not refused: {outcome.said!r}")
