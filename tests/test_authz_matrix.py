@@ -7,11 +7,16 @@ refusal (an alert for a press), change nothing in the database (the non-volatile
 presser no marker text they may not see (a coordinators-only problem, another team's
 problem, Poruba's content for an outsider). An allowed cell must not be refused, must not end
 in "Něco se pokazilo" and must not make a Bot API call Telegram refuses; the same leak check
-holds for it. Commands and callback patterns are discovered from the running application: a
-new command or pattern without a row fails :func:`test_every_command_and_prefix_has_a_row`.
+holds for it, and a row marked ``writes`` must change the database for the allowed roles.
+Commands and callback patterns are discovered from the running application: a new command or
+pattern without a row fails :func:`test_every_command_and_prefix_has_a_row`.
 
 Adding a row is one line in ``COMMANDS`` or ``PRESSES``: the text or data (``{name}``
-placeholders are filled from the world's ids, see :meth:`World.ids`) and the roles allowed.
+placeholders are filled from the world's ids, see ``World.ids``) and the roles allowed.
+
+The world is built once for the module; a cell that changed the database is followed by a
+restore of the database file as built (people, chats and ids stay), so no row sees another
+row's change.
 """
 
 from __future__ import annotations
