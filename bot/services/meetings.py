@@ -289,6 +289,8 @@ class MeetingService(Service):
             meeting, _ = access.meeting, access.team
             if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
                 raise MeetingOver(meeting.status.value)
+            # an administrator, in no team, may have no user row yet
+            await repos.users.ensure(actor.user_id, now)
             await repos.meetings.set_answer(meeting_id, actor.user_id, answer, now)
         return meeting
 

@@ -180,6 +180,8 @@ class ProblemService(Service):
             access = await authz.require_problem(repos, actor, Action.REPORT, problem_id)
             if not access.problem.status.is_open:
                 raise BadTransition(access.problem.status.value)
+            # an administrator, in no team, may have no user row yet
+            await repos.users.ensure(actor.user_id, self.clock.now())
             return await repos.problems.set_support(problem_id, actor.user_id, on, self.clock.now())
 
     async def comment(self, actor: Actor, problem_id: int, text: str | None) -> None:

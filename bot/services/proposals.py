@@ -71,6 +71,8 @@ class ProposalService(Service):
             proposal = await _visible(repos, actor, proposal_id, Action.REPORT)
             if proposal.status is not ProposalStatus.OPEN:
                 raise AlreadyDone(proposal.status.value)
+            # an administrator, in no team, may have no user row yet
+            await repos.users.ensure(actor.user_id, self.clock.now())
             await repos.proposals.set_support(proposal_id, actor.user_id, on, self.clock.now())
             changed = await repos.proposals.get(proposal.team_id, proposal_id)
         assert changed is not None
