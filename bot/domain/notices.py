@@ -40,6 +40,7 @@ class Notice(StrEnum):
     MINUTES_GROUP = "minutes.group"  # to the group: the minutes are out (details privately)
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
     NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one
+    REPLY = "reply"  # to a chat: a handler's answer Telegram did not take at once, as written
 
 
 class Timing(StrEnum):
@@ -72,6 +73,7 @@ TIMING: dict[Notice, Timing] = {
     Notice.PROBLEM_WITHDRAWN: Timing.MORNING,
     Notice.ROLE_CHANGED: Timing.AT_ONCE,
     Notice.NO_COORDINATOR: Timing.AT_ONCE,
+    Notice.REPLY: Timing.AT_ONCE,
     Notice.MEETING_INVITATION: Timing.AT_ONCE,
     Notice.MEETING_CALENDAR: Timing.AT_ONCE,
     Notice.MEETING_MOVED: Timing.AT_ONCE,
