@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bot.domain.notices import Notice
 from tests.flows import invite_code, join, make_team, report
+from tests.test_meetings import invitations, schedule
 from tests.test_two_teams import two_teams
 
 WRONG = "Něco se pokazilo"
@@ -244,6 +245,41 @@ async def test_a_whole_two_team_flow_makes_no_request_telegram_refuses(bot):
 
     refused = [f"{c.method}: {c.error}" for c in bot.emu.calls if not c.ok]
     assert not refused, refused
-    queries = [c.params.get("callback_query_id") for c in bot.emu.calls
-               if c.method == "answerCallbackQuery"]
+    queries = [
+        c.params.get("callback_query_id")
+        for c in bot.emu.calls
+        if c.method == "answerCallbackQuery"
+    ]
     assert len(queries) == len(set(queries))
+
+
+async def test_an_attendance_answer_stays_noted_when_its_buttons_cannot_be_updated(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    start = len(bot.emu.calls)
+    bot.emu.inject_fault("editMessageReplyMarkup", status=502, count=3)
+
+    answer = await jan.press("Přijdu", message=invitations(jan)[0])
+
+    assert answer is not None and "Zapsáno: Přijdu" in answer.text and not answer.show_alert
+    assert calls(bot, "editMessageReplyMarkup", start) == [False, False, False]
+    assert calls(bot, "answerCallbackQuery", start) == [True]  # answered once, no "went wrong"
+    assert not said(jan, WRONG)
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("👥 Kdo přijde")
+    assert "Přijdu (1)\n  • Jan Členová" in petra.last().text
+
+
+async def test_attendance_buttons_are_updated_after_a_retry(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    start = len(bot.emu.calls)
+    bot.emu.inject_fault("editMessageReplyMarkup", status=500, count=1)
+
+    await jan.press("Přijdu", message=invitations(jan)[0])
+
+    assert calls(bot, "editMessageReplyMarkup", start) == [False, True]
+    assert invitations(jan)[0].button_texts()[:3] == ["✓ Přijdu", "Nepřijdu", "Možná"]
+    await jan.press("✓ Přijdu", message=invitations(jan)[0])  # the same again: no edit at all
+    assert calls(bot, "editMessageReplyMarkup", start) == [False, True]

@@ -170,9 +170,7 @@ class RateLimiter(AIORateLimiter):
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
 
-        async def once(
-            *a: Any, **kw: Any
-        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        async def once(*a: Any, **kw: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
             try:
                 return await callback(*a, **kw)
             except RetryAfter as error:  # not the limiter's to retry
