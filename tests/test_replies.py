@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from telegram.error import RetryAfter
+
 from bot.domain.notices import Notice
+from bot.handlers.delivery import NO_LIMITER_RETRY, RateLimiter
 from tests.flows import invite_code, join, make_team, report
 from tests.test_meetings import invitations, schedule
 from tests.test_two_teams import two_teams
@@ -283,3 +287,26 @@ async def test_attendance_buttons_are_updated_after_a_retry(bot):
     assert invitations(jan)[0].button_texts()[:3] == ["✓ Přijdu", "Nepřijdu", "Možná"]
     await jan.press("✓ Přijdu", message=invitations(jan)[0])  # the same again: no edit at all
     assert calls(bot, "editMessageReplyMarkup", start) == [False, True]
+
+
+async def test_the_rate_limiter_leaves_a_replys_429_to_the_reply():
+    """A reply's 429 is raised at once (its own retries are short); other calls keep the
+    limiter's retries."""
+    limiter = RateLimiter(max_retries=3)
+    await limiter.initialize()
+    tries: list[int] = []
+
+    async def refused(*_: object) -> bool:
+        tries.append(1)
+        raise RetryAfter(0)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(
+            refused, (), {}, "sendMessage", {"chat_id": 1}, NO_LIMITER_RETRY
+        )
+    assert len(tries) == 1
+    tries.clear()
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(refused, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert len(tries) == 4
+    await limiter.shutdown()
