@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -39,6 +39,7 @@ from bot.handlers import (
     teams,
 )
 from bot.handlers.context import BotContext, BotData
+from bot.handlers.delivery import RateLimiter
 from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
@@ -84,7 +85,8 @@ def build_application(
         .post_shutdown(on_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # replies leave their 429s to their own short retries (bot.handlers.delivery)
+        builder = builder.rate_limiter(RateLimiter(max_retries=3))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

@@ -144,6 +144,7 @@ COMMANDS = [
     Row("/newteam Nový tým", ADMIN_ONLY, writes=True),
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
+    Row("/audit", ADMIN_ONLY),
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
     Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
@@ -152,6 +153,9 @@ PRESSES = [
     Row("lang:cs", ANYONE),
     Row("adm:add:0", ADMIN_ONLY),
     Row("adm:l:0", ADMIN_ONLY),
+    Row("au:p:0:{poruba}:30:0", ADMIN_ONLY),
+    Row("au:c:0:0:0:0", ADMIN_ONLY),  # the CSV export (its audit row is not in the snapshot)
+    Row("pd:ok:0123456789", ANYONE),  # "save anyway" with no held text: says the step ended
     Row("prof:name", IN_A_TEAM),
     Row("org:PCR", ANYONE),
     Row("tm:v:{poruba}", ADMIN_ONLY),

@@ -41,6 +41,7 @@ class Notice(StrEnum):
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
     NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one
     RETENTION_NOTICE = "retention.notice"  # to a coordinator: problems anonymised in a week
+    REPLY = "reply"  # to a chat: a handler's answer Telegram did not take at once, as written
 
 
 class Timing(StrEnum):
@@ -74,6 +75,7 @@ TIMING: dict[Notice, Timing] = {
     Notice.ROLE_CHANGED: Timing.AT_ONCE,
     Notice.NO_COORDINATOR: Timing.AT_ONCE,
     Notice.RETENTION_NOTICE: Timing.MORNING,
+    Notice.REPLY: Timing.AT_ONCE,
     Notice.MEETING_INVITATION: Timing.AT_ONCE,
     Notice.MEETING_CALENDAR: Timing.AT_ONCE,
     Notice.MEETING_MOVED: Timing.AT_ONCE,

@@ -11,11 +11,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from html.parser import HTMLParser
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
+from bot.handlers import delivery
 from bot.handlers.context import BotContext
+from bot.handlers.delivery import Undelivered, with_retries
 from bot.i18n import Translator
 from bot.rendering.split import split_lines
 from bot.services.authz import Actor
@@ -272,24 +274,36 @@ def _guard(fn: Handler, *, in_groups: bool) -> Handler:
             text = t._("I show this only in a private chat with me. Open it and write /start.")
             await answer_query(ctx, query, text, alert=True)
             return
-        try:
-            await fn(update, ctx)
-        except Handled as handled:
-            if query is not None:
-                await _answer(query, handled.toast[:200] if handled.toast else None, alert=False)
-            return
-        except (ServiceError, BadButton, NoIdentity) as error:
-            t = await ctx.tr(update)
-            text = explain(t, error)
-            if query is not None and not _answered(ctx, query):
-                await answer_query(ctx, query, text[:200], alert=True)
-            elif query is None and update.effective_message is not None:
-                await update.effective_message.reply_text(text)
-            return
-        if query is not None and not _answered(ctx, query):
-            await answer_query(ctx, query, None)
+        with delivery.deferring_to(ctx.bot_data.outbox):
+            await _run(fn, update, ctx)
 
     return wrapper
+
+
+async def _run(fn: Handler, update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    try:
+        await fn(update, ctx)
+    except Handled as handled:
+        if query is not None and not _answered(ctx, query):
+            toast = handled.toast[:200] if handled.toast else None
+            await answer_query(ctx, query, toast)
+        return
+    except (ServiceError, BadButton, NoIdentity) as error:
+        t = await ctx.tr(update)
+        text = explain(t, error)
+        if query is not None and not _answered(ctx, query):
+            await answer_query(ctx, query, text[:200], alert=True)
+        elif query is None and update.effective_message is not None:
+            await send_new(update, text)
+        return
+    if query is not None and not _answered(ctx, query):
+        await answer_query(ctx, query, None)
+
+
+def answered(ctx: BotContext, query: Any) -> bool:
+    """Whether the press was answered already (a query is answered once)."""
+    return _answered(ctx, query)
 
 
 async def _answer(query: Any, text: str | None, *, alert: bool) -> None:
@@ -361,23 +375,114 @@ def as_int(value: str) -> int:
 async def show(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Answer on the current screen: edit the pressed message, or reply to a typed one."""
+    """Answer on the current screen: edit the pressed message, or reply to a typed one.
+
+    Transient failures are retried briefly; a reply that still cannot go out is queued in the
+    outbox (:mod:`bot.handlers.delivery`): what the handler did stays done and is confirmed
+    later, never reported as failed."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        if _same_screen(query.message, text, markup):
-            return query.message  # Telegram refuses an edit that changes nothing
+        message = query.message
+        if _same_screen(message, text, markup):
+            return message  # Telegram refuses an edit that changes nothing
         try:
-            result = await query.edit_message_text(text, reply_markup=markup)
-            return result if isinstance(result, Message) else None
+            edited = await edit_message(
+                update.get_bot(), message.chat_id, message.message_id, text, markup
+            )
+            return edited or message
         except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return query.message
             # e.g. the message was deleted meanwhile: say it in a new message instead
             log.info("could not edit the pressed message, sending a new one: %s", error)
+        except Undelivered as failure:
+            await _defer(update, [text], markup, failure)
+            return None
+    return await send_new(update, text, markup)
+
+
+async def send_new(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer with a new message in the current chat (retried, else queued like :func:`show`)."""
     chat_id = _reply_chat_id(update)
     if chat_id is None:
         return None
-    return await update.get_bot().send_message(chat_id, text, reply_markup=markup)
+    bot = update.get_bot()
+    try:
+        return await with_retries(
+            lambda: bot.send_message(
+                chat_id, text, reply_markup=markup, **delivery.rate_limit_args(bot)
+            )
+        )
+    except Undelivered as failure:
+        await _defer(update, [text], markup, failure)
+    except ChatMigrated as error:  # the outbox follows the group to its new id
+        await _defer(update, [text], markup, Undelivered(error))
+    except Forbidden as error:  # blocked meanwhile: nobody to tell
+        log.info("chat %s refuses the reply: %s", chat_id, error)
+    return None
+
+
+async def edit_message(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """The one place a handler edits a message's text: retried like a reply; an edit that
+    changes nothing counts as done (None). Raises BadRequest for any other refusal (the caller
+    sends a new message instead) and :class:`Undelivered` after the retries."""
+    try:
+        result = await with_retries(
+            lambda: bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=markup,
+                **delivery.rate_limit_args(bot),
+            )
+        )
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return None
+        raise
+    return result if isinstance(result, Message) else None
+
+
+async def edit_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the buttons of the pressed message (nothing if they are the same already). A
+    failure is only logged: the press was answered, the buttons are a convenience."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if not isinstance(message, Message):
+        return
+    current = message.reply_markup
+    if (current.to_dict() if current else None) == (markup.to_dict() if markup else None):
+        return  # Telegram refuses an edit that changes nothing
+    bot = update.get_bot()
+    try:
+        await with_retries(
+            lambda: bot.edit_message_reply_markup(
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                reply_markup=markup,
+                **delivery.rate_limit_args(bot),
+            )
+        )
+    except (Undelivered, TelegramError) as error:
+        if "not modified" not in str(error).lower():
+            log.warning("could not update the buttons of message %s: %s", message.id, error)
+
+
+async def _defer(
+    update: Update, texts: list[str], markup: InlineKeyboardMarkup | None, failure: Undelivered
+) -> None:
+    chat_id = _reply_chat_id(update)
+    if chat_id is None:
+        raise failure.error
+    chat = update.effective_chat
+    private = chat is None or chat.type == ChatType.PRIVATE
+    await delivery.defer(chat_id, texts, markup, failure, user_id=chat_id if private else None)
 
 
 def _same_screen(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
@@ -417,11 +522,30 @@ def _reply_chat_id(update: Update) -> int | None:
 async def send_long(
     update: Update, lines: list[str], markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Send a list that may exceed one message; the buttons go with the last part."""
+    """Send a list that may exceed one message; the buttons go with the last part. Each part
+    is retried like a reply; what cannot go out is queued in the outbox (:func:`show`)."""
     chat_id = _reply_chat_id(update)
     if chat_id is None:
         return
+    bot = update.get_bot()
     parts = split_lines(lines)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await update.get_bot().send_message(chat_id, part, reply_markup=markup if last else None)
+        try:
+            await with_retries(
+                lambda part=part, last=last: bot.send_message(  # type: ignore[misc]
+                    chat_id,
+                    part,
+                    reply_markup=markup if last else None,
+                    **delivery.rate_limit_args(bot),
+                )
+            )
+        except Undelivered as failure:
+            await _defer(update, parts[index:], markup, failure)
+            return
+        except ChatMigrated as error:
+            await _defer(update, parts[index:], markup, Undelivered(error))
+            return
+        except Forbidden as error:
+            log.info("chat %s refuses the reply: %s", chat_id, error)
+            return

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.common import BadButton, guarded, show
+from bot.handlers.common import BadButton, answer_query, answered, guarded, show
 from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,11 @@ async def on_unknown_button(update: Update, ctx: BotContext) -> None:
 
 
 async def on_error(update: object, ctx: BotContext) -> None:
-    """Log with the update id (never the token) and tell the person something went wrong."""
+    """Log with the update id (never the token) and tell the person something went wrong.
+
+    Only a handler that failed before anything was done gets here: a reply that cannot be
+    delivered after what the handler did is retried and queued by :func:`show` and
+    :func:`send_long`, never reported as a failure. A press is answered at most once."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -71,8 +75,9 @@ async def on_error(update: object, ctx: BotContext) -> None:
     try:
         t = await ctx.tr(update)
         text = t._("Something went wrong. Nothing was lost; please try again.")
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
+        query = update.callback_query
+        if query is not None and not answered(ctx, query):
+            await answer_query(ctx, query, text[:200], alert=True)
         else:
             await update.effective_chat.send_message(text)
     except (TelegramError, Exception) as error:  # the error handler must never raise

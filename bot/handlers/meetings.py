@@ -13,7 +13,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.meetings import LAST, Answer, Recurrence, RecurrenceRule
@@ -25,6 +24,7 @@ from bot.handlers.common import (
     as_int,
     button,
     callback_args,
+    edit_buttons,
     guarded,
     keyboard,
     nav_row,
@@ -255,13 +255,9 @@ async def on_answer(update: Update, ctx: BotContext) -> None:
         for row in current.inline_keyboard
     ]
     markup = keyboard(rows)
-    if markup is None or markup.to_dict() == current.to_dict():
-        return  # the same answer again (a double tap): nothing to change on the screen
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as error:  # the screen shows this answer already
-        if "not modified" not in str(error).lower():
-            raise
+    if markup is None:
+        return
+    await edit_buttons(update, markup)  # nothing if a double tap shows this answer already
 
 
 # --- the scheduling dialogue ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from bot.handlers.common import (
     guarded,
     keyboard,
     require_actor,
+    send_new,
     show,
 )
 from bot.handlers.context import BotContext
@@ -394,15 +395,9 @@ async def _show_page(
     if len(split_lines(lines)) > 1:  # cannot happen with ten short lines, but never cut
         text = split_lines(lines)[0]
     if fresh:
-        await update.get_bot().send_message(_chat(update), text, reply_markup=keyboard(rows))
+        await send_new(update, text, keyboard(rows))
     else:
         await show(update, text, keyboard(rows))
-
-
-def _chat(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
 
 
 def _describe(t: Translator, flt: ProblemFilter, teams: dict[int, str]) -> str:

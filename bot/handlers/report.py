@@ -20,6 +20,7 @@ from bot.handlers.common import (
     Rows,
     as_int,
     button,
+    edit_message,
     escape,
     explain,
     guarded,
@@ -30,6 +31,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
+from bot.handlers.delivery import Undelivered
 from bot.handlers.dialogue import (
     DialogueSteps,
     current_draft,
@@ -627,17 +629,10 @@ async def _confirm_photos(
         text, rows = await _question(update, ctx, t, draft, _report(draft))
         text = f"{text}\n\n{note}" if note else text
         try:
-            await ctx.bot.edit_message_text(
-                text,
-                chat_id=update.effective_chat.id,
-                message_id=message_id,
-                reply_markup=keyboard(rows),
-            )
+            await edit_message(ctx.bot, update.effective_chat.id, message_id, text, keyboard(rows))
             return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-            # e.g. deleted meanwhile: answer anew below
+        except (BadRequest, Undelivered):
+            pass  # e.g. deleted meanwhile, or Telegram is not taking it now: answer anew below
     sent = await _prompt(update, ctx, t, draft)
     if album is not None and sent is not None:
         await ctx.services.dialogues.advance(

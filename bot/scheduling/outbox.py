@@ -19,6 +19,9 @@ many went out, so a retry goes on with the next instead of repeating them.
 
 Rendering happens at sending time, in the reader's language, by a renderer the handlers
 provide; it may decide a notice is no longer relevant (e.g. the problem became confidential).
+The exception is a handler's reply that Telegram did not take at once
+(:meth:`OutboxSender.defer_reply`): it is stored as written and sent as it is; its text is
+dropped from the row once the row is done with.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.domain.notices import Notice
 from bot.scheduling import quiet
 from bot.scheduling.clock import Clock
 from bot.services import notify
@@ -139,7 +143,7 @@ class OutboxSender:
             log.info("outbox %s to %s waits for the morning (%s)", item.kind, item.chat_id, held)
             return True
         try:
-            messages = await self.render(item)
+            messages = _stored_reply(item) if item.kind == Notice.REPLY else await self.render(item)
             if messages is None:
                 await self._give_up(item, "no longer relevant", log.info)
                 return True
@@ -171,7 +175,27 @@ class OutboxSender:
         else:
             async with self.db.transaction() as repos:
                 await repos.outbox.mark_sent(item.id, self.clock.now())
+                if item.kind == Notice.REPLY:
+                    await repos.outbox.forget_payload(item.id)
         return True
+
+    async def defer_reply(
+        self,
+        chat_id: int,
+        texts: list[str],
+        markup: InlineKeyboardMarkup | None,
+        delay: timedelta,
+        *,
+        user_id: int | None,
+    ) -> None:
+        """Queue a handler's reply that could not be sent now, as written (HTML parts; the
+        buttons go with the last part); it goes out after ``delay``, then with retries."""
+        payload = {"texts": texts, "markup": markup.to_dict() if markup is not None else None}
+        async with self.db.transaction() as repos:
+            now = self.clock.now()
+            await repos.outbox.add(
+                chat_id, Notice.REPLY, payload, now, user_id=user_id, due_at=now + delay
+            )
 
     async def _send(self, chat_id: int, message: OutMessage) -> None:
         if message.document is None:
@@ -193,6 +217,8 @@ class OutboxSender:
         say("outbox %s to %s given up: %s", item.kind, item.chat_id, error)
         async with self.db.transaction() as repos:
             await repos.outbox.give_up(item.id, error, self.clock.now())
+            if item.kind == Notice.REPLY:
+                await repos.outbox.forget_payload(item.id)
 
     async def _forbidden(self, item: OutboxItem, error: str) -> None:
         log.info("outbox %s: chat %s refuses messages: %s", item.kind, item.chat_id, error)
@@ -202,6 +228,8 @@ class OutboxSender:
             if item.user_id is not None and item.user_id == item.chat_id:
                 told = await notify.member_unreachable(repos, item.user_id, now)
             await repos.outbox.give_up(item.id, error, now)
+            if item.kind == Notice.REPLY:
+                await repos.outbox.forget_payload(item.id)
         if told:
             self.kick()
 
@@ -212,6 +240,16 @@ class OutboxSender:
             await repos.groups.migrate(item.chat_id, new_chat_id)
             await repos.outbox.move_chat(item.chat_id, new_chat_id)
             await repos.outbox.retry_at(item.id, self.clock.now(), "migrated")
+
+
+def _stored_reply(item: OutboxItem) -> list[OutMessage]:
+    texts = [str(text) for text in item.payload.get("texts") or []]
+    raw = item.payload.get("markup")
+    markup = InlineKeyboardMarkup.de_json(raw, None) if isinstance(raw, dict) else None
+    return [
+        OutMessage(text, markup if index == len(texts) - 1 else None)
+        for index, text in enumerate(texts)
+    ]
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

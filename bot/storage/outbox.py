@@ -96,6 +96,10 @@ class OutboxRepo(Repo):
     async def mark_sent(self, item_id: int, now: datetime) -> None:
         await self._exec("UPDATE outbox SET sent_at = ? WHERE id = ?", (to_db(now), item_id))
 
+    async def forget_payload(self, item_id: int) -> None:
+        """Drop what a row carried once it is done with (a deferred reply's rendered text)."""
+        await self._exec("UPDATE outbox SET payload = '{}' WHERE id = ?", (item_id,))
+
     async def give_up(self, item_id: int, error: str, now: datetime) -> None:
         await self._exec(
             "UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?",
