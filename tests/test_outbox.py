@@ -7,10 +7,11 @@ from datetime import timedelta
 from tests.flows import make_team, report
 
 
-async def outbox_rows(bot, chat_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
+async def outbox_rows(bot, chat_id: int, kind: str = "problem.new") -> list[dict]:  # type: ignore[no-untyped-def]
+    """The outbox rows of one kind to one chat (default: new-problem notices)."""
     async with bot.db.read() as repos:
         items = await repos.outbox.items(chat_id=chat_id)
-        return [await repos.outbox.state(item.id) for item in items]
+        return [await repos.outbox.state(item.id) for item in items if item.kind == kind]
 
 
 async def run_outbox(bot) -> None:  # type: ignore[no-untyped-def]

@@ -119,7 +119,8 @@ async def test_notice_survives_429_and_a_blocked_coordinator_is_marked(live_bot)
     state: dict[str, object] = {}
     for _ in range(100):  # the outbox retries the 429s, then meets the block
         async with live_bot.db.read() as repos:
-            items = await repos.outbox.items(chat_id=petra.id)
+            rows = await repos.outbox.items(chat_id=petra.id)
+            items = [i for i in rows if i.kind == "problem.new"]
             state = await repos.outbox.state(items[0].id) if items else {}
         if state.get("failed_at") or state.get("sent_at"):
             break

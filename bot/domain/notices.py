@@ -41,6 +41,7 @@ class Notice(StrEnum):
     ROLE_CHANGED = "member.role"  # to the member: their role in a team changed
     NO_COORDINATOR = "team.no_coordinator"  # to an administrator: a team lost its last one
     RETENTION_NOTICE = "retention.notice"  # to a coordinator: problems anonymised in a week
+    MEMBER_JOINED = "member.joined"  # to the inviter and the coordinators: a new member
     REPLY = "reply"  # to a chat: a handler's answer Telegram did not take at once, as written
 
 
@@ -76,6 +77,7 @@ TIMING: dict[Notice, Timing] = {
     Notice.NO_COORDINATOR: Timing.AT_ONCE,
     Notice.RETENTION_NOTICE: Timing.MORNING,
     Notice.REPLY: Timing.AT_ONCE,
+    Notice.MEMBER_JOINED: Timing.MORNING,
     Notice.MEETING_INVITATION: Timing.AT_ONCE,
     Notice.MEETING_CALENDAR: Timing.AT_ONCE,
     Notice.MEETING_MOVED: Timing.AT_ONCE,

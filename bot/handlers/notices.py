@@ -25,7 +25,7 @@ from bot.handlers.tasks import LIST_MAX, list_line, task_rows
 from bot.i18n import Translator
 from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
 from bot.rendering.calendar import ics_filename, meeting_ics
-from bot.rendering.labels import former_member, role_name
+from bot.rendering.labels import former_member, org_type_name, role_name
 from bot.rendering.meetings import recurrence_text, when_where
 from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
 from bot.rendering.problems import (
@@ -380,6 +380,29 @@ async def _member_unreachable(
     return OutMessage(text)
 
 
+async def _member_joined(
+    services: Services, t: Translator, item: OutboxItem
+) -> OutMessage | None:
+    """A new member, told to the inviter and the coordinators (unless they left again)."""
+    if item.team_id is None:
+        return None
+    member_id = int(item.payload["member_id"])
+    role = (await services.teams.roles_of(member_id)).get(item.team_id)
+    user = await services.members.profile(member_id)
+    if role is None or user is None or not user.has_profile:
+        return None
+    assert user.display_name and user.org_type and user.org_name
+    text = t._(
+        "New in the team {team}: {name} — {org_type}, {org}; role: {role}.",
+        name=escape(user.display_name),
+        org_type=escape(org_type_name(t, user.org_type)),
+        org=escape(user.org_name),
+        team=escape(await services.teams.name_of(item.team_id) or ""),
+        role=role_name(t, role),
+    )
+    return OutMessage(text)
+
+
 async def _role_changed(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     """Told to the member whose role changed, unless it changed again (or they left) since."""
     if item.team_id is None or item.user_id is None:
@@ -627,6 +650,7 @@ _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.MEETING_GROUP_REMINDER: _meeting_group_reminder,
     Notice.MEMBER_UNREACHABLE: _member_unreachable,
     Notice.ROLE_CHANGED: _role_changed,
+    Notice.MEMBER_JOINED: _member_joined,
     Notice.NO_COORDINATOR: _no_coordinator,
     Notice.TASK_NEW: _task_notice,
     Notice.TASK_REMINDER: _task_notice,

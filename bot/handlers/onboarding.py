@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.models import Draft, OrgType
@@ -205,26 +204,6 @@ async def _welcome(update: Update, ctx: BotContext, t: Translator, joined: Joine
             team=escape(joined.team.name),
         ),
     )
-    await _tell_inviter(ctx, joined)
-
-
-async def _tell_inviter(ctx: BotContext, joined: Joined) -> None:
-    inviter_language = await ctx.services.users.language(joined.invited_by)
-    t = ctx.translator_for(inviter_language or ctx.settings.language)
-    user = joined.user
-    assert user.display_name and user.org_type and user.org_name
-    text = t._(
-        "New in the team {team}: {name} — {org_type}, {org}; role: {role}.",
-        name=escape(user.display_name),
-        org_type=escape(org_type_name(t, user.org_type)),
-        org=escape(user.org_name),
-        team=escape(joined.team.name),
-        role=role_name(t, joined.role),
-    )
-    try:
-        await ctx.bot.send_message(joined.invited_by, text)
-    except TelegramError as error:  # the inviter may never have opened a private chat
-        log.info("could not tell inviter %s about a new member: %s", joined.invited_by, error)
 
 
 @guarded

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.models import Invite, Role, Team
+from bot.domain.notices import Notice
 from bot.scheduling.clock import Clock
-from bot.services import authz
+from bot.services import authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
@@ -186,6 +187,14 @@ class InviteService(Service):
                 object_id=invite_id,
                 details={"role": invite.role.value, "invited_by": invite.created_by},
             )
+            # the inviter and the team's coordinators learn of the new member (through the
+            # outbox: sent even if this reply fails, and kept out of the night)
+            told = {invite.created_by, *await notify.coordinator_ids(repos, team_id)}
+            for reader in sorted(told - {user_id, None}):
+                await notify.to_person(
+                    repos, reader, team_id, Notice.MEMBER_JOINED, {"member_id": user_id}, now
+                )
+        self.wake_outbox()
         return Joined(team=team, role=invite.role, user=user, invited_by=invite.created_by)
 
 
