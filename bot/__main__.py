@@ -22,6 +22,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from bot.app import build_application
     from bot.config import ConfigError, load_settings
+    from bot.storage.db import DatabaseUnusable
+    from bot.storage.lease import LeaseHeld
 
     try:
         settings = load_settings()
@@ -47,6 +49,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     except NetworkError as error:
         print(f"mdtbot: cannot reach the Bot API at {settings.api_url}: {error}", file=sys.stderr)
+        return 1
+    except LeaseHeld as error:
+        print(f"mdtbot: not started: {error}", file=sys.stderr)
+        return 1
+    except DatabaseUnusable as error:
+        print(f"mdtbot: MDTBOT_DB={settings.db}: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -43,6 +43,7 @@ from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.container import Services
 from bot.storage.db import Database
+from bot.storage.lease import InstanceLease
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def build_application(
     app.bot_data.services = services
     app.bot_data.outbox = outbox
     app.bot_data.due = due
+    app.bot_data.lease = InstanceLease(db)
 
     for module in (
         start,
@@ -146,7 +148,11 @@ async def _kick_outbox(ctx: BotContext) -> None:
 
 
 async def on_startup(app: MDTApplication) -> None:
-    await app.bot_data.services.db.connect()
+    db = app.bot_data.services.db
+    await db.open()  # DatabaseUnusable: missing directory, read-only file
+    await app.bot_data.lease.acquire()  # LeaseHeld: another instance runs on this database
+    await db.migrate()
+    app.bot_data.lease.keep_renewed(lambda: _lease_lost(app))
     await app.bot_data.services.admins.load()
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
@@ -157,7 +163,15 @@ async def on_startup(app: MDTApplication) -> None:
     log.info("mdtbot started as @%s", app.bot.username)
 
 
+async def _lease_lost(app: MDTApplication) -> None:
+    """Another instance took the database over: send nothing more, and stop."""
+    await app.bot_data.due.stop()
+    await app.bot_data.outbox.stop()
+    app.stop_running()
+
+
 async def on_shutdown(app: MDTApplication) -> None:
     await app.bot_data.due.stop()
     await app.bot_data.outbox.stop()
+    await app.bot_data.lease.stop()
     await app.bot_data.services.db.close()

@@ -13,6 +13,7 @@ from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.authz import Actor
 from bot.services.container import Services
+from bot.storage.lease import InstanceLease
 
 
 class BotData:
@@ -22,6 +23,7 @@ class BotData:
     settings: Settings
     outbox: OutboxSender
     due: DueWorkRunner
+    lease: InstanceLease
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

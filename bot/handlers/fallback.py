@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
+import weakref
+from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Conflict, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -60,8 +63,31 @@ async def on_unknown_button(update: Update, ctx: BotContext) -> None:
     raise BadButton(query.data if query else None)
 
 
+#: at most one log line per this many seconds about another poller of the same token
+CONFLICT_LOG_EVERY = 60.0
+_conflict_logged: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def _log_conflict(ctx: BotContext, error: Conflict) -> None:
+    """409 Conflict from getUpdates: the same token is polled elsewhere (or a webhook is set).
+    Polling goes on retrying; the log says so once a minute, not at every retry."""
+    now = time.monotonic()
+    last = _conflict_logged.get(ctx.bot_data)
+    if last is not None and now - last < CONFLICT_LOG_EVERY:
+        return
+    _conflict_logged[ctx.bot_data] = now
+    log.error(
+        "Telegram refuses getUpdates (409 Conflict: %s): another process polls with the same "
+        "MDTBOT_TOKEN, or a webhook is set; only one may run. Retrying.",
+        error.message,
+    )
+
+
 async def on_error(update: object, ctx: BotContext) -> None:
     """Log with the update id (never the token) and tell the person something went wrong."""
+    if update is None and isinstance(ctx.error, Conflict):
+        _log_conflict(ctx, ctx.error)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_chat is None:
