@@ -62,6 +62,8 @@ def _run(args: argparse.Namespace) -> int:
 def _sandbox(args: argparse.Namespace) -> int:
     from bot.config import ConfigError
     from bot.sandbox.terminal import run_sandbox
+    from bot.storage.db import DatabaseUnusable
+    from bot.storage.lease import LeaseHeld
 
     _configure_logging(args.verbose)
     if not args.verbose:
@@ -71,6 +73,9 @@ def _sandbox(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"mdtbot: invalid configuration: {error}", file=sys.stderr)
         return 2
+    except (DatabaseUnusable, LeaseHeld) as error:
+        print(f"mdtbot: {args.db or 'the database'}: {error}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from bot.handlers import fallback
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.storage import lease as lease_module
-from bot.storage.db import Database
+from bot.storage.db import Database, DatabaseUnusable
 from bot.storage.lease import InstanceLease, LeaseHeld
 
 
@@ -303,3 +303,138 @@ async def test_polling_elsewhere_with_the_same_token_is_logged_and_retried(serve
         assert await process.stop() == 0, process.output
     assert process.output.count("409 Conflict") == 1, process.output
     assert "Traceback" not in process.output
+
+
+# -- 2. database faults are told apart from a fresh start -----------------------------------
+
+
+async def _make_db(path: Path) -> None:
+    db = Database(path)
+    await db.connect()
+    await db.close()
+
+
+@pytest.mark.timeout_sensitive
+async def test_a_read_only_database_refuses_to_start(served, tmp_path):
+    emulator, base = served
+    path = tmp_path / "mdt.db"
+    await _make_db(path)
+    before = path.read_bytes()
+    env = _env(emulator, base, Path(f"file:{path}?mode=ro"))
+    process = await Proc.start(env, tmp_path, "run")
+    assert await process.finish() == 1, process.output
+    assert "mdtbot started" not in process.output
+    assert "Traceback" not in process.output
+    (line,) = [line for line in process.lines if line.startswith("mdtbot:")]
+    assert line.startswith("mdtbot: MDTBOT_DB=")
+    assert "cannot write" in line and "readonly" in line
+    assert path.read_bytes() == before
+
+
+async def test_a_read_only_database_refuses_in_process_too(tmp_path):
+    path = tmp_path / "mdt.db"
+    await _make_db(path)
+    db = Database(f"file:{path}?mode=ro")
+    with pytest.raises(DatabaseUnusable, match="cannot write"):
+        await db.connect()
+
+
+@pytest.mark.timeout_sensitive
+async def test_a_missing_database_directory_names_mdtbot_db(served, tmp_path):
+    emulator, base = served
+    path = tmp_path / "nowhere" / "mdt.db"
+    process = await Proc.start(_env(emulator, base, path), tmp_path, "run")
+    assert await process.finish() == 1, process.output
+    (line,) = [line for line in process.lines if line.startswith("mdtbot:")]
+    assert "MDTBOT_DB" in line and "does not exist" in line and "nowhere" in line
+    assert not path.parent.exists()
+    assert "Traceback" not in process.output
+
+
+async def test_a_fresh_database_file_is_created_in_an_existing_directory(tmp_path):
+    db = Database(tmp_path / "new.db")
+    await db.connect()
+    try:
+        assert await db.schema_version() > 0
+    finally:
+        await db.close()
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def _quick_busy(bot: Any) -> None:
+    bot.db.busy_timeout = 0.05
+    bot.db.retry_pause = 0.05
+
+
+async def _team_names(bot: Any) -> list[str]:
+    async with bot.db.read() as repos:
+        return [team.name for team in await repos.teams.list_all()]
+
+
+async def test_a_write_locked_past_the_busy_timeout_is_refused_politely_and_saves_nothing(bot):
+    admin = bot.admin
+    await admin.send("/start")
+    await bot.db.conn.execute("PRAGMA busy_timeout = 50")
+    _quick_busy(bot)
+    other = _hold_write_lock(bot.db_path)
+    try:
+        await admin.send("/newteam Poruba")
+        await admin.expect("Teď nelze uložit, zkuste to prosím za chvíli.")
+        assert "Poruba" not in await _team_names(bot)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await admin.send("/newteam Poruba")
+    await admin.expect("Tým Poruba byl založen")
+    assert await _team_names(bot) == ["Poruba"]
+
+
+async def test_a_write_lock_released_during_the_retries_saves(bot):
+    admin = bot.admin
+    await admin.send("/start")
+    await bot.db.conn.execute("PRAGMA busy_timeout = 100")
+    bot.db.retry_pause = 0.2
+    other = _hold_write_lock(bot.db_path)
+    asyncio.get_running_loop().call_later(0.15, other.execute, "ROLLBACK")
+    try:
+        await admin.send("/newteam Jih")
+        await admin.expect("Tým Jih byl založen")
+    finally:
+        other.close()
+    assert "nelze uložit" not in "\n".join(m.text for m in admin.inbox)
+
+
+async def test_a_full_disk_is_refused_politely_and_saving_works_when_space_returns(bot):
+    admin = bot.admin
+    await admin.send("/newteam Poruba")
+    await admin.expect("Tým Poruba byl založen")
+    async with bot.db.read() as repos:
+        pages = await (await repos.teams.conn.execute("PRAGMA page_count")).fetchone()
+    await bot.db.conn.execute(f"PRAGMA max_page_count = {pages[0]}")
+    # the file may not grow: teams are saved until their pages are full
+    created = 0
+    for number in range(1, 200):
+        await admin.send(f"/newteam {number:03d} " + "x" * 70)
+        if "nelze uložit" in admin.last().text:
+            break
+        assert "byl založen" in admin.last().text
+        created = number
+    else:
+        raise AssertionError("the disk never became full")
+    assert admin.last().text == "Teď nelze uložit, zkuste to prosím za chvíli."
+    names = await _team_names(bot)
+    assert len(names) == created + 1  # the refused one is not there, not even in part
+    assert not any(name.startswith(f"{created + 1:03d}") for name in names)
+    admin.language_code = "en"  # in the reader's language
+    await admin.send(f"/newteam {created + 1:03d} " + "y" * 70)
+    await admin.expect("Cannot save right now, please try again in a moment.")
+    admin.language_code = "cs"
+    await bot.db.conn.execute("PRAGMA max_page_count = 1073741823")
+    await admin.send("/newteam Vítkovice")
+    await admin.expect("Tým Vítkovice byl založen")
+    assert "Vítkovice" in await _team_names(bot)

@@ -17,8 +17,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.common import BadButton, guarded, show
+from bot.handlers.common import BadButton, cannot_save, guarded, show
 from bot.handlers.context import BotContext
+from bot.storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +90,20 @@ async def on_error(update: object, ctx: BotContext) -> None:
         _log_conflict(ctx, ctx.error)
         return
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("error while handling update %s", update_id, exc_info=ctx.error)
+    if isinstance(ctx.error, StorageUnavailable):  # logged where it happened; not a bug
+        log.warning("update %s not saved: %s", update_id, ctx.error)
+    else:
+        log.error("error while handling update %s", update_id, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != update.effective_chat.PRIVATE:
         return
     try:
         t = await ctx.tr(update)
-        text = t._("Something went wrong. Nothing was lost; please try again.")
+        if isinstance(ctx.error, StorageUnavailable):
+            text = cannot_save(t)
+        else:
+            text = t._("Something went wrong. Nothing was lost; please try again.")
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200], show_alert=True)
         else:

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueOutcome, DueWork
 from bot.scheduling.clock import Clock
-from bot.storage.db import Database
+from bot.storage.db import Database, StorageUnavailable
 from bot.storage.repos import Repos
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,12 @@ class DueWorkRunner:
 
     async def _rounds(self) -> None:
         while True:
-            if await self.run_due():
+            try:
+                done = await self.run_due()
+            except StorageUnavailable as error:  # locked or disk full: again at the next timer
+                log.warning("due work waits: the database cannot be written now (%s)", error)
+                break
+            if done:
                 self.after_round()
             if not self._again:
                 break
@@ -103,6 +108,8 @@ class DueWorkRunner:
                     return False
                 outcome = await self.perform(repos, work, now)
                 await repos.due.mark_done(work.id, outcome, now)
+        except StorageUnavailable:
+            raise  # rolled back, the work stays due: not a failure of the work
         except Exception:
             if work is None:
                 raise
