@@ -1,11 +1,19 @@
-"""Command line: ``mdtbot run`` (the real bot) and ``mdtbot sandbox`` (local emulator + chat)."""
+"""Command line: ``mdtbot run`` (the real bot), ``mdtbot sandbox`` (local emulator + chat),
+``mdtbot check`` (for monitoring), ``mdtbot backup PATH`` and ``mdtbot restore PATH``."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
+import signal
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -16,7 +24,15 @@ def _configure_logging(verbose: bool, token: str | None = None) -> None:
     configure(verbose, secrets=[token] if token else [])
 
 
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _run(args: argparse.Namespace) -> int:
+    # a stop asked for while starting (before the application takes over SIGTERM and SIGINT)
+    # ends the process quietly, without a traceback
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    signal.signal(signal.SIGINT, _exit_quietly)
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
@@ -78,6 +94,66 @@ def _sandbox(args: argparse.Namespace) -> int:
         return 1
 
 
+def _settings() -> Settings | None:
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as error:
+        print(f"mdtbot: invalid configuration: {error}", file=sys.stderr)
+        return None
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from bot.storage.backup import BackupError, backup, integrity
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    try:
+        made = backup(Path(settings.db), Path(args.path))
+    except (BackupError, OSError) as error:
+        print(f"mdtbot: backup of MDTBOT_DB={settings.db} failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backup written to {made} ({made.stat().st_size} bytes, integrity {integrity(made)})")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.storage.backup import BackupError, restore
+    from bot.storage.lease import LeaseHeld
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    source = Path(args.path)
+    try:
+        kept = restore(source, Path(settings.db))
+    except LeaseHeld as error:
+        print(f"mdtbot: restore refused: {error}; stop it first", file=sys.stderr)
+        return 1
+    except (BackupError, OSError) as error:
+        print(f"mdtbot: restore refused: {error}", file=sys.stderr)
+        return 1
+    print(f"integrity of {source}: ok")
+    if kept is not None:
+        print(f"the database as it was is kept in {kept}")
+    print(f"restored {source} to {settings.db}: integrity ok; start the bot with `mdtbot run`")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.health import run_checks
+
+    _configure_logging(args.verbose)
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.CRITICAL)
+    results = asyncio.run(run_checks())
+    for result in results:
+        print(result.line())
+    return 0 if all(result.ok for result in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mdtbot", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -96,10 +172,27 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="language of the sandbox and the bot (default: MDTBOT_LANGUAGE, else cs)",
     )
+    commands.add_parser(
+        "check",
+        help="check configuration, database, Bot API and webhook; exit code 1 if any fails",
+    )
+    backup = commands.add_parser(
+        "backup", help="copy the database (MDTBOT_DB) consistently, also while the bot runs"
+    )
+    backup.add_argument("path", help="the backup file, or a directory for a dated file")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (only while the bot is stopped)"
+    )
+    restore.add_argument("path", help="the backup file")
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _sandbox(args)
+    handlers = {
+        "run": _run,
+        "sandbox": _sandbox,
+        "check": _check,
+        "backup": _backup,
+        "restore": _restore,
+    }
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     invite_ttl: timedelta = timedelta(days=7)
     #: how long the bot waits in a group that nobody linked before it leaves
     unlinked_group_grace: timedelta = timedelta(hours=1)
+    #: a directory for daily backups of the database (none made if unset)
+    backup_dir: Path | None = None
+    #: how many daily backups to keep
+    backup_keep: int = Field(default=14, ge=1)
 
     @field_validator("token")
     @classmethod
@@ -100,6 +104,11 @@ class Settings(BaseSettings):
         if not _TOKEN_RE.match(value.strip()):
             raise ValueError("does not look like a bot token (digits:letters from BotFather)")
         return value.strip()
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backup_dir(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("api_url")
     @classmethod

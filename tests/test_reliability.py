@@ -18,10 +18,13 @@ from typing import Any
 import pytest
 from telegram.error import Conflict
 
-from bot.app import build_application, on_shutdown, on_startup
+from bot.__main__ import main
+from bot.app import build_application, daily_backup, on_shutdown, on_startup
+from bot.config import ConfigError, load_settings
 from bot.handlers import fallback
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.request import EmulatorRequest
+from bot.storage import backup
 from bot.storage import lease as lease_module
 from bot.storage.db import Database, DatabaseUnusable
 from bot.storage.lease import InstanceLease, LeaseHeld
@@ -438,3 +441,123 @@ async def test_a_full_disk_is_refused_politely_and_saving_works_when_space_retur
     await admin.send("/newteam Vítkovice")
     await admin.expect("Tým Vítkovice byl založen")
     assert "Vítkovice" in await _team_names(bot)
+
+
+# -- 3. backups and restoring one -----------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path):
+    """The environment `mdtbot backup/restore/check` read, for main() in this process."""
+    for name in list(os.environ):
+        if name.startswith("MDTBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
+
+
+async def _run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str]:
+    process = await Proc.start(env, cwd, *args)
+    code = await process.finish()
+    return code, process.output
+
+
+@pytest.mark.timeout_sensitive
+async def test_backup_while_running_and_restore_only_when_stopped(bot, tmp_path, cli_env, capsys):
+    admin = bot.admin
+    await admin.send("/newteam Poruba")
+    await admin.expect("Tým Poruba byl založen")
+    cli_env.setenv("MDTBOT_DB", str(bot.db_path))
+    saved = tmp_path / "saved.db"
+    assert main(["backup", str(saved)]) == 0  # while the bot runs
+    assert "integrity ok" in capsys.readouterr().out
+    await admin.send("/newteam Jih")
+    await admin.expect("Tým Jih byl založen")
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MDTBOT_")}
+    env.update(MDTBOT_DB=str(bot.db_path), PYTHONUNBUFFERED="1")
+    code, output = await _run_cli(env, tmp_path, "restore", str(saved))
+    assert code == 1, output
+    assert "restore refused: another mdtbot instance is running" in output
+    assert sorted(await _team_names(bot)) == ["Jih", "Poruba"]
+
+    await bot.stop()
+    code, output = await _run_cli(env, tmp_path, "restore", str(saved))
+    assert code == 0, output
+    assert f"integrity of {saved}: ok" in output
+    assert "integrity ok" in output
+    (kept,) = tmp_path.glob("mdt.db.before-restore-*")
+    assert str(kept) in output
+    await bot.start()
+    assert await _team_names(bot) == ["Poruba"]
+    await admin.send("/teams")
+    reply = await admin.expect("Poruba")
+    assert "Jih" not in reply.text
+    # the database as it was before the restore is kept, whole
+    conn = sqlite3.connect(kept)
+    assert [r[0] for r in conn.execute("SELECT name FROM teams ORDER BY id")] == ["Poruba", "Jih"]
+    conn.close()
+
+
+async def test_restore_refuses_a_damaged_or_foreign_backup(tmp_path, cli_env, capsys):
+    db = tmp_path / "mdt.db"
+    await _make_db(db)
+    before = db.read_bytes()
+    cli_env.setenv("MDTBOT_DB", str(db))
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database at all" * 100)
+    assert main(["restore", str(garbage)]) == 1
+    err = capsys.readouterr().err
+    assert "restore refused" in err and "integrity check" in err
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).execute("CREATE TABLE x (y)").connection.close()
+    assert main(["restore", str(empty)]) == 1
+    assert "not an mdtbot database" in capsys.readouterr().err
+    assert main(["restore", str(tmp_path / "missing.db")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob("*.before-restore-*"))
+
+
+async def test_daily_backups_are_made_once_a_day_and_the_newest_kept(bot, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    day = 24 * 3600
+    for age in (5, 4, 3):
+        old = folder / f"mdtbot-2026110{9 - age}-030000.db"
+        old.write_bytes(b"old")
+        os.utime(old, (time.time() - age * day, time.time() - age * day))
+    ctx = bot.context()
+    ctx.bot_data.settings = bot.settings().model_copy(
+        update={"backup_dir": folder, "backup_keep": 2}
+    )
+    await bot.admin.send("/newteam Poruba")
+    await daily_backup(ctx)
+    kept = backup.backups(folder)
+    assert len(kept) == 2
+    assert kept[0].name == "mdtbot-20261106-030000.db"  # the newest old one
+    assert backup.integrity(kept[1]) == "ok"
+    conn = sqlite3.connect(kept[1])
+    assert [r[0] for r in conn.execute("SELECT name FROM teams")] == ["Poruba"]
+    conn.close()
+    await daily_backup(ctx)  # not again the same day
+    assert backup.backups(folder) == kept
+    assert not list(folder.glob("*.partial"))
+
+
+def test_the_daily_backup_job_is_scheduled_only_with_a_backup_dir(bot, tmp_path):
+    with_dir = build_application(bot.settings().model_copy(update={"backup_dir": tmp_path}))
+    without = build_application(bot.settings())
+    assert with_dir.job_queue is not None and without.job_queue is not None
+    assert len(with_dir.job_queue.get_jobs_by_name("daily-backup")) == 1
+    assert not without.job_queue.get_jobs_by_name("daily-backup")
+
+
+def test_backup_settings_are_read_from_the_environment(cli_env, tmp_path):
+    cli_env.setenv("MDTBOT_BACKUP_DIR", str(tmp_path))
+    cli_env.setenv("MDTBOT_BACKUP_KEEP", "3")
+    settings = load_settings()
+    assert settings.backup_dir == tmp_path and settings.backup_keep == 3
+    cli_env.setenv("MDTBOT_BACKUP_KEEP", "0")
+    with pytest.raises(ConfigError, match="MDTBOT_BACKUP_KEEP"):
+        load_settings()

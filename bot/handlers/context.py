@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
@@ -24,6 +25,8 @@ class BotData:
     outbox: OutboxSender
     due: DueWorkRunner
     lease: InstanceLease
+    #: :func:`bot.app.on_startup` while it runs (a stop during start-up cancels it)
+    starting: asyncio.Task[None] | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

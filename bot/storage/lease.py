@@ -115,10 +115,8 @@ async def _holder(conn: aiosqlite.Connection) -> Holder | None:
     return Holder(str(row[0]), int(row[1]), str(row[2]), float(row[3]), float(row[4]))
 
 
-def read_holder(path: str) -> Holder | None:
-    """The lease row of the database file at ``path`` (synchronous; for the command line)."""
-    uri = path if path.startswith("file:") else f"file:{path}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
+def holder_of(conn: sqlite3.Connection) -> Holder | None:
+    """The lease row, read on a synchronous connection (the command line)."""
     try:
         row = conn.execute(
             "SELECT host, pid, token, started_at, renewed_at FROM instance_lease WHERE id = 1"
@@ -127,11 +125,19 @@ def read_holder(path: str) -> Holder | None:
         if "no such table" in str(error):
             return None
         raise
-    finally:
-        conn.close()
     if row is None:
         return None
     return Holder(str(row[0]), int(row[1]), str(row[2]), float(row[3]), float(row[4]))
+
+
+def read_holder(path: str) -> Holder | None:
+    """The lease row of the database file at ``path``."""
+    uri = path if path.startswith("file:") else f"file:{path}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return holder_of(conn)
+    finally:
+        conn.close()
 
 
 def held_by_other(path: str, *, expires_after: float = EXPIRES_AFTER) -> Holder | None:
