@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 from telegram.error import Conflict
 
+from bot import health
 from bot.__main__ import main
 from bot.app import build_application, daily_backup, on_shutdown, on_startup
 from bot.config import ConfigError, load_settings
 from bot.handlers import fallback
+from bot.health import run_checks
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.storage import backup
@@ -561,3 +563,105 @@ def test_backup_settings_are_read_from_the_environment(cli_env, tmp_path):
     cli_env.setenv("MDTBOT_BACKUP_KEEP", "0")
     with pytest.raises(ConfigError, match="MDTBOT_BACKUP_KEEP"):
         load_settings()
+
+
+# -- 4. mdtbot check, and a quiet stop -------------------------------------------------------
+
+
+async def _check_lines(cli_env: Any, emulator: TelegramEmulator, base: str, db: Path) -> list[str]:
+    cli_env.setenv("MDTBOT_TOKEN", emulator.token)
+    cli_env.setenv("MDTBOT_API_URL", base)
+    cli_env.setenv("MDTBOT_DB", str(db))
+    return [result.line() for result in await run_checks()]
+
+
+async def test_check_reports_each_item_in_one_line(served, tmp_path, cli_env):
+    emulator, base = served
+    db = tmp_path / "mdt.db"
+    await _make_db(db)
+    lines = await _check_lines(cli_env, emulator, base, db)
+    assert [line.split(":")[0] for line in lines] == [
+        "ok configuration",
+        "ok database",
+        "ok instance",
+        "ok Bot API",
+        "ok webhook",
+    ], lines
+    assert f"{db} writable, schema" in lines[1]
+    assert "none running" in lines[2]
+    assert "@" + emulator.bot_username in lines[3]
+    # a webhook set elsewhere: polling would get 409 Conflict
+    await emulator.call(emulator.token, "setWebhook", {"url": "https://example.org/hook"})
+    lines = await _check_lines(cli_env, emulator, base, db)
+    (webhook,) = [line for line in lines if "webhook" in line]
+    assert webhook.startswith("FAIL webhook: a webhook is set (https://example.org/hook)")
+    assert "deleteWebhook" in webhook
+
+
+async def test_check_fails_a_missing_database_a_bad_token_and_missing_backups(
+    served, tmp_path, cli_env
+):
+    emulator, base = served
+    cli_env.setenv("MDTBOT_BACKUP_DIR", str(tmp_path / "nobackups"))
+    lines = await _check_lines(cli_env, emulator, base, tmp_path / "nothere.db")
+    assert lines[1].startswith("FAIL database: MDTBOT_DB:") and "does not exist" in lines[1]
+    assert lines[2].startswith("FAIL backups: MDTBOT_BACKUP_DIR")
+    cli_env.setenv("MDTBOT_TOKEN", "123:wrong")
+    results = await run_checks()
+    assert results[-1].line() == "FAIL Bot API: MDTBOT_TOKEN was refused"
+    cli_env.setenv("MDTBOT_TIMEZONE", "Mars/Olympus")
+    (only,) = await run_checks()
+    assert only.line().startswith("FAIL configuration: MDTBOT_TIMEZONE")
+
+
+async def test_check_fails_a_database_newer_than_the_bot(tmp_path):
+    db = tmp_path / "mdt.db"
+    await _make_db(db)
+    assert health.check_database(db)[0].ok
+    newer = sqlite3.connect(db)
+    newer.execute("PRAGMA user_version = 999")
+    newer.close()
+    (result, _) = health.check_database(db)
+    assert result.line().startswith("FAIL database:") and "newer than this mdtbot" in result.line()
+
+
+@pytest.mark.timeout_sensitive
+async def test_check_exit_code_for_monitoring(served, tmp_path):
+    emulator, base = served
+    db = tmp_path / "mdt.db"
+    await _make_db(db)
+    code, output = await _run_cli(_env(emulator, base, db), tmp_path, "check")
+    assert code == 0, output
+    assert output.count("\nok ") + output.startswith("ok ") == 5, output
+    code, output = await _run_cli(_env(emulator, base, tmp_path / "none.db"), tmp_path, "check")
+    assert code == 1, output
+    assert "FAIL database" in output and "Traceback" not in output
+
+
+@pytest.mark.timeout_sensitive
+async def test_sigterm_while_starting_ends_quietly(served, tmp_path):
+    emulator, base = served
+    db = tmp_path / "mdt.db"  # fresh: start-up migrates it
+    process = await Proc.start(_env(emulator, base, db), tmp_path, "run")
+    await process.wait_for("Migrating database to version 2")
+    process.process.send_signal(signal.SIGTERM)
+    assert await process.finish() == 0, process.output
+    assert "Traceback" not in process.output
+    assert "never retrieved" not in process.output
+    assert _lease_row(db) is None
+    again = await Proc.start(_env(emulator, base, db), tmp_path, "run")
+    try:
+        await again.wait_for("mdtbot started")
+    finally:
+        assert await again.stop() == 0
+    assert "Traceback" not in again.output
+
+
+@pytest.mark.timeout_sensitive
+async def test_sigterm_before_the_bot_is_even_loaded_ends_quietly(served, tmp_path):
+    emulator, base = served
+    process = await Proc.start(_env(emulator, base, tmp_path / "mdt.db"), tmp_path, "run")
+    await asyncio.sleep(0.3)  # still importing
+    process.process.send_signal(signal.SIGTERM)
+    assert await process.finish() == 0, process.output
+    assert "Traceback" not in process.output
