@@ -199,6 +199,9 @@ async def _start(app: MDTApplication) -> None:
     services = app.bot_data.services
     admins = await services.users.known(list(app.bot_data.settings.admins))
     await menus.set_command_menus(app.bot, app.bot_data.settings, admins)
+    backup_dir = app.bot_data.settings.backup_dir
+    if backup_dir is not None and not backup_dir.is_dir():
+        log.error("MDTBOT_BACKUP_DIR %s does not exist: no daily backups are made", backup_dir)
     log.info("mdtbot started as @%s", app.bot.username)
 
 
