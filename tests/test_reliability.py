@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -28,7 +29,7 @@ from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.storage import backup
 from bot.storage import lease as lease_module
-from bot.storage.db import Database, DatabaseUnusable
+from bot.storage.db import Database, DatabaseUnusable, StorageUnavailable
 from bot.storage.lease import InstanceLease, LeaseHeld
 
 
@@ -665,3 +666,28 @@ async def test_sigterm_before_the_bot_is_even_loaded_ends_quietly(served, tmp_pa
     process.process.send_signal(signal.SIGTERM)
     assert await process.finish() == 0, process.output
     assert "Traceback" not in process.output
+
+
+async def test_outbox_and_due_work_wait_while_the_database_cannot_be_written(bot, caplog):
+    admin = bot.admin
+    await admin.send("/newteam Poruba")
+    await admin.expect("Tým Poruba byl založen")
+    await bot.db.conn.execute("PRAGMA busy_timeout = 50")
+    _quick_busy(bot)
+    caplog.set_level(logging.INFO)
+    other = _hold_write_lock(bot.db_path)
+    try:
+        outbox, due = bot.app.bot_data.outbox, bot.app.bot_data.due
+        outbox.kick()
+        with contextlib.suppress(StorageUnavailable):
+            await outbox.settle()
+        due.kick()
+        await due.settle()
+        await asyncio.sleep(0)  # the done callbacks
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("outbox waits: the database cannot be written now" in m for m in messages)
+    assert any("due work waits: the database cannot be written now" in m for m in messages)
+    assert not [r for r in caplog.records if r.exc_info is not None]
