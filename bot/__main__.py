@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.app import MDTApplication
     from bot.config import Settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -26,6 +27,19 @@ def _configure_logging(verbose: bool, token: str | None = None) -> None:
 
 def _exit_quietly(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _stop(app: MDTApplication, loop: asyncio.AbstractEventLoop) -> None:
+    """SIGTERM or SIGINT: a start-up in progress is cut short (it would otherwise go on while
+    the application shuts down), a running bot stops polling; then everything shuts down."""
+    starting = app.bot_data.starting
+    if starting is not None and not starting.done():
+        starting.cancel()
+    elif app.running:
+        app.stop_running()
+    else:
+        app.stop_running()  # checked right after start-up...
+        loop.call_later(0.2, _stop, app, loop)  # ...in case it is past that check already
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -55,8 +69,16 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     _configure_logging(args.verbose, settings.token)
     app = build_application(settings)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling runs on it
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, _stop, app, loop)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        app.run_polling(
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, stop_signals=None
+        )
+    except asyncio.CancelledError:  # stopped while starting (see _stop)
+        return 0
     except InvalidToken:
         print(
             "mdtbot: the Bot API refused MDTBOT_TOKEN (or MDTBOT_API_URL is not a Bot API server)",

@@ -649,7 +649,7 @@ async def test_sigterm_while_starting_ends_quietly(served, tmp_path):
     assert await process.finish() == 0, process.output
     assert "Traceback" not in process.output
     assert "never retrieved" not in process.output
-    assert _lease_row(db) is None
+    assert _lease_row(db) is None, process.output
     again = await Proc.start(_env(emulator, base, db), tmp_path, "run")
     try:
         await again.wait_for("mdtbot started")
@@ -691,3 +691,27 @@ async def test_outbox_and_due_work_wait_while_the_database_cannot_be_written(bot
     assert any("outbox waits: the database cannot be written now" in m for m in messages)
     assert any("due work waits: the database cannot be written now" in m for m in messages)
     assert not [r for r in caplog.records if r.exc_info is not None]
+
+
+async def test_a_transaction_cancelled_while_beginning_leaves_none_open(tmp_path):
+    """A stop (SIGTERM) cancels work wherever it waits, also on BEGIN: the connection's thread
+    begins the transaction all the same, and the next one must still work."""
+    db = Database(tmp_path / "mdt.db")
+    await db.connect()
+    try:
+        for begin in (db.transaction, db.read):
+
+            async def waits(begin: Any = begin) -> None:
+                async with begin():
+                    await asyncio.sleep(10)
+
+            task = asyncio.get_running_loop().create_task(waits())
+            await asyncio.sleep(0)  # the task now awaits its BEGIN
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            async with db.transaction() as repos:
+                await repos.teams.conn.execute("PRAGMA user_version")
+            assert not db.conn.in_transaction
+    finally:
+        await db.close()

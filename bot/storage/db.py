@@ -13,6 +13,7 @@ process holds the write lock past the busy timeout, the disk is full) rolls back
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -137,6 +138,10 @@ class Database:
                 self._conn = None
 
     @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
     def conn(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("Database.connect() has not been called")
@@ -153,7 +158,11 @@ class Database:
         """A consistent read: sees no other coroutine's half-done write."""
         async with self._lock:
             conn = self.conn
-            await conn.execute("BEGIN")
+            try:
+                await conn.execute("BEGIN")
+            except asyncio.CancelledError:
+                await _end_begun(conn)
+                raise
             try:
                 yield Repos(conn)
             finally:
@@ -176,6 +185,9 @@ class Database:
                 conn = self.conn
                 try:
                     await conn.execute("BEGIN IMMEDIATE")
+                except asyncio.CancelledError:
+                    await _end_begun(conn)
+                    raise
                 except sqlite3.OperationalError as error:
                     if not unavailable(error):
                         raise
@@ -234,6 +246,13 @@ async def _rollback(conn: aiosqlite.Connection) -> None:
             await conn.execute("ROLLBACK")
         except sqlite3.Error as error:
             log.warning("rollback failed: %s", error)
+
+
+async def _end_begun(conn: aiosqlite.Connection) -> None:
+    """Cancelled while awaiting ``BEGIN``: the connection's thread begins the transaction all
+    the same, later; end it, or the next ``BEGIN`` fails ("within a transaction")."""
+    with contextlib.suppress(sqlite3.Error):  # the BEGIN failed
+        await conn.execute("ROLLBACK")  # queued after the BEGIN on the same thread
 
 
 async def _probe_write(conn: aiosqlite.Connection) -> None:

@@ -130,26 +130,6 @@ def holder_of(conn: sqlite3.Connection) -> Holder | None:
     return Holder(str(row[0]), int(row[1]), str(row[2]), float(row[3]), float(row[4]))
 
 
-def read_holder(path: str) -> Holder | None:
-    """The lease row of the database file at ``path``."""
-    uri = path if path.startswith("file:") else f"file:{path}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        return holder_of(conn)
-    finally:
-        conn.close()
-
-
-def held_by_other(path: str, *, expires_after: float = EXPIRES_AFTER) -> Holder | None:
-    """The instance holding the lease of ``path`` now, if any (not this process)."""
-    holder = read_holder(path)
-    now = time.time()
-    free = is_free(
-        holder, now=now, host=socket.gethostname(), pid=os.getpid(), expires_after=expires_after
-    )
-    return None if free else holder
-
-
 class InstanceLease:
     def __init__(
         self,
@@ -201,9 +181,11 @@ class InstanceLease:
         return kept
 
     async def release(self) -> None:
-        if not self.held:
-            return
+        """Give the lease up if this instance holds it (also when a stop cut :meth:`acquire`
+        short after its write: the row is found by this instance's token)."""
         self.held = False
+        if not self.db.is_open:
+            return
         try:
             async with self.db.raw_transaction() as conn:
                 await conn.execute(
