@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 from telegram.error import Conflict
 
 from bot import health
@@ -715,3 +716,23 @@ async def test_a_transaction_cancelled_while_beginning_leaves_none_open(tmp_path
             assert not db.conn.in_transaction
     finally:
         await db.close()
+
+
+async def test_an_unsaved_update_outside_the_guard_is_answered_politely_too(bot, caplog):
+    admin = bot.admin
+    await admin.send("/start")
+    raw = {
+        "update_id": 99,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": admin.id, "type": "private"},
+            "from": admin.to_user(),
+            "text": "Holvekova 12",
+        },
+    }
+    ctx = bot.context()
+    ctx.error = StorageUnavailable("database or disk is full")
+    await fallback.on_error(Update.de_json(raw, bot.app.bot), ctx)
+    await admin.expect("Teď nelze uložit, zkuste to prosím za chvíli.")
+    assert not [r for r in caplog.records if r.exc_info is not None]
