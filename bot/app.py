@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -44,7 +47,9 @@ from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.container import Services
+from bot.storage import backup
 from bot.storage.db import Database
+from bot.storage.lease import InstanceLease
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,8 @@ MDTApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 GROUP_SWEEP_INTERVAL = timedelta(minutes=1)
 #: how often the outbox looks for retries that became due (new messages go out at once)
 OUTBOX_INTERVAL = timedelta(seconds=15)
+#: how often the bot looks whether the daily backup is due (MDTBOT_BACKUP_DIR)
+BACKUP_CHECK_INTERVAL = timedelta(hours=1)
 
 
 def build_application(
@@ -107,6 +114,7 @@ def build_application(
     app.bot_data.services = services
     app.bot_data.outbox = outbox
     app.bot_data.due = due
+    app.bot_data.lease = InstanceLease(db)
 
     for module in (
         start,
@@ -143,7 +151,32 @@ def build_application(
         app.job_queue.run_repeating(
             _kick_outbox, interval=OUTBOX_INTERVAL, first=OUTBOX_INTERVAL, name="outbox"
         )
+        if settings.backup_dir is not None:
+            app.job_queue.run_repeating(
+                daily_backup, interval=BACKUP_CHECK_INTERVAL, first=60, name="daily-backup"
+            )
     return app
+
+
+async def daily_backup(ctx: BotContext) -> None:
+    """Back the database up to MDTBOT_BACKUP_DIR once a day (whatever restarts happen: the
+    newest file there tells when the last one was made), keeping MDTBOT_BACKUP_KEEP."""
+    settings = ctx.bot_data.settings
+    if settings.backup_dir is None:
+        return
+    try:
+        made = await asyncio.to_thread(
+            backup.daily,
+            Path(settings.db),
+            settings.backup_dir,
+            settings.backup_keep,
+            datetime.now(UTC),  # files and their times are the system's, not the app clock
+        )
+    except (backup.BackupError, OSError) as error:
+        log.error("daily backup failed: %s", error)
+        return
+    if made is not None:
+        log.info("daily backup written to %s", made)
 
 
 async def _kick_outbox(ctx: BotContext) -> None:
@@ -151,7 +184,19 @@ async def _kick_outbox(ctx: BotContext) -> None:
 
 
 async def on_startup(app: MDTApplication) -> None:
-    await app.bot_data.services.db.connect()
+    app.bot_data.starting = asyncio.current_task()
+    try:
+        await _start(app)
+    finally:
+        app.bot_data.starting = None
+
+
+async def _start(app: MDTApplication) -> None:
+    db = app.bot_data.services.db
+    await db.open()  # DatabaseUnusable: missing directory, read-only file
+    await app.bot_data.lease.acquire()  # LeaseHeld: another instance runs on this database
+    await db.migrate()
+    app.bot_data.lease.keep_renewed(lambda: _lease_lost(app))
     await app.bot_data.services.admins.load()
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
@@ -160,10 +205,27 @@ async def on_startup(app: MDTApplication) -> None:
     services = app.bot_data.services
     admins = await services.users.known(list(app.bot_data.settings.admins))
     await menus.set_command_menus(app.bot, app.bot_data.settings, admins)
+    backup_dir = app.bot_data.settings.backup_dir
+    if backup_dir is not None and not backup_dir.is_dir():
+        log.error("MDTBOT_BACKUP_DIR %s does not exist: no daily backups are made", backup_dir)
     log.info("mdtbot started as @%s", app.bot.username)
 
 
-async def on_shutdown(app: MDTApplication) -> None:
+async def _lease_lost(app: MDTApplication) -> None:
+    """Another instance took the database over: send nothing more, and stop."""
     await app.bot_data.due.stop()
     await app.bot_data.outbox.stop()
+    app.stop_running()
+
+
+async def on_shutdown(app: MDTApplication) -> None:
+    starting = app.bot_data.starting
+    if starting is not None and starting is not asyncio.current_task():
+        # stopped (SIGTERM) while starting: run_polling left on_startup half-way; end it first
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starting
+    await app.bot_data.due.stop()
+    await app.bot_data.outbox.stop()
+    await app.bot_data.lease.stop()
     await app.bot_data.services.db.close()

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     retention: timedelta = timedelta(days=730)
     #: how long audit entries are kept
     audit_retention: timedelta = timedelta(days=1825)
+    #: a directory for daily backups of the database (none made if unset)
+    backup_dir: Path | None = None
+    #: how many daily backups to keep
+    backup_keep: int = Field(default=14, ge=1)
 
     @field_validator("token")
     @classmethod
@@ -104,6 +108,11 @@ class Settings(BaseSettings):
         if not _TOKEN_RE.match(value.strip()):
             raise ValueError("does not look like a bot token (digits:letters from BotFather)")
         return value.strip()
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backup_dir(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("api_url")
     @classmethod

@@ -36,6 +36,7 @@ from bot.services.errors import (
     ProblemNotFound,
     ServiceError,
 )
+from bot.storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,14 @@ def explain(t: Translator, error: Exception) -> str:
         return t._("This button is no longer valid. Please start again.")
     if isinstance(error, NoIdentity):
         return t._("Please write as yourself, not anonymously on behalf of the group.")
+    if isinstance(error, StorageUnavailable):
+        return cannot_save(t)
     return t._("Something went wrong. Nothing was lost; please try again.")
+
+
+def cannot_save(t: Translator) -> str:
+    """The database cannot take a write now (locked, disk full): nothing was half-saved."""
+    return t._("Cannot save right now, please try again in a moment.")
 
 
 def _explain_invite(t: Translator, error: InviteUnusable) -> str:
@@ -289,7 +297,7 @@ async def _run(fn: Handler, update: Update, ctx: BotContext) -> None:
             toast = handled.toast[:200] if handled.toast else None
             await answer_query(ctx, query, toast)
         return
-    except (ServiceError, BadButton, NoIdentity) as error:
+    except (ServiceError, BadButton, NoIdentity, StorageUnavailable) as error:
         t = await ctx.tr(update)
         text = explain(t, error)
         if query is not None and not _answered(ctx, query):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
@@ -13,6 +14,7 @@ from bot.scheduling.due import DueWorkRunner
 from bot.scheduling.outbox import OutboxSender
 from bot.services.authz import Actor
 from bot.services.container import Services
+from bot.storage.lease import InstanceLease
 
 
 class BotData:
@@ -22,6 +24,9 @@ class BotData:
     settings: Settings
     outbox: OutboxSender
     due: DueWorkRunner
+    lease: InstanceLease
+    #: :func:`bot.app.on_startup` while it runs (a stop during start-up cancels it)
+    starting: asyncio.Task[None] | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

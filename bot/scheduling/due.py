@@ -25,12 +25,14 @@ from datetime import datetime, timedelta
 
 from bot.domain.meetings import DueOutcome, DueWork
 from bot.scheduling.clock import Clock
-from bot.storage.db import Database
+from bot.storage.db import Database, StorageUnavailable
 from bot.storage.repos import Repos
 
 log = logging.getLogger(__name__)
 
 MAX_SLEEP = timedelta(seconds=30)
+#: how long due work waits after the database refused a write (locked, disk full)
+STORAGE_PAUSE = timedelta(seconds=5)
 
 Perform = Callable[[Repos, DueWork, datetime], Awaitable[DueOutcome]]
 
@@ -79,7 +81,13 @@ class DueWorkRunner:
 
     async def _rounds(self) -> None:
         while True:
-            if await self.run_due():
+            try:
+                done = await self.run_due()
+            except StorageUnavailable as error:  # locked or disk full: again after a pause
+                log.warning("due work waits: the database cannot be written now (%s)", error)
+                await self._arm_timer(at_least=STORAGE_PAUSE)
+                return
+            if done:
                 self.after_round()
             if not self._again:
                 break
@@ -103,6 +111,8 @@ class DueWorkRunner:
                     return False
                 outcome = await self.perform(repos, work, now)
                 await repos.due.mark_done(work.id, outcome, now)
+        except StorageUnavailable:
+            raise  # rolled back, the work stays due: not a failure of the work
         except Exception:
             if work is None:
                 raise
@@ -116,7 +126,9 @@ class DueWorkRunner:
             log.warning("due work %s (due %s) done late", work.key, work.due_at.isoformat())
         return True
 
-    async def _arm_timer(self) -> None:
+    async def _arm_timer(self, at_least: timedelta = timedelta()) -> None:
+        """Wake at the next due moment (at most MAX_SLEEP ahead, at least ``at_least``: after a
+        refused write the work still due must not be retried in a busy loop)."""
         if self._stopped:
             return
         async with self.db.read() as repos:
@@ -124,6 +136,7 @@ class DueWorkRunner:
         delay = MAX_SLEEP
         if next_due is not None:
             delay = min(max(next_due - self.clock.now(), timedelta()), MAX_SLEEP)
+        delay = max(delay, at_least)
         if self._timer is not None:
             self._timer.cancel()
         self._timer = asyncio.get_running_loop().call_later(delay.total_seconds(), self.kick)

@@ -49,7 +49,7 @@ from bot.domain.notices import Notice
 from bot.scheduling import quiet
 from bot.scheduling.clock import Clock
 from bot.services import notify
-from bot.storage.db import Database
+from bot.storage.db import Database, StorageUnavailable
 from bot.storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -253,5 +253,10 @@ def _stored_reply(item: OutboxItem) -> list[OutMessage]:
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("outbox round failed", exc_info=task.exception())
+    if task.cancelled():
+        return
+    error = task.exception()
+    if isinstance(error, StorageUnavailable):  # locked or disk full: the next kick tries again
+        log.warning("outbox waits: the database cannot be written now (%s)", error)
+    elif error is not None:
+        log.error("outbox round failed", exc_info=error)
