@@ -29,6 +29,7 @@ from bot.handlers import (
     privacy,
     problem_detail,
     problem_list,
+    redaction,
     report,
     start,
     still_solved,
@@ -124,6 +125,7 @@ def build_application(
         minutes,
         guests,
         privacy,
+        redaction,
         dialogue,
         fallback,
     ):

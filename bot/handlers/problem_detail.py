@@ -138,6 +138,7 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         last.append(button("📜 " + t._("Whole history"), f"pb:hi:{n}"))
     if detail.access.may_manage:  # everything a coordinator decides is one press away
         last.append(button("⚙ " + t._("Coordination ▸"), f"pb:co:{n}"))
+    last.append(button("✏ " + t._("Edit texts"), f"rd:l:{n}"))
     rows.append(last)
     return rows
 

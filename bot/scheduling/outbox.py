@@ -17,6 +17,9 @@ Delivery policy (a notice must never be lost silently):
 A row may render to several messages (a long agenda); after each one the row remembers how
 many went out, so a retry goes on with the next instead of repeating them.
 
+The messages a row became are remembered (chat and message id per part), so that a notice
+whose text was later redacted can be rendered again and edited (:meth:`OutboxSender.refresh`).
+
 Rendering happens at sending time, in the reader's language, by a renderer the handlers
 provide; it may decide a notice is no longer relevant (e.g. the problem became confidential).
 """
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -46,7 +49,8 @@ from bot.scheduling import quiet
 from bot.scheduling.clock import Clock
 from bot.services import notify
 from bot.storage.db import Database
-from bot.storage.outbox import OutboxItem
+from bot.storage.outbox import OutboxItem, SentItem
+from bot.storage.repos import Repos
 
 log = logging.getLogger(__name__)
 
@@ -144,13 +148,18 @@ class OutboxSender:
                 await self._give_up(item, "no longer relevant", log.info)
                 return True
             done = int(item.payload.get("parts_sent", 0))
+            last: tuple[int, Message, bool] | None = None
             for index, message in enumerate(messages):
                 if index < done:
                     continue  # went out before a retry
-                await self._send(item.chat_id, message)
+                sent = await self._send(item.chat_id, message)
+                is_text = message.document is None
                 if index < len(messages) - 1:
                     async with self.db.transaction() as repos:
+                        await _remember(repos, item.id, index, sent, is_text)
                         await repos.outbox.set_progress(item.id, index + 1)
+                else:
+                    last = (index, sent, is_text)
         except ChatMigrated as error:
             await self._migrated(item, int(error.new_chat_id))
         except RetryAfter as error:
@@ -170,14 +179,56 @@ class OutboxSender:
                 await self._retry(item, backoff(item.attempts), str(error))
         else:
             async with self.db.transaction() as repos:
+                if last is not None:  # the ids go with "sent": one transaction, as before
+                    await _remember(repos, item.id, *last)
                 await repos.outbox.mark_sent(item.id, self.clock.now())
         return True
 
-    async def _send(self, chat_id: int, message: OutMessage) -> None:
+    async def refresh(self, sent: list[SentItem]) -> tuple[int, int]:
+        """Render sent notices again and edit the text messages they became (after a
+        redaction). Returns (edited, not reached): a message Telegram refuses to edit (deleted,
+        or not a text message any more), or a notice its reader may no longer see, is skipped
+        and counted; one that shows the same text already is neither."""
+        edited = missed = 0
+        for found in sent:
+            refreshed = found.item.model_copy(
+                update={"payload": {**found.item.payload, "refresh": True}}
+            )
+            try:
+                messages = await self.render(refreshed)
+            except TelegramError:
+                messages = None
+            texts = [m for m in found.messages if m.is_text]
+            if messages is None:
+                missed += len(texts)
+                continue
+            for stored in texts:
+                if stored.part >= len(messages) or messages[stored.part].document is not None:
+                    missed += 1
+                    continue
+                message = messages[stored.part]
+                try:
+                    await self.bot.edit_message_text(
+                        message.text,
+                        chat_id=stored.chat_id,
+                        message_id=stored.message_id,
+                        reply_markup=message.markup,
+                    )
+                    edited += 1
+                except BadRequest as error:
+                    if "not modified" not in str(error).lower():
+                        log.info("notice %s could not be edited: %s", found.item.id, error)
+                        missed += 1
+                except TelegramError as error:
+                    log.warning("notice %s could not be edited: %s", found.item.id, error)
+                    missed += 1
+        return edited, missed
+
+    async def _send(self, chat_id: int, message: OutMessage) -> Message:
         if message.document is None:
-            await self.bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            return await self.bot.send_message(chat_id, message.text, reply_markup=message.markup)
         else:
-            await self.bot.send_document(
+            return await self.bot.send_document(
                 chat_id,
                 InputFile(message.document.data, filename=message.document.filename),
                 caption=message.text or None,
@@ -212,6 +263,10 @@ class OutboxSender:
             await repos.groups.migrate(item.chat_id, new_chat_id)
             await repos.outbox.move_chat(item.chat_id, new_chat_id)
             await repos.outbox.retry_at(item.id, self.clock.now(), "migrated")
+
+
+async def _remember(repos: Repos, item_id: int, part: int, sent: Message, is_text: bool) -> None:
+    await repos.outbox.add_sent(item_id, part, sent.chat_id, sent.message_id, is_text=is_text)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

@@ -21,6 +21,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.quiet import QuietHoursService
+from bot.services.redaction import RedactionService
 from bot.services.reports import ReportService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
@@ -53,6 +54,7 @@ class Services:
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
         self.privacy = PrivacyService(db, clock, settings.tz)
+        self.redaction = RedactionService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,

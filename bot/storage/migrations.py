@@ -383,4 +383,17 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     )
     """,
+    # the messages each outbox row became (chat and message id, one row per part), so that a
+    # notice can be edited later when the text it shows is redacted (no foreign key: erasure
+    # deletes outbox rows, and an orphaned pair of ids says nothing)
+    """
+    CREATE TABLE outbox_messages (
+        outbox_id INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        is_text INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (outbox_id, part)
+    )
+    """,
 ]

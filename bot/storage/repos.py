@@ -32,6 +32,7 @@ from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
+from bot.storage.redaction import RedactionRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -559,3 +560,4 @@ class Repos:
         self.minutes = MinutesRepo(conn)
         self.guests = GuestRepo(conn)
         self.privacy = PrivacyRepo(conn)
+        self.redaction = RedactionRepo(conn)
