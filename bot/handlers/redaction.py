@@ -71,7 +71,7 @@ async def _list(update: Update, ctx: BotContext, n: int, remark: str = "") -> No
     actor = require_actor(update, ctx)
     t = await ctx.tr(update)
     editable = await ctx.services.redaction.editable(actor, n)
-    lines = [f"<b>{t._('Edit or redact texts of problem #{n}', n=n)}</b>"]
+    lines = ["<b>" + t._("Edit or redact texts of problem #{n}", n=n) + "</b>"]
     if remark:
         lines = [remark, "", *lines]
     rows: Rows = []
@@ -303,6 +303,7 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     kind, ref = _draft_target(draft)
     change = await ctx.services.redaction.replace(actor, kind, ref, message.text if message else "")
     await ctx.services.dialogues.finish(actor.user_id)
+    await _done(update, ctx, change)  # the notices first, then the prompt
     prompt = draft.data.get("prompt")
     if isinstance(prompt, list) and len(prompt) == 2:  # the prompt showed the earlier text
         t = await ctx.tr(update)
@@ -312,7 +313,6 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             )
         except TelegramError as error:
             log.info("the edit prompt could not be cleared: %s", error)
-    await _done(update, ctx, change)
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -19,7 +19,7 @@ from bot.domain.problems import EventKind, Problem
 from bot.services import authz
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
-from bot.services.errors import NotAllowed, NotFound
+from bot.services.errors import NotAllowed, NotFound, NotMember, ProblemNotFound
 from bot.services.minutes import NOTE_MAX
 from bot.services.problems import clean_comment
 from bot.services.proposals import clean_proposal
@@ -217,7 +217,16 @@ def _note(note: Note) -> Target:
 
 async def _authorised(repos: Repos, actor: Actor, kind: TextKind, ref: tuple[int, ...]) -> Target:
     """The text, if the actor may edit it: its author or a coordinator of its team. A text the
-    actor may not see answers like one that does not exist."""
+    actor may not see answers like one that does not exist (and does not name its problem)."""
+    if kind is TextKind.DESCRIPTION:
+        return await _check(repos, actor, kind, ref)
+    try:
+        return await _check(repos, actor, kind, ref)
+    except (ProblemNotFound, NotMember):
+        raise NotFound(str(ref[0])) from None
+
+
+async def _check(repos: Repos, actor: Actor, kind: TextKind, ref: tuple[int, ...]) -> Target:
     match kind:
         case TextKind.DESCRIPTION:
             access = await authz.require_problem(repos, actor, Action.VIEW_TEAM, ref[0])
