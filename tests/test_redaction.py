@@ -213,7 +213,7 @@ async def test_a_proposal_edited_and_a_notice_telegram_refuses_to_edit(bot):
 
 
 async def test_coordinators_only_problems_stay_invisible_to_members(bot):
-    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    petra, jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     await report(petra, locality="Hlavní třída 5", description=DESCRIPTION)
     await petra.send("/problem 1")
     await petra.press("⚙ Koordinace ▸")
@@ -260,7 +260,7 @@ async def test_a_coordinator_removes_a_photo(bot):
 
 
 async def test_a_coordinator_redacts_a_note_of_held_minutes(bot):
-    petra, jan, eva = await prepared(bot)
+    petra, jan, _eva = await prepared(bot)
     await petra.send("/minutes")
     await petra.press("Pokračovat programem ▶")
     await petra.press("📝 Poznámka")
@@ -282,7 +282,7 @@ async def test_a_coordinator_redacts_a_note_of_held_minutes(bot):
     await petra.press("✏ Upravit texty")
     assert "Poznámka v zápisu:" in petra.last().text
     labels = petra.last().button_texts()
-    index = [line for line in petra.last().text.splitlines() if "Poznámka v zápisu" in line][0]
+    index = next(line for line in petra.last().text.splitlines() if "Poznámka v zápisu" in line)
     number = index.split(".")[0]
     assert f"🗑 {number}" in labels
     await petra.press(f"🗑 {number}")
