@@ -57,6 +57,7 @@ async def test_a_coordinator_redacts_a_description_everywhere(bot):
     assert await tables_with(bot, SECRET)  # the test can see it before
 
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("✏ Upravit texty")
     screen = petra.last().text
     assert "Úprava textů u problému #1" in screen and SECRET in screen
@@ -155,6 +156,7 @@ async def test_as_jan_a_coordinator_of_jih_and_a_member_of_poruba(bot):
     assert (await stored(bot, 1)).description == DESCRIPTION
     # in Jih he coordinates: he redacts Karel's description
     await jan.send("/problem 2")
+    await jan.press("⚙ Koordinace ▸")
     await jan.press("✏ Upravit texty")
     await jan.press("🗑 1")
     await jan.press("🗑 Ano, odstranit")
@@ -204,6 +206,7 @@ async def test_a_proposal_edited_and_a_notice_telegram_refuses_to_edit(bot):
 
     # Petra (coordinator) redacts it: now her notice is edited
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("✏ Upravit texty")
     assert "Popis:" in petra.last().text and "Návrh:" in petra.last().text
     await petra.press("🗑 2")
@@ -238,6 +241,7 @@ async def test_a_coordinator_removes_a_photo(bot):
     assert len((await stored(bot, 1)).photos) == 2
 
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("✏ Upravit texty")
     await petra.press("📷 Odebrat fotku (2)")
     await petra.press("📷 2")
@@ -279,6 +283,7 @@ async def test_a_coordinator_redacts_a_note_of_held_minutes(bot):
     assert answer is not None and answer.show_alert
 
     await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
     await petra.press("✏ Upravit texty")
     assert "Poznámka v zápisu:" in petra.last().text
     labels = petra.last().button_texts()
