@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.services.authz import Actor
 from tests.flows import make_team, report
 from tests.test_minutes import prepared
 from tests.test_problems import stored
@@ -295,5 +296,29 @@ async def test_a_coordinator_redacts_a_note_of_held_minutes(bot):
     done = petra.last().text
     assert "Text byl změněn" in done and UNREACHABLE in done
     assert SECRET not in zapis.text and "[odstraněno]" in zapis.text  # Jan's copy edited
+    assert await tables_with(bot, SECRET) == []
+    assert in_files(bot, SECRET) == []
+
+
+async def test_a_comment_copied_to_the_original_of_a_duplicate_goes_too(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(petra, locality="Hlavní třída 5")
+    await report(eva, locality="Zárubecká 12")
+    await jan.send("/problem 2")
+    await jan.press("💬 Komentovat")
+    await jan.send(f"Viděl jsem tam pana {SECRET} z vedlejšího domu.")
+    services = bot.app.bot_data.services
+    await services.problems.mark_duplicate(Actor(user_id=petra.id), 2, 1)
+    await bot.app.bot_data.outbox.settle()  # Eva is told first
+    await eva.send("/problem 1")
+    assert SECRET in eva.last().text  # the comment came along to the original
+
+    await jan.send("/problem 2")
+    await jan.press("✏ Upravit texty")
+    await jan.press("🗑 1")
+    await jan.press("🗑 Ano, odstranit")
+    assert "Text byl změněn" in jan.last().text
+    await eva.send("/problem 1")
+    assert SECRET not in eva.last().text and "[odstraněno]" in eva.last().text
     assert await tables_with(bot, SECRET) == []
     assert in_files(bot, SECRET) == []
