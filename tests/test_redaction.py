@@ -322,3 +322,28 @@ async def test_a_comment_copied_to_the_original_of_a_duplicate_goes_too(bot):
     assert SECRET not in eva.last().text and "[odstraněno]" in eva.last().text
     assert await tables_with(bot, SECRET) == []
     assert in_files(bot, SECRET) == []
+
+
+async def test_a_stranger_and_a_removed_author_cannot_edit(bot):
+    petra, jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan, description=DESCRIPTION)
+    await jan.send("/problem 1")
+    await jan.press("✏ Upravit texty")
+    await jan.press("✏ 1")  # Jan starts editing his description...
+    assert "Napište nový text (popis)" in jan.last().text
+
+    stranger = bot.person("Cizí")
+    await stranger.send("/start")
+    for data in ("rd:l:1", "rd:e:d:1", "rd:r:d:1:y", "rd:f:1:0:y"):
+        answer = await stranger.press_data(data)
+        assert answer is not None and answer.show_alert, data
+
+    # ...and is removed from the team before he sends it: nothing changes
+    services = bot.app.bot_data.services
+    team_id = (await stored(bot, 1)).team_id
+    await services.members.remove(Actor(user_id=petra.id), team_id, jan.id)
+    await jan.send("Úplně jiný popis bez jména, jen stříkačky na hřišti.")
+    assert (await stored(bot, 1)).description == DESCRIPTION
+    answer = await jan.press_data("rd:r:d:1:y")
+    assert answer is not None and answer.show_alert
+    assert (await stored(bot, 1)).description == DESCRIPTION
