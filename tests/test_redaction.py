@@ -347,3 +347,20 @@ async def test_a_stranger_and_a_removed_author_cannot_edit(bot):
     answer = await jan.press_data("rd:r:d:1:y")
     assert answer is not None and answer.show_alert
     assert (await stored(bot, 1)).description == DESCRIPTION
+
+
+async def test_an_administrator_edits_like_a_coordinator(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan, description=DESCRIPTION)
+    notice = notice_with(petra, SECRET)
+    admin = bot.admin
+    await admin.send("/problem 1")
+    await admin.press("⚙ Koordinace ▸")
+    await admin.press("✏ Upravit texty")
+    await admin.press("✏ 1")
+    await admin.send("Na hřišti <b>někdo</b> prodává drogy dětem, auto bez popisu.")
+    assert "Text byl změněn" in admin.last().text
+    expected = "Na hřišti <b>někdo</b> prodává drogy dětem, auto bez popisu."
+    assert (await stored(bot, 1)).description == expected
+    assert expected in notice.text and SECRET not in notice.text  # escaped, shown as typed
+    assert await tables_with(bot, SECRET) == []
