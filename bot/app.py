@@ -33,6 +33,7 @@ from bot.handlers import (
     privacy,
     problem_detail,
     problem_list,
+    redaction,
     report,
     start,
     still_solved,
@@ -137,6 +138,7 @@ def build_application(
         minutes,
         guests,
         privacy,
+        redaction,
         dialogue,
         fallback,
     ):

@@ -201,6 +201,10 @@ PRESSES = [
     Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",), writes=True),
     Row("pb:mv:1:{jih}:y", frozenset({ADMIN}), writes=True),
     Row("pb:tk:1", PORUBA_COORD),
+    Row("rd:l:1", PORUBA),  # the texts one may edit: the author (Olga) and the coordinators
+    # redact the comment on #1 (a description's redaction also edits notices already sent,
+    # which a world restored between cells cannot keep in step with the chats)
+    Row("rd:r:c:{comment}:y", PORUBA_COORD, writes=True),
     Row("pb:tk:2", PORUBA_COORD),
     Row("pb:mv:1", PORUBA_COORD),
     Row("pb:wd:1:y", REPORTER, writes=True),
@@ -378,6 +382,7 @@ class World:
                 ("meeting", "SELECT id FROM meetings ORDER BY id LIMIT 1"),
                 ("task", "SELECT id FROM tasks ORDER BY id LIMIT 1"),
                 ("invite", "SELECT id FROM invites ORDER BY id DESC LIMIT 1"),
+                ("comment", "SELECT id FROM problem_events WHERE kind = 'comment' ORDER BY id LIMIT 1"),
             ):
                 async with conn.execute(sql) as cur:
                     row = await cur.fetchone()
@@ -559,7 +564,7 @@ def first_pattern(patterns: list[str], data: str) -> str | None:
 
 SAMPLE_IDS = dict.fromkeys(
     ["poruba", "jih", "olga", "jan", "petra", "karel", "rudolf", "meeting", "task", "proposal",
-     "invite"], 7,
+     "invite", "comment"], 7,
 )  # fmt: skip
 
 

@@ -118,6 +118,7 @@ async def test_coordinator_screen_fits_a_phone_and_asks_before_status_changes(bo
         "🔁 Duplicita…",
         "🔒 Jen koordinátoři",
         "📌 Úkoly",
+        "✏ Upravit texty",
         "« Zpět",
     ]
     await petra.press("🔄 Stav")

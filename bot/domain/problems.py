@@ -83,6 +83,8 @@ class EventKind(StrEnum):
     CONFIDENTIALITY = "confidentiality"
     MOVED = "moved"  # to another team; the text names both
     WITHDRAWN = "withdrawn"  # by its reporter
+    EDITED = "edited"  # a text was edited or redacted; the entry names which, never the text
+    PHOTO_REMOVED = "photo_removed"  # a coordinator removed a photo
 
 
 class _Model(BaseModel):

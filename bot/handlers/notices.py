@@ -177,8 +177,8 @@ async def _proposal_new(services: Services, t: Translator, item: OutboxItem) -> 
     proposal = await services.proposals.get(
         reader, int(item.payload["proposal_id"]), Action.VIEW_TEAM
     )
-    if proposal.status is not ProposalStatus.OPEN:
-        return None
+    if proposal.status is not ProposalStatus.OPEN and not item.payload.get("refresh"):
+        return None  # (a redaction edits the delivered notice whatever the status)
     text = t._(
         "💡 New proposed solution for #{n} — {who}:",
         n=proposal.problem_id,

@@ -138,6 +138,8 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
         last.append(button("📜 " + t._("Whole history"), f"pb:hi:{n}"))
     if detail.access.may_manage:  # everything a coordinator decides is one press away
         last.append(button("⚙ " + t._("Coordination ▸"), f"pb:co:{n}"))
+    else:  # a coordinator finds it under "Coordination"
+        last.append(button("✏ " + t._("Edit texts"), f"rd:l:{n}"))
     rows.append(last)
     return rows
 
@@ -160,6 +162,7 @@ def _coordination_buttons(t: Translator, detail: ProblemDetail, may_move: bool) 
         [button("🔁 " + t._("Duplicate of…"), f"pb:dp:{n}"), privacy],
         [button("📌 " + t._("Tasks"), f"pb:tk:{n}")]
         + ([button("➡ " + t._("Another team"), f"pb:mv:{n}")] if may_move else []),
+        [button("✏ " + t._("Edit texts"), f"rd:l:{n}")],
         [button("« " + t._("Back"), f"pb:v:{n}")],
     ]
 

@@ -246,7 +246,21 @@ def _event_text(t: Translator, entry: TimelineEntry) -> str:
             return t._("moved it to another team: {teams}", teams=text)
         case EventKind.WITHDRAWN:
             return t._("withdrawn by the reporter")
+        case EventKind.EDITED:  # the entry names which text, never the text itself
+            return t._("text edited ({what})", what=edited_what(t, entry.text))
+        case EventKind.PHOTO_REMOVED:
+            return t._("removed a photo")
     return text
+
+
+def edited_what(t: Translator, kind: str) -> str:
+    """Which text an "edited" entry is about (the codes of :class:`TextKind`)."""
+    return {
+        "d": t._("description"),
+        "c": t._("comment"),
+        "p": t._("proposal"),
+        "n": t._("minutes note"),
+    }.get(kind, t._("text"))
 
 
 def task_line(t: Translator, task: Task, now: datetime) -> str:

@@ -17,6 +17,9 @@ Delivery policy (a notice must never be lost silently):
 A row may render to several messages (a long agenda); after each one the row remembers how
 many went out, so a retry goes on with the next instead of repeating them.
 
+The messages a row became are remembered (chat and message id per part), so that a notice
+whose text was later redacted can be rendered again and edited (:meth:`OutboxSender.refresh`).
+
 Rendering happens at sending time, in the reader's language, by a renderer the handlers
 provide; it may decide a notice is no longer relevant (e.g. the problem became confidential).
 The exception is a handler's reply that Telegram did not take at once
@@ -28,13 +31,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -50,7 +55,8 @@ from bot.scheduling import quiet
 from bot.scheduling.clock import Clock
 from bot.services import notify
 from bot.storage.db import Database, StorageUnavailable
-from bot.storage.outbox import OutboxItem
+from bot.storage.outbox import OutboxItem, SentItem
+from bot.storage.repos import Repos
 
 log = logging.getLogger(__name__)
 
@@ -148,13 +154,17 @@ class OutboxSender:
                 await self._give_up(item, "no longer relevant", log.info)
                 return True
             done = int(item.payload.get("parts_sent", 0))
+            last: tuple[int, Message, OutMessage] | None = None
             for index, message in enumerate(messages):
                 if index < done:
                     continue  # went out before a retry
-                await self._send(item.chat_id, message)
+                sent = await self._send(item.chat_id, message)
                 if index < len(messages) - 1:
                     async with self.db.transaction() as repos:
+                        await _remember(repos, item.id, index, sent, message)
                         await repos.outbox.set_progress(item.id, index + 1)
+                else:
+                    last = (index, sent, message)
         except ChatMigrated as error:
             await self._migrated(item, int(error.new_chat_id))
         except RetryAfter as error:
@@ -174,6 +184,8 @@ class OutboxSender:
                 await self._retry(item, backoff(item.attempts), str(error))
         else:
             async with self.db.transaction() as repos:
+                if last is not None:  # the ids go with "sent": one transaction, as before
+                    await _remember(repos, item.id, *last)
                 await repos.outbox.mark_sent(item.id, self.clock.now())
                 if item.kind == Notice.REPLY:
                     await repos.outbox.forget_payload(item.id)
@@ -197,11 +209,56 @@ class OutboxSender:
                 chat_id, Notice.REPLY, payload, now, user_id=user_id, due_at=now + delay
             )
 
-    async def _send(self, chat_id: int, message: OutMessage) -> None:
+
+    async def refresh(self, sent: list[SentItem]) -> tuple[int, int]:
+        """Render sent notices again and edit the text messages they became (after a
+        redaction). Returns (edited, not reached): a message Telegram refuses to edit (deleted,
+        or not a text message any more), or a notice its reader may no longer see, is skipped
+        and counted; one that shows the same text already is neither."""
+        edited = missed = 0
+        for found in sent:
+            refreshed = found.item.model_copy(
+                update={"payload": {**found.item.payload, "refresh": True}}
+            )
+            try:
+                messages = await self.render(refreshed)
+            except TelegramError:
+                messages = None
+            texts = [m for m in found.messages if m.is_text]
+            if messages is None:
+                missed += len(texts)
+                continue
+            for stored in texts:
+                if stored.part >= len(messages) or messages[stored.part].document is not None:
+                    missed += 1
+                    continue
+                message = messages[stored.part]
+                if stored.shown is not None and stored.shown == shown(message):
+                    continue  # it shows this already: Telegram refuses an edit to the same
+                try:
+                    await self.bot.edit_message_text(
+                        message.text,
+                        chat_id=stored.chat_id,
+                        message_id=stored.message_id,
+                        reply_markup=message.markup,
+                    )
+                    edited += 1
+                    async with self.db.transaction() as repos:
+                        await repos.outbox.set_shown(found.item.id, stored.part, shown(message))
+                except BadRequest as error:
+                    if "not modified" not in str(error).lower():
+                        log.info("notice %s could not be edited: %s", found.item.id, error)
+                        missed += 1
+                except TelegramError as error:
+                    log.warning("notice %s could not be edited: %s", found.item.id, error)
+                    missed += 1
+        return edited, missed
+
+    async def _send(self, chat_id: int, message: OutMessage) -> Message:
         if message.document is None:
-            await self.bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            return await self.bot.send_message(chat_id, message.text, reply_markup=message.markup)
         else:
-            await self.bot.send_document(
+            return await self.bot.send_document(
                 chat_id,
                 InputFile(message.document.data, filename=message.document.filename),
                 caption=message.text or None,
@@ -250,6 +307,25 @@ def _stored_reply(item: OutboxItem) -> list[OutMessage]:
         OutMessage(text, markup if index == len(texts) - 1 else None)
         for index, text in enumerate(texts)
     ]
+
+
+def shown(message: OutMessage) -> str:
+    """A hash of what a sent message shows (text and buttons): compared, never read back."""
+    markup = json.dumps(message.markup.to_dict(), sort_keys=True) if message.markup else ""
+    return hashlib.sha256(f"{message.text}\x00{markup}".encode()).hexdigest()[:32]
+
+
+async def _remember(
+    repos: Repos, item_id: int, part: int, sent: Message, message: OutMessage
+) -> None:
+    await repos.outbox.add_sent(
+        item_id,
+        part,
+        sent.chat_id,
+        sent.message_id,
+        is_text=message.document is None,
+        shown=shown(message) if message.document is None else None,
+    )
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

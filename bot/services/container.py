@@ -22,6 +22,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.problems import ProblemService
 from bot.services.proposals import ProposalService
 from bot.services.quiet import QuietHoursService
+from bot.services.redaction import RedactionService
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
 from bot.services.tasks import TaskService
@@ -57,6 +58,7 @@ class Services:
         self.privacy = PrivacyService(db, clock, settings.tz)
         self.audit = AuditService(db, clock)
         self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
+        self.redaction = RedactionService(db, clock)
         self.meetings = MeetingService(
             db,
             clock,

@@ -32,6 +32,7 @@ TASK_EDIT = "task_edit"
 MINUTES_NOTE = "minutes_note"
 TEAM_TIMING = "team_timing"
 GUEST = "guest"
+REDACT = "redact"  # a new text for one already saved (author or coordinator)
 TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     REPORT: Action.REPORT,
     COMMENT: Action.REPORT,
@@ -47,6 +48,7 @@ TEAM_DIALOGUE_ACTIONS: dict[str, Action] = {
     MINUTES_NOTE: Action.MANAGE_MEETINGS,
     TEAM_TIMING: Action.MANAGE_TEAM,
     GUEST: Action.MANAGE_MEETINGS,
+    REDACT: Action.REPORT,  # the service re-checks author or coordinator at saving
 }
 #: dialogues of the city administrator
 RENAME_TEAM = "renameteam"

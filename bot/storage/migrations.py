@@ -406,4 +406,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX invite_failures_user ON invite_failures(user_id, at)
     """,
+    # 18: the messages each outbox row became (chat and message id, one row per part), so that a
+    # notice can be edited later when the text it shows is redacted (no foreign key: erasure
+    # deletes outbox rows, and an orphaned pair of ids says nothing); ``shown`` is a hash of what
+    # the message shows now (never the text), so that an edit that changes nothing is not sent
+    """
+    CREATE TABLE outbox_messages (
+        outbox_id INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        is_text INTEGER NOT NULL DEFAULT 1,
+        shown TEXT,
+        PRIMARY KEY (outbox_id, part)
+    )
+    """,
 ]

@@ -31,6 +31,26 @@ class OutboxItem(BaseModel):
     due_at: datetime
 
 
+class SentMessage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    part: int
+    chat_id: int
+    message_id: int
+    is_text: bool
+    #: a hash of what the message shows now (never the text itself)
+    shown: str | None = None
+
+
+class SentItem(BaseModel):
+    """A sent row and the messages it became."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: OutboxItem
+    messages: list[SentMessage]
+
+
 def _item(row: aiosqlite.Row) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
@@ -142,3 +162,55 @@ class OutboxRepo(Repo):
     async def state(self, item_id: int) -> dict[str, Any]:
         row = await self._one("SELECT * FROM outbox WHERE id = ?", (item_id,))
         return dict(row) if row else {}
+
+    async def add_sent(
+        self,
+        item_id: int,
+        part: int,
+        chat_id: int,
+        message_id: int,
+        *,
+        is_text: bool,
+        shown: str | None = None,
+    ) -> None:
+        """Remember the message a part of a row became (to edit it after a redaction)."""
+        await self._exec(
+            "INSERT OR REPLACE INTO outbox_messages (outbox_id, part, chat_id, message_id, "
+            "is_text, shown) VALUES (?, ?, ?, ?, ?, ?)",
+            (item_id, part, chat_id, message_id, int(is_text), shown),
+        )
+
+    async def set_shown(self, item_id: int, part: int, shown: str) -> None:
+        await self._exec(
+            "UPDATE outbox_messages SET shown = ? WHERE outbox_id = ? AND part = ?",
+            (shown, item_id, part),
+        )
+
+    async def sent_about(self, kinds: list[str], key: str, value: int) -> list[SentItem]:
+        """The sent rows of ``kinds`` whose payload has ``key`` = ``value``, with the messages
+        they became, oldest first."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._all(
+            f"SELECT * FROM outbox WHERE kind IN ({marks}) AND sent_at IS NOT NULL "
+            "AND json_extract(payload, '$.' || ?) = ? ORDER BY id",
+            (*kinds, key, value),
+        )
+        found = []
+        for row in rows:
+            parts = await self._all(
+                "SELECT part, chat_id, message_id, is_text, shown FROM outbox_messages "
+                "WHERE outbox_id = ? ORDER BY part",
+                (row["id"],),
+            )
+            messages = [
+                SentMessage(
+                    part=p["part"],
+                    chat_id=p["chat_id"],
+                    message_id=p["message_id"],
+                    is_text=bool(p["is_text"]),
+                    shown=p["shown"],
+                )
+                for p in parts
+            ]
+            found.append(SentItem(item=_item(row), messages=messages))
+        return found

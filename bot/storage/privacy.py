@@ -234,6 +234,8 @@ class PrivacyRepo(Repo):
         )
         await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         await self._exec("DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
+        # the ids of messages delivered to them (kept to edit notices after a redaction)
+        await self._exec("DELETE FROM outbox_messages WHERE chat_id = ?", (user_id,))
         # notices about the person to others: "can't reach them" goes, "a team lost its last
         # coordinator" stays without naming whom
         await self._exec(

@@ -33,6 +33,7 @@ from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
+from bot.storage.redaction import RedactionRepo
 from bot.storage.retention import RetentionRepo
 from bot.storage.tasks import TaskRepo
 
@@ -594,3 +595,4 @@ class Repos:
         self.privacy = PrivacyRepo(conn)
         self.retention = RetentionRepo(conn)
         self.audit_log = AuditLogRepo(conn)
+        self.redaction = RedactionRepo(conn)
