@@ -382,7 +382,7 @@ class World:
                 ("meeting", "SELECT id FROM meetings ORDER BY id LIMIT 1"),
                 ("task", "SELECT id FROM tasks ORDER BY id LIMIT 1"),
                 ("invite", "SELECT id FROM invites ORDER BY id DESC LIMIT 1"),
-                ("comment", "SELECT id FROM problem_events WHERE kind = 'comment' ORDER BY id LIMIT 1"),
+                ("comment", "SELECT MIN(id) FROM problem_events WHERE kind = 'comment'"),
             ):
                 async with conn.execute(sql) as cur:
                     row = await cur.fetchone()
