@@ -429,6 +429,11 @@ def refusals(bot: BotHarness) -> list[str]:
     ]
     return [explain(t, error) for error in errors] + [
         t._("You are not a member of any team."),
+        t._(  # /linkgroup in another team's group
+            "This group belongs to the team {team}; only its coordinators can link "
+            "it to another team.",
+            team="Poruba",
+        ),
     ]
 
 

@@ -131,3 +131,18 @@ async def test_a_linkgroup_press_in_a_private_chat_links_nothing(bot):
     teams_now = await teams(bot)
     assert teams_now["Jih"].group_chat_id == group.id
     assert teams_now["Poruba"].group_chat_id is None
+
+
+async def test_another_teams_group_is_not_offered_to_a_coordinator_who_is_not_its_own(bot):
+    petra, jan, karel = await two_teams(bot)
+    poruba_group = bot.emu.group("MDT Poruba")
+    await petra.add_bot_to(poruba_group)
+    await petra.send_to(poruba_group, "/linkgroup")
+    await karel.send_to(poruba_group, "/linkgroup")  # coordinator of Jih only
+    answer = poruba_group.messages[-1]
+    assert "patří týmu Poruba" in answer.text, answer.text
+    assert not answer.buttons  # nothing to press
+    await jan.send_to(poruba_group, "/linkgroup")  # member of Poruba, coordinator of Jih
+    assert "patří týmu Poruba" in poruba_group.messages[-1].text
+    assert (await teams(bot))["Poruba"].group_chat_id == poruba_group.id
+    assert (await teams(bot))["Jih"].group_chat_id is None

@@ -73,10 +73,26 @@ async def _link_or_ask(update: Update, ctx: BotContext, team_id: int) -> None:
     if chat is None or chat.type not in GROUP_TYPES:  # a forged press in a private chat
         raise BadButton("linkgroup outside a group")
     team = await ctx.services.groups.linkable_team(actor, team_id)
+    t = await ctx.tr(update)
+    owner = await ctx.services.groups.team_of(chat.id)
+    # another team's group: only one who may link groups for that team may move it
+    if (
+        owner is not None
+        and owner.id != team.id
+        and not await ctx.services.groups.may_link(actor, owner.id)
+    ):
+        await show(
+            update,
+            t._(
+                "This group belongs to the team {team}; only its coordinators can link "
+                "it to another team.",
+                team=escape(owner.name),
+            ),
+        )
+        return
     if team.group_chat_id is None or team.group_chat_id == chat.id:
         await _link(update, ctx, team_id)
         return
-    t = await ctx.tr(update)
     await show(
         update,
         t._(

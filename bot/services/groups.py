@@ -11,7 +11,7 @@ from bot.scheduling.clock import Clock
 from bot.services import authz
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
-from bot.services.errors import NotAllowed
+from bot.services.errors import NotAllowed, ServiceError
 from bot.storage.db import Database
 
 
@@ -98,6 +98,15 @@ class GroupService(Service):
         """The team, if the actor may link its group."""
         async with self.db.read() as repos:
             return await authz.require(repos, actor, Action.LINK_GROUP, team_id)
+
+    async def may_link(self, actor: Actor, team_id: int) -> bool:
+        """Whether the actor may link (or unlink) the team's group."""
+        async with self.db.read() as repos:
+            try:
+                await authz.require(repos, actor, Action.LINK_GROUP, team_id)
+            except ServiceError:
+                return False
+        return True
 
     async def team_of(self, chat_id: int) -> Team | None:
         async with self.db.read() as repos:
