@@ -317,3 +317,23 @@ async def test_jan_removed_from_one_team_keeps_his_tasks_in_the_other(bot):
     assert (await only_task(bot)).owner_id is None
     await jan.send("/tasks")
     assert "Zjistit majitele" in jan.last().text and "Domluvit s MP" not in jan.last().text
+
+
+async def test_a_blocked_task_handed_to_someone_else_is_open_again(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await new_task(petra)
+    task = await only_task(bot)
+    await jan.press_data(f"tk:v:{task.id}")
+    await jan.press("⛔ Zablokováno")
+    assert (await only_task(bot)).status.value == "blocked"
+    await petra.press_data(f"tk:r:{task.id}")
+    screen = next(m for m in reversed(petra.inbox) if "Kdo má úkol převzít" in m.text)
+    await petra.press("Eva Členová", message=screen)
+    task = await only_task(bot)
+    assert task.owner_id == eva.id and task.status.value == "open"
+    new = next(m for m in eva.inbox if "Nový úkol pro vás" in m.text)
+    assert "zablokováno" not in new.text
+    assert new.button_texts() == ["✅ Hotovo", "⛔ Zablokováno"]
+    await eva.send("/tasks")
+    assert eva.last().button_texts() == ["✅ Hotovo", "⛔ Zablokováno"]
