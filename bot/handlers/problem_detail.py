@@ -235,7 +235,7 @@ async def start_proposal(update: Update, ctx: BotContext, n: int) -> None:
         update,
         t._(
             "Propose a solution for problem #{n}: who should do what? "
-            "(at least 2 words, at most 1,000 characters)",
+            "(at least 10 characters, at most 1,000)",
             n=n,
         ),
         keyboard([nav_row(t)]),
