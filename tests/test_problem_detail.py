@@ -564,3 +564,18 @@ async def test_the_proposal_prompt_and_its_error_give_one_rule(bot):
     assert "slov" not in jan.last().text
     await jan.press("Nikdo konkrétní")
     assert (await _proposal(bot, 1)).text == "Odvoz_kontejneru"
+
+
+async def test_the_duplicate_example_is_never_the_problems_own_number(bot):
+    petra, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 2)
+    for n, example in ((1, 2), (2, 1)):
+        await petra.send(f"/problem {n}")
+        await petra.press("⚙ Koordinace ▸")
+        await petra.press("🔁 Duplicita…")
+        assert f"Napište jeho číslo, např. {example}." in petra.last().text
+        await petra.send("ten první")
+        assert f"původního problému, např. {example}." in petra.last().text
+        await petra.send(str(example))
+        assert f"Ano, #{n} je duplicita" in petra.last().button_texts()
+        await petra.send("/cancel")

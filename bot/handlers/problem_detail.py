@@ -578,11 +578,20 @@ async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) 
     await _ask_original(update, ctx, n)
 
 
+def _example_original(n: int) -> int:
+    """A number to show as an example of the original: never the problem's own (refused)."""
+    return n - 1 if n > 1 else n + 1
+
+
 async def _ask_original(update: Update, ctx: BotContext, n: int) -> None:
     t = await ctx.tr(update)
     await show(
         update,
-        t._("Problem #{n} is a duplicate of which problem? Write its number, e.g. 7.", n=n),
+        t._(
+            "Problem #{n} is a duplicate of which problem? Write its number, e.g. {example}.",
+            n=n,
+            example=_example_original(n),
+        ),
         keyboard([nav_row(t)]),
     )
 
@@ -764,7 +773,10 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
         if original is None:
             await show(
                 update,
-                t._("Please write just the number of the original problem, e.g. 7."),
+                t._(
+                    "Please write just the number of the original problem, e.g. {example}.",
+                    example=_example_original(n),
+                ),
                 keyboard([nav_row(t)]),
             )
             return
