@@ -131,3 +131,15 @@ async def test_a_linkgroup_press_in_a_private_chat_links_nothing(bot):
     teams_now = await teams(bot)
     assert teams_now["Jih"].group_chat_id == group.id
     assert teams_now["Poruba"].group_chat_id is None
+
+
+async def test_jans_team_picker_for_members_can_be_cancelled(bot):
+    _, jan, _ = await two_teams(bot)
+    await jan.send("/members")
+    picker = jan.last()
+    assert picker.button_texts()[-1] == "✖ Zrušit"
+    await jan.press("✖ Zrušit")
+    assert "Zrušeno" in jan.last().text
+    await jan.send("/members")
+    await jan.press("Poruba")
+    assert "Petra" in jan.last().text

@@ -425,6 +425,11 @@ async def _tasks(update: Update, ctx: BotContext, n: int, extra: list[str]) -> N
     await show(update, "\n".join(lines), keyboard(rows))
 
 
+async def problem_tasks(update: Update, ctx: BotContext, n: int) -> None:
+    """The problem's tasks screen (where « Back in the new-task dialogue returns)."""
+    await _tasks(update, ctx, n, [])
+
+
 async def _history(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
     _no_more(extra)
     actor = require_actor(update, ctx)
