@@ -205,7 +205,7 @@ async def test_an_attendance_press_twice_marks_once(bot):
 
 
 async def test_the_attendance_screen_can_be_closed_and_continued(bot):
-    petra, jan, eva = await prepared(bot)
+    petra, _jan, eva = await prepared(bot)
     await petra.send("/minutes")
     await petra.press("▫ Eva Členová")
     assert "✖ Zrušit" in petra.last().button_texts()
