@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SUPPORTED_LANGUAGES = ("cs", "en")
+#: how many meeting reminders a team (or the configuration) may set
+MAX_REMINDERS = 4
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _DURATION_UNITS: dict[str, str] = {
@@ -153,6 +155,8 @@ class Settings(BaseSettings):
     def _reminders(cls, value: Any) -> Any:
         items = _split_csv(value)
         if isinstance(items, list):
+            if len(items) > MAX_REMINDERS:
+                raise ValueError(f"at most {MAX_REMINDERS} reminders")
             return [parse_duration(v) if isinstance(v, str) else v for v in items]
         return items
 

@@ -169,6 +169,7 @@ PRESSES = [
     Row("inv:c", ANYONE),
     Row("inv:b", A_COORD),
     Row("mem:t:{poruba}", PORUBA),
+    Row("mem:x", ANYONE),  # closes the team picker, nothing to protect
     Row("mem:u:{poruba}:{jan}", PORUBA_COORD),
     Row("mem:role:{poruba}:{jan}:c", PORUBA_COORD, writes=True),
     Row("mem:rm:{poruba}:{jan}", PORUBA_COORD),
@@ -260,6 +261,7 @@ PRESSES = [
     Row("ss:y:1", REPORTER),  # #1 is not solved: "someone has already decided this"
     Row("mn:t:{poruba}", PORUBA_COORD),
     Row("mn:w:{meeting}", PORUBA_COORD),
+    Row("mn:x:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
     Row("mn:f:{meeting}", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),

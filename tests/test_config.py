@@ -55,6 +55,7 @@ def test_dotenv_file(tmp_path):
         ("MDTBOT_TOKEN", "not a token", "MDTBOT_TOKEN"),
         ("MDTBOT_TIMEZONE", "Europe/Prag", "unknown time zone 'Europe/Prag'"),
         ("MDTBOT_REMINDERS", "24h,soon", "MDTBOT_REMINDERS: 'soon' is not a duration"),
+        ("MDTBOT_REMINDERS", "1d,2h,30m,10m,5m", "MDTBOT_REMINDERS: at most 4 reminders"),
         ("MDTBOT_AGENDA_LEAD", "0h", "MDTBOT_AGENDA_LEAD"),
         ("MDTBOT_ADMINS", "12,abc", "'abc' is not a Telegram user id"),
         ("MDTBOT_LANGUAGE", "de", "MDTBOT_LANGUAGE"),

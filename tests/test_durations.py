@@ -61,6 +61,9 @@ async def test_a_coordinator_types_durations_in_words(bot):
     assert "Program se uzavírá a rozesílá 50 hodin předem" in petra.last().text
     await petra.press("⏰ Změnit připomínky")
     assert "1 den, 30 minut" in petra.last().text
+    await petra.send("1 den, 2 hodiny, 30 minut, 10 minut, 5 minut")
+    assert "Nejvýše 4 připomínky, prosím." in petra.last().text
+    assert "znak" not in petra.last().text
     await petra.send("1 den, půl hodiny")
     assert "Připomínky: 24 hodin, 30 minut před schůzkou" in petra.last().text
     await petra.press("❔ Změnit dotaz „stále vyřešeno?“")

@@ -202,3 +202,20 @@ async def test_an_attendance_press_twice_marks_once(bot):
     assert "✅ Eva Členová" in petra.last().button_texts()
     await petra.press_data(f"mn:p:1:{eva.id}")  # a button from before presses carried a state
     assert "✅ Eva Členová" in petra.last().button_texts()
+
+
+async def test_the_attendance_screen_can_be_closed_and_continued(bot):
+    petra, _jan, eva = await prepared(bot)
+    await petra.send("/minutes")
+    await petra.press("▫ Eva Členová")
+    assert "✖ Zrušit" in petra.last().button_texts()
+    await petra.press("✖ Zrušit")
+    assert "Zavřeno" in petra.last().text and "/minutes" in petra.last().text
+    await petra.send("/minutes")
+    assert "✅ Eva Členová" in petra.last().button_texts()  # kept
+    # someone else cannot close (or peek at) the minutes with a forged press
+    meeting_id = next(
+        b.callback_data for row in petra.last().buttons for b in row if b.text == "✖ Zrušit"
+    ).split(":")[2]
+    answer = await eva.press_data(f"mn:x:{meeting_id}")
+    assert answer is not None and answer.show_alert

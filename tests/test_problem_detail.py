@@ -550,3 +550,32 @@ async def test_jan_leads_organisations_and_duplicates_in_jih_only(bot):
         assert answer is not None and answer.show_alert, data
     problem = await stored(bot, 3)
     assert problem.lead is None and not problem.coordinators_only
+
+
+async def test_the_proposal_prompt_and_its_error_give_one_rule(bot):
+    _, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 1)
+    await jan.send("/propose 1")
+    assert "aspoň 10 znaků, nejvýše 1 000" in jan.last().text
+    assert "slov" not in jan.last().text
+    await jan.send("ok")
+    assert "aspoň 10 znaků" in jan.last().text
+    await jan.send("Odvoz_kontejneru")  # one long word is enough
+    assert "slov" not in jan.last().text
+    await jan.press("Nikdo konkrétní")
+    assert (await _proposal(bot, 1)).text == "Odvoz_kontejneru"
+
+
+async def test_the_duplicate_example_is_never_the_problems_own_number(bot):
+    petra, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 2)
+    for n, example in ((1, 2), (2, 1)):
+        await petra.send(f"/problem {n}")
+        await petra.press("⚙ Koordinace ▸")
+        await petra.press("🔁 Duplicita…")
+        assert f"Napište jeho číslo, např. {example}." in petra.last().text
+        await petra.send("ten první")
+        assert f"původního problému, např. {example}." in petra.last().text
+        await petra.send(str(example))
+        assert f"Ano, #{n} je duplicita" in petra.last().button_texts()
+        await petra.send("/cancel")

@@ -29,10 +29,18 @@ async def test_the_reporter_is_asked_and_no_reopens_the_problem(bot):
     bot.advance(timedelta(minutes=1))
     await run_due(bot)
     assert said(jan, "Je stále vyřešený?")
+    asked = next(m for m in jan.inbox if "Je stále vyřešený?" in m.text).text
+    assert asked.startswith("Váš problém byl před časem označen jako vyřešený: ")
+    assert "#1 Zárubecká 12" in asked and asked.endswith(". Je stále vyřešený?")
     await jan.press("↩ Ne, problém se vrátil")
     assert "je znovu otevřený" in jan.last().text
     assert (await stored(bot, 1)).status is Status.NEW
-    assert said(petra, "Podle oznamovatele už #1")
+    told = next(m for m in petra.inbox if "Podle oznamovatele" in m.text).text
+    assert told.startswith(
+        "↩ Podle oznamovatele už není vyřešený, je znovu otevřený a půjde na program příští "
+        "schůzky: "
+    )
+    assert "#1 Zárubecká 12" in told
     await schedule(petra, when="1.2.2027 10:00")
     await jan.send("/agenda")
     assert "#1 · Zárubecká 12" in jan.last().text

@@ -317,3 +317,49 @@ async def test_jan_removed_from_one_team_keeps_his_tasks_in_the_other(bot):
     assert (await only_task(bot)).owner_id is None
     await jan.send("/tasks")
     assert "Zjistit majitele" in jan.last().text and "Domluvit s MP" not in jan.last().text
+
+
+async def test_a_blocked_task_handed_to_someone_else_is_open_again(bot):
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await new_task(petra)
+    task = await only_task(bot)
+    await jan.press_data(f"tk:v:{task.id}")
+    await jan.press("⛔ Zablokováno")
+    assert (await only_task(bot)).status.value == "blocked"
+    await petra.press_data(f"tk:r:{task.id}")
+    screen = next(m for m in reversed(petra.inbox) if "Kdo má úkol převzít" in m.text)
+    await petra.press("Eva Členová", message=screen)
+    task = await only_task(bot)
+    assert task.owner_id == eva.id and task.status.value == "open"
+    new = next(m for m in eva.inbox if "Nový úkol pro vás" in m.text)
+    assert "zablokováno" not in new.text
+    assert new.button_texts() == ["✅ Hotovo", "⛔ Zablokováno"]
+    await eva.send("/tasks")
+    assert eva.last().button_texts() == ["✅ Hotovo", "⛔ Zablokováno"]
+
+
+async def test_jan_takes_over_a_blocked_task_in_the_team_he_coordinates(bot):
+    _petra, jan, karel = await two_teams(bot)
+    await report(karel, locality="Hrabůvka, Horní 5")  # #1 in Jih
+    await jan.send("/problem 1")
+    await jan.press("⚙ Koordinace ▸")
+    await jan.press("📌 Úkoly")
+    await jan.press("📌 Nový úkol")
+    await jan.send("Zjistit majitele pozemku u garáží")
+    await jan.press("Karel Koordinátorová")
+    await jan.send("18.12.")
+    await jan.press("✅ Ano")
+    async with bot.db.read() as repos:
+        (team,) = [t for t in await repos.teams.list_all() if t.name == "Jih"]
+        (task,) = await repos.tasks.unfinished(team.id)
+    await karel.press_data(f"tk:v:{task.id}")
+    await karel.press("⛔ Zablokováno")
+    await jan.press_data(f"tk:r:{task.id}")
+    await jan.press("Jan Členová")
+    async with bot.db.read() as repos:
+        (task,) = await repos.tasks.unfinished(team.id)
+    assert task.owner_id == jan.id and task.status.value == "open"
+    await jan.press_data(f"tk:v:{task.id}")
+    screen = next(m for m in reversed(jan.inbox) if "Zjistit majitele" in m.text and m.buttons)
+    assert screen.button_texts()[:2] == ["✅ Hotovo", "⛔ Zablokováno"], screen.text

@@ -155,3 +155,25 @@ async def test_a_task_on_a_confidential_problem_stays_with_the_coordinators(bot)
     assert "Domluvit s MP" not in eva.last().text
     await petra.send("/agenda")
     assert "Úkol: Domluvit s MP večerní hlídky u hřiště" in petra.last().text
+
+
+async def test_the_new_task_question_goes_back_to_the_problems_tasks(bot):
+    petra, jan, _ = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await petra.send("/problem 1")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("📌 Úkoly")
+    await petra.press("📌 Nový úkol")
+    assert "Nový úkol k #1" in petra.last().text
+    assert petra.last().button_texts() == ["« Zpět", "✖ Zrušit"]
+    await petra.press("« Zpět")
+    assert "Úkoly k problému #1" in petra.last().text
+    assert "📌 Nový úkol" in petra.last().button_texts()
+    await petra.send("Domluvit s MP večerní hlídky u hřiště")  # the dialogue has ended
+    async with bot.db.read() as repos:
+        (team,) = await repos.teams.list_all()
+        assert await repos.tasks.unfinished(team.id) == []
+    # and the dialogue starts afresh
+    await petra.press("📌 Nový úkol")
+    await petra.send("Domluvit s MP večerní hlídky u hřiště")
+    assert "Kdo za úkol odpovídá?" in petra.last().text

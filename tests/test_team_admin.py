@@ -213,6 +213,21 @@ async def test_jan_made_an_administrator_keeps_both_teams(bot):
     await bot.admin.press("➕ Přidat administrátora")
     await bot.admin.send(str(jan.id))
     assert f"Nový administrátor: Jan Členová (id {jan.id})" in bot.admin.last().text
+    told = len(jan.inbox)
+    # once more: he already is one, and the list names him once
+    await bot.admin.press("➕ Přidat administrátora")
+    await bot.admin.send(str(jan.id))
+    listing = bot.admin.last().text
+    assert f"Už je administrátorem: Jan Členová (id {jan.id})" in listing
+    assert "Nový administrátor" not in listing
+    assert listing.count(f"• Jan Členová (id {jan.id})") == 1
+    assert len(jan.inbox) == told  # not told again
+    # the configured one, too
+    await bot.admin.press("➕ Přidat administrátora")
+    await bot.admin.send(str(bot.admin.id))
+    assert f"Už je administrátorem: id {bot.admin.id}" in bot.admin.last().text
+    async with bot.db.read() as repos:
+        assert len(await repos.audit.by_action("admin.add")) == 1
     await jan.send("/teams")
     assert "Poruba" in jan.last().text and "Jih" in jan.last().text
     await jan.send("/report")

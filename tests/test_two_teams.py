@@ -146,3 +146,15 @@ async def test_another_teams_group_is_not_offered_to_a_coordinator_who_is_not_it
     assert "patří týmu Poruba" in poruba_group.messages[-1].text
     assert (await teams(bot))["Poruba"].group_chat_id == poruba_group.id
     assert (await teams(bot))["Jih"].group_chat_id is None
+
+
+async def test_jans_team_picker_for_members_can_be_cancelled(bot):
+    _, jan, _ = await two_teams(bot)
+    await jan.send("/members")
+    picker = jan.last()
+    assert picker.button_texts()[-1] == "✖ Zrušit"
+    await jan.press("✖ Zrušit")
+    assert "Zrušeno" in jan.last().text
+    await jan.send("/members")
+    await jan.press("Poruba")
+    assert "Petra" in jan.last().text

@@ -122,9 +122,11 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     entry = await ctx.services.admins.add(actor, text)
     await ctx.services.dialogues.finish(draft.user_id)
     t = await ctx.tr(update)
+    if was:  # nothing changed: say so rather than announce a "new" one
+        await _list(update, ctx, t._("Already an administrator: {who}", who=_who(entry)))
+        return
     await _list(update, ctx, t._("New administrator: {who}", who=_who(entry)))
-    if not was:
-        await _tell(ctx, entry.user_id, removed=False)
+    await _tell(ctx, entry.user_id, removed=False)
 
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:

@@ -196,6 +196,10 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
                 "Please write two different times, from and until, e.g. <i>20:00–7:00</i> or "
                 "<i>21–6:30</i>."
             )
+        case InputProblem.TOO_MANY_REMINDERS:
+            return t.n_(
+                "At most {n} reminder, please.", "At most {n} reminders, please.", error.limit
+            )
         case InputProblem.NOT_A_PHOTO:
             return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")

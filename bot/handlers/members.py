@@ -81,7 +81,15 @@ async def on_members(update: Update, ctx: BotContext) -> None:
         await _show_roster(update, ctx, teams[0].id)
     else:
         rows = [[button(team.name, f"mem:t:{team.id}")] for team in teams]
+        rows.append([button("✖ " + t._("Cancel"), "mem:x")])
         await show(update, t._("Which team?"), keyboard(rows))
+
+
+@guarded
+async def on_close(update: Update, ctx: BotContext) -> None:
+    """✖ Cancel on the team picker: nothing was chosen, the picker is closed."""
+    t = await ctx.tr(update)
+    await show(update, t._("Cancelled. Nothing was saved."))
 
 
 @guarded
@@ -204,6 +212,7 @@ async def _tell_removed(ctx: BotContext, team: Team, member: MemberView) -> None
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("members", on_members, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_pick_team, pattern=r"^mem:t:"))
+    app.add_handler(CallbackQueryHandler(on_close, pattern=r"^mem:x$"))
     app.add_handler(CallbackQueryHandler(on_card, pattern=r"^mem:u:"))
     app.add_handler(CallbackQueryHandler(on_role, pattern=r"^mem:role:"))
     app.add_handler(CallbackQueryHandler(on_remove_ask, pattern=r"^mem:rm:"))

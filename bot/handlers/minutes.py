@@ -97,6 +97,7 @@ async def _attendance(update: Update, t: Translator, minutes: Minutes) -> None:
     first = _first_position(minutes)
     rows.append(guests_button(t, meeting_id, "n", len(minutes.guests)))
     rows.append([button(t._("Continue to the agenda") + " ▶", f"mn:i:{meeting_id}:{first}")])
+    rows.append([button("✖ " + t._("Cancel"), f"mn:x:{meeting_id}")])
     text = t._(
         "Minutes of {when}. Who is present? (Tap to change; those who said they would come "
         "are marked.)",
@@ -194,6 +195,15 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     match action, len(args):
         case "t", 0:
             await _team(update, ctx, t, meeting_id)  # here the number is a team
+        case "x", 0:  # ✖ on the attendance: closed; what was marked stays for /minutes
+            await service.get(actor, meeting_id)  # may this person still write them?
+            await show(
+                update,
+                t._(
+                    "Closed. What you have marked so far is kept; /minutes continues the "
+                    "minutes."
+                ),
+            )
         case "w", 0:  # back to the attendance
             await _attendance(update, t, await service.get(actor, meeting_id))
         case "p", 2:  # the press says what it wants: present (1) or absent (0)

@@ -553,7 +553,7 @@ async def _still_solved(services: Services, t: Translator, item: OutboxItem) -> 
     if problem.status is not Status.SOLVED:
         return None
     text = t._(
-        "A while ago your problem {headline} was marked solved. Is it still solved?",
+        "Your problem was marked solved a while ago: {headline}. Is it still solved?",
         headline=headline(t, problem),
     )
     rows = [
@@ -568,8 +568,8 @@ async def _problem_reopened(
 ) -> OutMessage | None:
     problem = await _visible_problem(services, item)
     text = "↩ " + t._(
-        "The reporter says {headline} is not solved any more; it is open again and goes on "
-        "the next agenda.",
+        "The reporter says it is not solved any more; it is open again and goes on the next "
+        "agenda: {headline}",
         headline=headline(t, problem),
     )
     return OutMessage(text, _open_button(t, problem.id))

@@ -235,7 +235,7 @@ async def start_proposal(update: Update, ctx: BotContext, n: int) -> None:
         update,
         t._(
             "Propose a solution for problem #{n}: who should do what? "
-            "(at least 2 words, at most 1,000 characters)",
+            "(at least 10 characters, at most 1,000)",
             n=n,
         ),
         keyboard([nav_row(t)]),
@@ -425,6 +425,11 @@ async def _tasks(update: Update, ctx: BotContext, n: int, extra: list[str]) -> N
     await show(update, "\n".join(lines), keyboard(rows))
 
 
+async def problem_tasks(update: Update, ctx: BotContext, n: int) -> None:
+    """The problem's tasks screen (where « Back in the new-task dialogue returns)."""
+    await _tasks(update, ctx, n, [])
+
+
 async def _history(update: Update, ctx: BotContext, n: int, extra: list[str]) -> None:
     _no_more(extra)
     actor = require_actor(update, ctx)
@@ -578,11 +583,20 @@ async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) 
     await _ask_original(update, ctx, n)
 
 
+def _example_original(n: int) -> int:
+    """A number to show as an example of the original: never the problem's own (refused)."""
+    return n - 1 if n > 1 else n + 1
+
+
 async def _ask_original(update: Update, ctx: BotContext, n: int) -> None:
     t = await ctx.tr(update)
     await show(
         update,
-        t._("Problem #{n} is a duplicate of which problem? Write its number, e.g. 7.", n=n),
+        t._(
+            "Problem #{n} is a duplicate of which problem? Write its number, e.g. {example}.",
+            n=n,
+            example=_example_original(n),
+        ),
         keyboard([nav_row(t)]),
     )
 
@@ -764,7 +778,10 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
         if original is None:
             await show(
                 update,
-                t._("Please write just the number of the original problem, e.g. 7."),
+                t._(
+                    "Please write just the number of the original problem, e.g. {example}.",
+                    example=_example_original(n),
+                ),
                 keyboard([nav_row(t)]),
             )
             return

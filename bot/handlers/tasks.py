@@ -32,6 +32,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
+from bot.handlers.problem_detail import problem_tasks
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
 from bot.rendering.meetings import date_problem_text
@@ -258,7 +259,9 @@ def _back_step(draft: Draft) -> str | None:
 async def _prompt(
     update: Update, ctx: BotContext, t: Translator, draft: Draft, note: str = ""
 ) -> None:
-    nav = nav_row(t, back=_back_step(draft) is not None)
+    # on the first step of a new task, « Back returns to the problem's tasks screen
+    first = draft.kind == TASK and draft.step == WHAT
+    nav = nav_row(t, back=first or _back_step(draft) is not None)
     rows: Rows = [nav]
     match draft.step:
         case "what":
@@ -419,6 +422,11 @@ async def _save(
 
 async def _on_back(update: Update, ctx: BotContext, draft: Draft) -> None:
     t = await ctx.tr(update)
+    problem_id = draft.data.get("problem_id")
+    if draft.kind == TASK and draft.step == WHAT and isinstance(problem_id, int):
+        await ctx.services.dialogues.finish(draft.user_id)
+        await problem_tasks(update, ctx, problem_id)
+        return
     previous = _back_step(draft)
     if previous is not None:
         draft = await ctx.services.dialogues.advance(draft, previous)

@@ -31,6 +31,7 @@ from bot.handlers.dialogue import DialogueSteps, register_dialogue
 from bot.i18n import Translator
 from bot.rendering.meetings import timing_lines
 from bot.services.dialogues import TEAM_TIMING
+from bot.services.errors import InputProblem, InvalidInput
 
 REMINDERS, LEAD, STILL_SOLVED, QUIET = "reminders", "lead", "still_solved", "quiet"
 INVITATION = "invitation"
@@ -136,7 +137,12 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
     if draft.step == QUIET:
         await ctx.services.quiet.set_text(actor, draft.team_id, text or "")
     elif draft.step == REMINDERS:
-        await meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+        try:
+            await meetings.set_timing_text(actor, draft.team_id, reminders=text or "")
+        except InvalidInput as error:
+            if error.problem is InputProblem.TOO_LONG:  # a count of reminders, not characters
+                raise InvalidInput(InputProblem.TOO_MANY_REMINDERS, limit=error.limit) from error
+            raise
     elif draft.step == INVITATION:
         await meetings.set_timing_text(actor, draft.team_id, invitation=text or "")
     elif draft.step == STILL_SOLVED:

@@ -82,6 +82,8 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "meeting.guest_add": lambda: t._("meeting guest added"),
         "meeting.guest_remove": lambda: t._("meeting guest removed"),
         "task.create": lambda: t._("task created"),
+        "proposal.accepted": lambda: t._("acceptance of a proposal"),
+        "proposal.rejected": lambda: t._("rejection of a proposal"),
         "profile.update": lambda: t._("profile updated"),
         "retention.notice": lambda: t._("notice of an anonymisation"),
         "retention.guests": lambda: t._("guests of old meetings removed"),

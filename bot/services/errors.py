@@ -66,6 +66,7 @@ class InputProblem(StrEnum):
     NOT_A_USER_ID = "not_a_user_id"
     CONFIGURED_ADMIN = "configured_admin"
     NOT_QUIET_HOURS = "not_quiet_hours"
+    TOO_MANY_REMINDERS = "too_many_reminders"
 
 
 class InvalidInput(ServiceError):

@@ -14,14 +14,13 @@ from bot.services.errors import AlreadyDone, BadTransition, NotFound
 from bot.services.text import clean_text
 from bot.storage.repos import Repos
 
-PROPOSAL_MIN, PROPOSAL_MAX, PROPOSAL_MIN_WORDS = 10, 1000, 2
+# one rule, the same in the prompt and in the error: at least 10 characters
+PROPOSAL_MIN, PROPOSAL_MAX = 10, 1000
 REASON_MIN, REASON_MAX = 3, 500
 
 
 def clean_proposal(text: str | None) -> str:
-    return clean_text(
-        text, min_len=PROPOSAL_MIN, max_len=PROPOSAL_MAX, min_words=PROPOSAL_MIN_WORDS
-    )
+    return clean_text(text, min_len=PROPOSAL_MIN, max_len=PROPOSAL_MAX)
 
 
 def clean_reason(text: str | None) -> str:

@@ -169,6 +169,12 @@ class TaskService(Service):
             if task.owner_id == owner_id and task.owner_org == org:
                 return task
             await repos.tasks.set_owner(task, owner_id, org, now)
+            if task.status is TaskStatus.BLOCKED and (owner_id, org) != (
+                task.owner_id,
+                task.owner_org,
+            ):
+                # a blocked task handed to someone else is theirs to do: it is open again
+                await repos.tasks.set_status(task, TaskStatus.OPEN, now)
             payload = {"task_id": task.id}
             if owner_id is not None and owner_id != task.owner_id and owner_id != actor.user_id:
                 await notify.to_person(repos, owner_id, task.team_id, Notice.TASK_NEW, payload, now)
