@@ -9,6 +9,7 @@ carries numbers only (``mt:v:12``); every press re-checks the person's role in t
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,13 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
+from bot.handlers.dialogue import (
+    DialogueSteps,
+    checked_text,
+    current_draft,
+    register_dialogue,
+    stale_press,
+)
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -49,7 +56,7 @@ from bot.rendering.problems import escape
 from bot.scheduling.dates import DateParseError, parse_moment
 from bot.scheduling.recurrence import monthly_position
 from bot.services.dialogues import MEETING
-from bot.services.errors import NotAllowed
+from bot.services.errors import AlreadyDone, NotAllowed
 from bot.services.meetings import MEETING_LENGTH, MeetingView, clean_place
 
 WHEN, CONFIRM, PLACE, REPEAT, PREVIEW = "when", "confirm", "place", "repeat", "preview"
@@ -281,7 +288,13 @@ async def _start(
         MEETING,
         PLACE if mode == REPLACE else WHEN,
         team_id=team_id,
-        data={"mode": mode, "meeting_id": meeting_id, "in_series": in_series},
+        data={
+            "mode": mode,
+            "meeting_id": meeting_id,
+            "in_series": in_series,
+            # carried by the final buttons: a repeated press shows what the first one made
+            "press": secrets.token_hex(4),
+        },
     )
     await _prompt(update, t, draft)
 
@@ -353,7 +366,10 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                     time=t.time(starts_at),
                 )
             rows: Rows = [
-                [button("✅ " + t._("Yes"), "mg:ok"), button("✏ " + t._("No, again"), "mg:again")],
+                [
+                    button("✅ " + t._("Yes"), f"mg:ok:{_press(draft)}"),
+                    button("✏ " + t._("No, again"), "mg:again"),
+                ],
                 nav,
             ]
             return text, rows
@@ -364,8 +380,8 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                 when=t.datetime(_starts_at(draft)),
             )
             return text, [
-                [button(t._("Only this meeting"), "mg:s:one")],
-                [button(t._("The whole series"), "mg:s:all")],
+                [button(t._("Only this meeting"), f"mg:s:one:{_press(draft)}")],
+                [button(t._("The whole series"), f"mg:s:all:{_press(draft)}")],
                 nav,
             ]
         case "place":
@@ -377,10 +393,14 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
             ]
         case "preview":
             return _preview(t, draft), [
-                [button("✅ " + t._("Schedule and invite everyone"), "mg:save")],
+                [button("✅ " + t._("Schedule and invite everyone"), f"mg:save:{_press(draft)}")],
                 nav,
             ]
     raise BadButton(draft.step)
+
+
+def _press(draft: Draft) -> str:
+    return str(draft.data.get("press", ""))
 
 
 def _repeat_labels(t: Translator, draft: Draft) -> list[tuple[str, str]]:
@@ -478,10 +498,20 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     data = query.data if query is not None else None
     t = await ctx.tr(update)
+    parts = (data or "").split(":")[1:]
+    final = {"ok": 2, "save": 2, "s": 3}  # the final buttons: their parts, token last
+    press = parts[-1] if parts and final.get(parts[0]) == len(parts) else None
+    if press and await _shown_made(update, ctx, t, press):
+        return
     draft = await current_draft(update, ctx)
-    if draft is None or draft.kind != MEETING or not data:
+    if draft is None or draft.kind != MEETING or (press is not None and press != _press(draft)):
+        # ended, or a button of an abandoned dialogue (or the first press finished meanwhile)
+        if press and await _shown_made(update, ctx, t, press):
+            return
+        if draft is not None and draft.kind == MEETING:
+            await stale_press(update, ctx, draft, MEETING)
         raise BadButton(data)
-    match data.split(":")[1:], draft.step:
+    match parts[:-1] if press is not None else parts, draft.step:
         case ["ok"], "confirm":
             starts_at = _starts_at(draft)
             ctx.services.meetings.check_start(starts_at)
@@ -506,9 +536,25 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
         case ["save"], "preview":
             await _finish(update, ctx, t, draft)
             return
-        case _:
-            raise BadButton(data)
+        case _:  # a button of another step: pressed twice, scrolled up or redelivered
+            await stale_press(update, ctx, draft, MEETING)
     await _prompt(update, t, draft)
+
+
+async def _shown_made(update: Update, ctx: BotContext, t: Translator, press: str) -> bool:
+    """A final button pressed again (or late): show the meeting its first press made, as
+    that press showed it; False if it made none."""
+    made = await ctx.services.meetings.made_by_press(require_actor(update, ctx), press)
+    if made is None:
+        return False
+    action, meeting_id = made
+    if action == "meeting.schedule":
+        note = t._("✅ The meeting is scheduled; invitations are on their way.")
+    else:
+        note = t._("✅ The meeting is moved; everyone is being told.")
+    view = await ctx.services.meetings.view(require_actor(update, ctx), meeting_id)
+    await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
+    return True
 
 
 async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) -> None:
@@ -516,30 +562,42 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
     meetings = ctx.services.meetings
     mode = draft.data.get("mode")
     meeting_id = draft.data.get("meeting_id")
+    press = _press(draft) or None
+    try:
+        if mode == NEW:
+            assert draft.team_id is not None
+            meeting = await meetings.schedule(
+                actor,
+                draft.team_id,
+                _starts_at(draft),
+                str(draft.data.get("place", "")),
+                _recurrence(draft, _zone(ctx)),
+                press=press,
+            )
+        elif mode == MOVE and isinstance(meeting_id, int):
+            meeting = await meetings.move(
+                actor,
+                meeting_id,
+                _starts_at(draft),
+                whole_series=draft.data.get("whole_series") is True,
+                press=press,
+            )
+    except AlreadyDone:  # the dialogue ended or began again while this press waited
+        if press and await _shown_made(update, ctx, t, press):
+            return
+        await stale_press(update, ctx, await current_draft(update, ctx), MEETING)
+        raise
     if mode == NEW:
-        assert draft.team_id is not None
-        meeting = await meetings.schedule(
-            actor,
-            draft.team_id,
-            _starts_at(draft),
-            str(draft.data.get("place", "")),
-            _recurrence(draft, _zone(ctx)),
-        )
         note = t._("✅ The meeting is scheduled; invitations are on their way.")
     elif mode == MOVE and isinstance(meeting_id, int):
-        meeting = await meetings.move(
-            actor,
-            meeting_id,
-            _starts_at(draft),
-            whole_series=draft.data.get("whole_series") is True,
-        )
         note = t._("✅ The meeting is moved; everyone is being told.")
     elif mode == REPLACE and isinstance(meeting_id, int):
         meeting = await meetings.change_place(actor, meeting_id, str(draft.data.get("place")))
         note = t._("✅ The place is changed; everyone is being told.")
     else:
         raise BadButton(str(mode))
-    await ctx.services.dialogues.finish(actor.user_id)
+    if mode == REPLACE or press is None:  # else the service ended the dialogue with the change
+        await ctx.services.dialogues.finish(actor.user_id)
     view = await meetings.view(actor, meeting.id)
     await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
 

@@ -34,6 +34,7 @@ from bot.services import agenda, authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
+    AlreadyDone,
     InputProblem,
     InvalidInput,
     MeetingOver,
@@ -130,6 +131,16 @@ class MeetingService(Service):
             meeting, team = access.meeting, access.team
             return meeting, await repos.meetings.attendance(team.id, meeting_id)
 
+    async def made_by_press(self, actor: Actor, press: str) -> tuple[str, int] | None:
+        """What an earlier press of a final button with this token did and to which meeting
+        (if the person may still see it)."""
+        async with self.db.read() as repos:
+            made = await repos.audit.object_of_press(actor.user_id, press)
+            if made is None:
+                return None
+            await authz.require_meeting(repos, actor, Action.VIEW_TEAM, made[1])
+            return made
+
     async def settings_of(self, team_id: int) -> MeetingSettings:
         async with self.db.read() as repos:
             return await self._settings(repos, team_id)
@@ -161,12 +172,20 @@ class MeetingService(Service):
         starts_at: datetime,
         place: str | None,
         recurrence: Recurrence | None = None,
+        *,
+        press: str | None = None,
     ) -> Meeting:
+        """With ``press`` (the token of the scheduling dialogue's final button) the dialogue's
+        draft is consumed in the same transaction, and a repeated press gives back the meeting
+        it made instead of a second one."""
         clean = clean_place(place)
-        self.check_start(starts_at)
         now = self.clock.now()
         async with self.db.transaction() as repos:
             await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
+            self.check_start(starts_at)
             series_id = None
             if recurrence is not None:
                 series_id = await repos.meetings.create_series(
@@ -177,12 +196,18 @@ class MeetingService(Service):
             )
             await self._announce(repos, meeting, Notice.MEETING_INVITATION, now)
             await self._derive(repos, meeting, now)
-            await _audit(repos, actor, "meeting.schedule", meeting, now)
+            await _audit(repos, actor, "meeting.schedule", meeting, now, **_pressed(press))
         self._woken()
         return meeting
 
     async def move(
-        self, actor: Actor, meeting_id: int, starts_at: datetime, *, whole_series: bool = False
+        self,
+        actor: Actor,
+        meeting_id: int,
+        starts_at: datetime,
+        *,
+        whole_series: bool = False,
+        press: str | None = None,
     ) -> Meeting:
         """A new start: everyone is told, answers are asked again, reminders move.
 
@@ -190,10 +215,13 @@ class MeetingService(Service):
         goes on from this occurrence's slot), or with ``whole_series`` the rule changes from
         this occurrence on: the later occurrences already planned move with it, except those
         moved on their own before, which keep their time. Answers stay with their occurrence
-        (an occurrence whose time changes asks again)."""
-        self.check_start(starts_at)
+        (an occurrence whose time changes asks again). ``press``: as in :meth:`schedule`."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
+            self.check_start(starts_at)
             meeting = await self._changeable(repos, actor, meeting_id)
             series = None
             if whole_series and meeting.series_id is not None:
@@ -204,7 +232,7 @@ class MeetingService(Service):
                 if starts_at == meeting.starts_at:
                     return meeting
                 moved = await self._move_one(repos, meeting, starts_at, meeting.occurrence_at, now)
-                await _audit(repos, actor, "meeting.move", moved, now)
+                await _audit(repos, actor, "meeting.move", moved, now, **_pressed(press))
             elif starts_at == meeting.starts_at == meeting.slot:
                 return meeting
             else:
@@ -221,7 +249,9 @@ class MeetingService(Service):
                         await self._derive(repos, _reseated(following, slot), now)
                     elif following.starts_at != slot:
                         await self._move_one(repos, following, slot, slot, now)
-                await _audit(repos, actor, "meeting.move", moved, now, whole_series=True)
+                await _audit(
+                    repos, actor, "meeting.move", moved, now, whole_series=True, **_pressed(press)
+                )
         self._woken()
         return moved
 
@@ -581,6 +611,26 @@ def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
     if late:
         payload["late"] = True
     return payload
+
+
+def _pressed(press: str | None) -> dict[str, Any]:
+    return {} if press is None else {"press": press}
+
+
+async def _consume(repos: Repos, actor: Actor, press: str | None) -> Meeting | None:
+    """The meeting an earlier press of the same final button made (None if none): else the
+    dialogue whose button it is ends here, in the caller's transaction."""
+    if press is None:
+        return None
+    made = await repos.audit.object_of_press(actor.user_id, press)
+    if made is not None:
+        access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, made[1])
+        return access.meeting
+    draft = await repos.drafts.get(actor.user_id)
+    if draft is None or draft.data.get("press") != press:
+        raise AlreadyDone("dialogue")  # ended or started again meanwhile
+    await repos.drafts.delete(actor.user_id)
+    return None
 
 
 def _reseated(meeting: Meeting, slot: datetime) -> Meeting:

@@ -1,0 +1,117 @@
+"""Black-box trial findings on meetings: the final confirmation is idempotent, a place change in
+a series asks "this one / the series", a series is visible between occurrences, the detail
+follows an answer, the frozen agenda's wording, and Cancel on the team pickers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from tests.flows import make_team
+from tests.test_meeting_changes import empty_keyboards, meeting_rows, refused
+from tests.test_meetings import invitations, said, schedule
+from tests.test_two_teams import two_teams
+
+SAVE = "✅ Naplánovat a pozvat všechny"
+
+
+def screen(person, text: str):  # type: ignore[no-untyped-def]
+    """The one message in the person's chat that says ``text`` (edited in place)."""
+    (found,) = [m for m in person.inbox if text in m.text]
+    return found
+
+
+def not_stale(answer) -> bool:  # type: ignore[no-untyped-def]
+    return answer is None or "už neplatí" not in answer.text
+
+
+def data_of(message, text: str) -> str:  # type: ignore[no-untyped-def]
+    """The callback data of a button, kept to press it again after the message changed."""
+    (found,) = [b for row in message.buttons for b in row if b.text == text]
+    assert found.callback_data is not None
+    return str(found.callback_data)
+
+
+async def _to_preview(petra, when: str = "15.12. 14:00", repeat: str = "Ne, jednorázově"):  # type: ignore[no-untyped-def]
+    await petra.send("/meeting")
+    await petra.press("➕ Naplánovat schůzku")
+    await petra.send(when)
+    await petra.press("✅ Ano")
+    await petra.send("ÚMOb Poruba, zasedačka 214")
+    await petra.press(repeat)
+    return petra.last(), data_of(petra.last(), SAVE)
+
+
+async def test_a_second_tap_on_schedule_shows_the_meeting_made_not_an_error(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    preview = await _to_preview(petra)
+    await petra.press_data(preview[1], message=preview[0])
+    again = await petra.press_data(preview[1], message=preview[0])  # again, or redelivered
+    assert not said(petra, "už neplatí") and not_stale(again)
+    done = screen(petra, "Schůzka je naplánována")
+    assert "úterý 15. prosince 2026 14:00" in done.text
+    assert "📍 Změnit místo" in done.button_texts()
+    assert len(await meeting_rows(bot)) == 1
+    await petra.send("ÚMOb Poruba")  # the dialogue is over: not taken as an answer
+    assert len(await meeting_rows(bot)) == 1
+    assert len(invitations(jan)) == 1
+    assert empty_keyboards(petra) == [] and refused(bot) == []
+
+
+async def test_two_taps_processed_at_once_make_one_meeting(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    preview = await _to_preview(petra)
+    await asyncio.gather(
+        petra.press_data(preview[1], message=preview[0]),
+        petra.press_data(preview[1], message=preview[0]),
+    )
+    assert len(await meeting_rows(bot)) == 1
+    assert len(invitations(jan)) == 1
+    assert "15. prosince" in screen(petra, "Schůzka je naplánována").text
+    assert not said(petra, "už neplatí")
+
+
+async def test_a_save_button_of_an_abandoned_dialogue_does_not_save_the_new_one(bot):
+    petra, _jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    old = await _to_preview(petra)
+    await petra.press("✖ Zrušit")
+    new = await _to_preview(petra, when="16.12. 9:00")
+    await petra.press_data(old[1], message=old[0])
+    assert await meeting_rows(bot) == []  # the old button neither saves the new dialogue
+    await petra.press_data(new[1], message=new[0])
+    (meeting,) = await meeting_rows(bot)
+    assert meeting.starts_at == datetime(2026, 12, 16, 8, 0, tzinfo=UTC)
+
+
+async def test_a_second_tap_on_yes_of_a_move_shows_the_moved_meeting(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("🕑 Změnit čas")
+    await petra.send("17.12. 9:30")
+    yes = petra.last(), data_of(petra.last(), "✅ Ano")
+    await petra.press_data(yes[1], message=yes[0])
+    again = await petra.press_data(yes[1], message=yes[0])
+    assert not said(petra, "už neplatí") and not_stale(again)
+    assert "čtvrtek 17. prosince 2026 9:30" in screen(petra, "Schůzka je přesunuta").text
+    (meeting,) = await meeting_rows(bot)
+    assert meeting.starts_at == datetime(2026, 12, 17, 8, 30, tzinfo=UTC)
+    assert len([m for m in jan.inbox if "Jednání se přesouvá" in m.text]) == 1
+
+
+async def test_jan_schedules_for_jih_twice_tapped_once_made(bot):
+    _petra, jan, karel = await two_teams(bot)
+    await jan.send("/meeting")
+    await jan.press("Jih")
+    await jan.press("➕ Naplánovat schůzku")
+    await jan.send("16.12. 10:00")
+    await jan.press("✅ Ano")
+    await jan.send("Radnice Jih")
+    await jan.press("Ne, jednorázově")
+    preview = jan.last(), data_of(jan.last(), SAVE)
+    await jan.press_data(preview[1], message=preview[0])
+    again = await jan.press_data(preview[1], message=preview[0])
+    assert not_stale(again) and "Radnice Jih" in screen(jan, "Schůzka je naplánována").text
+    assert len(await meeting_rows(bot)) == 1
+    assert len(invitations(karel)) == 1
