@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from tests.flows import make_team
 from tests.test_meeting_changes import empty_keyboards, meeting_rows, refused
-from tests.test_meetings import invitations, said, schedule
+from tests.test_meetings import invitations, run_due, said, schedule
 from tests.test_two_teams import two_teams
 
 SAVE = "✅ Naplánovat a pozvat všechny"
@@ -115,3 +115,68 @@ async def test_jan_schedules_for_jih_twice_tapped_once_made(bot):
     assert not_stale(again) and "Radnice Jih" in screen(jan, "Schůzka je naplánována").text
     assert len(await meeting_rows(bot)) == 1
     assert len(invitations(karel)) == 1
+
+
+# --- 2: the place of one meeting of a series, or of the series ----------------------------
+
+
+async def _series(bot):  # type: ignore[no-untyped-def]
+    """Poruba meets every week on Tuesday 10:00 from 8 December."""
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="8.12. 10:00", repeat="Každý týden v úterý")
+    return petra, jan
+
+
+async def _change_place(petra, place: str, scope: str) -> None:  # type: ignore[no-untyped-def]
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("📍 Změnit místo")
+    await petra.send(place)
+    assert "jen pro tuto schůzku, nebo pro celou řadu" in petra.last().text, petra.last().text
+    assert petra.last().button_texts() == ["Jen tuto", "Celou řadu", "« Zpět", "✖ Zrušit"]
+    await petra.press(scope)
+    assert said(petra, "Místo je změněno")
+
+
+def place_notices(person) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in person.inbox if "Místo: původně" in m.text]
+
+
+async def test_changing_the_place_of_one_occurrence_asks_and_keeps_the_series_place(bot):
+    petra, jan = await _series(bot)
+    await _change_place(petra, "Radnice, sál 3", "Jen tuto")
+    await run_due(bot)
+    (notice,) = place_notices(jan)
+    assert "Místo: původně ÚMOb Poruba, zasedačka 214 → nově Radnice, sál 3" in notice.text
+    (meeting,) = await meeting_rows(bot)
+    assert meeting.place == "Radnice, sál 3"
+    bot.clock.set(datetime(2026, 12, 8, 10, 0, tzinfo=UTC))  # the next one is invited to
+    await run_due(bot)
+    latest = invitations(jan)[-1]
+    assert "úterý 15. prosince 2026 10:00" in latest.text
+    assert "ÚMOb Poruba, zasedačka 214" in latest.text  # the series keeps its place
+    assert empty_keyboards(petra) == [] and refused(bot) == []
+
+
+async def test_changing_the_place_of_the_series_changes_the_later_ones(bot):
+    petra, jan = await _series(bot)
+    await _change_place(petra, "Radnice, sál 3", "Celou řadu")
+    await run_due(bot)
+    assert len(place_notices(jan)) == 1
+    bot.clock.set(datetime(2026, 12, 8, 10, 0, tzinfo=UTC))
+    await run_due(bot)
+    latest = invitations(jan)[-1]
+    assert "úterý 15. prosince 2026 10:00" in latest.text
+    assert "Radnice, sál 3" in latest.text
+
+
+async def test_back_from_the_place_scope_asks_for_the_place_again(bot):
+    petra, _jan = await _series(bot)
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("📍 Změnit místo")
+    await petra.send("Radnice, sál 3")
+    await petra.press("« Zpět")
+    assert "Kde bude schůzka" in petra.last().text, petra.last().text
+    (meeting,) = await meeting_rows(bot)
+    assert meeting.place == "ÚMOb Poruba, zasedačka 214"

@@ -341,7 +341,7 @@ async def _prompt(update: Update, t: Translator, draft: Draft, note: str = "") -
 def _back_step(draft: Draft) -> str | None:
     """Where Back leads; moving and re-placing a meeting are one question only."""
     if draft.data.get("mode") == REPLACE:
-        return None
+        return PLACE if draft.step == SCOPE else None
     return _PREVIOUS.get(draft.step)
 
 
@@ -373,6 +373,17 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                 nav,
             ]
             return text, rows
+        case "scope" if draft.data.get("mode") == REPLACE:
+            text = t._(
+                "Change the place to <b>{place}</b> only for this meeting, or for the whole "
+                "series from this meeting on?",
+                place=escape(str(draft.data.get("place", ""))),
+            )
+            return text, [
+                [button(t._("Only this meeting"), f"mg:s:one:{_press(draft)}")],
+                [button(t._("The whole series"), f"mg:s:all:{_press(draft)}")],
+                nav,
+            ]
         case "scope":
             text = t._(
                 "Move to <b>{when}</b> only this meeting, or the whole series from this meeting "
@@ -464,6 +475,10 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             if typed is None:  # held back by the personal-data warning
                 return
             place = clean_place(typed)
+            if draft.data.get("mode") == REPLACE and draft.data.get("in_series"):
+                draft = await ctx.services.dialogues.advance(draft, SCOPE, place=place)
+                await _prompt(update, t, draft)
+                return
             if draft.data.get("mode") == REPLACE:
                 await _finish(
                     update,
@@ -524,7 +539,8 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
                 return
             draft = await ctx.services.dialogues.advance(draft, PLACE)
         case ["s", scope], "scope" if scope in ("one", "all"):
-            ctx.services.meetings.check_start(_starts_at(draft))
+            if draft.data.get("mode") != REPLACE:
+                ctx.services.meetings.check_start(_starts_at(draft))
             chosen = {**draft.data, "whole_series": scope == "all"}
             draft = draft.model_copy(update={"data": chosen})
             await _finish(update, ctx, t, draft)
@@ -548,10 +564,8 @@ async def _shown_made(update: Update, ctx: BotContext, t: Translator, press: str
     if made is None:
         return False
     action, meeting_id = made
-    if action == "meeting.schedule":
-        note = t._("✅ The meeting is scheduled; invitations are on their way.")
-    else:
-        note = t._("✅ The meeting is moved; everyone is being told.")
+    modes = {"meeting.schedule": NEW, "meeting.move": MOVE, "meeting.place": REPLACE}
+    note = _done_note(t, modes.get(action, MOVE))
     view = await ctx.services.meetings.view(require_actor(update, ctx), meeting_id)
     await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
     return True
@@ -563,6 +577,7 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
     mode = draft.data.get("mode")
     meeting_id = draft.data.get("meeting_id")
     press = _press(draft) or None
+    whole_series = draft.data.get("whole_series") is True
     try:
         if mode == NEW:
             assert draft.team_id is not None
@@ -576,30 +591,33 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
             )
         elif mode == MOVE and isinstance(meeting_id, int):
             meeting = await meetings.move(
-                actor,
-                meeting_id,
-                _starts_at(draft),
-                whole_series=draft.data.get("whole_series") is True,
-                press=press,
+                actor, meeting_id, _starts_at(draft), whole_series=whole_series, press=press
             )
+        elif mode == REPLACE and isinstance(meeting_id, int):
+            place = str(draft.data.get("place"))
+            meeting = await meetings.change_place(
+                actor, meeting_id, place, whole_series=whole_series, press=press
+            )
+        else:
+            raise BadButton(str(mode))
     except AlreadyDone:  # the dialogue ended or began again while this press waited
         if press and await _shown_made(update, ctx, t, press):
             return
         await stale_press(update, ctx, await current_draft(update, ctx), MEETING)
         raise
-    if mode == NEW:
-        note = t._("✅ The meeting is scheduled; invitations are on their way.")
-    elif mode == MOVE and isinstance(meeting_id, int):
-        note = t._("✅ The meeting is moved; everyone is being told.")
-    elif mode == REPLACE and isinstance(meeting_id, int):
-        meeting = await meetings.change_place(actor, meeting_id, str(draft.data.get("place")))
-        note = t._("✅ The place is changed; everyone is being told.")
-    else:
-        raise BadButton(str(mode))
-    if mode == REPLACE or press is None:  # else the service ended the dialogue with the change
+    if press is None:  # else the service ended the dialogue with the change
         await ctx.services.dialogues.finish(actor.user_id)
     view = await meetings.view(actor, meeting.id)
+    note = _done_note(t, str(mode))
     await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
+
+
+def _done_note(t: Translator, mode: str) -> str:
+    if mode == NEW:
+        return t._("✅ The meeting is scheduled; invitations are on their way.")
+    if mode == MOVE:
+        return t._("✅ The meeting is moved; everyone is being told.")
+    return t._("✅ The place is changed; everyone is being told.")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -189,7 +189,7 @@ class MeetingService(Service):
             series_id = None
             if recurrence is not None:
                 series_id = await repos.meetings.create_series(
-                    team_id, recurrence, self.timezone, now
+                    team_id, recurrence, self.timezone, now, place=clean
                 )
             meeting = await repos.meetings.create(
                 team_id, starts_at, self.timezone, clean, actor.user_id, now, series_id=series_id
@@ -273,19 +273,60 @@ class MeetingService(Service):
         await self._derive(repos, moved, now)
         return moved
 
-    async def change_place(self, actor: Actor, meeting_id: int, place: str | None) -> Meeting:
+    async def change_place(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        place: str | None,
+        *,
+        whole_series: bool = False,
+        press: str | None = None,
+    ) -> Meeting:
+        """A new place: everyone is told what it was and what it is. In a series, only this
+        meeting (the series keeps its place), or with ``whole_series`` the series from this
+        meeting on (the later occurrences already planned with it). ``press``: as in
+        :meth:`schedule`."""
         clean = clean_place(place)
         now = self.clock.now()
         async with self.db.transaction() as repos:
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
             meeting = await self._changeable(repos, actor, meeting_id)
-            if clean == meeting.place:
-                return meeting
-            changed = meeting.model_copy(update={"place": clean})
-            await repos.meetings.update(changed, now)
-            changed = await _reload(repos, changed)
-            await self._announce(repos, changed, Notice.MEETING_MOVED, now)
-            await _audit(repos, actor, "meeting.place", changed, now)
+            series = None
+            if meeting.series_id is not None:
+                series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+                if series is not None and series.ended_at is not None:
+                    series = None
+            if series is not None and not whole_series and series.place is None:
+                # a series made before it had a place of its own keeps the one it had
+                await repos.meetings.set_series_place(series.team_id, series.id, meeting.place)
+            if series is not None and whole_series:
+                await repos.meetings.set_series_place(series.team_id, series.id, clean)
+                for later in await repos.meetings.later_in_series(series.id, meeting.slot):
+                    await self._replace_one(repos, later, clean, now)
+            changed = await self._replace_one(repos, meeting, clean, now)
+            await _audit(
+                repos,
+                actor,
+                "meeting.place",
+                changed,
+                now,
+                **({"whole_series": True} if series is not None and whole_series else {}),
+                **_pressed(press),
+            )
         self._woken()
+        return changed
+
+    async def _replace_one(
+        self, repos: Repos, meeting: Meeting, place: str, now: datetime
+    ) -> Meeting:
+        if place == meeting.place:
+            return meeting
+        changed = meeting.model_copy(update={"place": place})
+        await repos.meetings.update(changed, now)
+        changed = await _reload(repos, changed)
+        await self._announce(repos, changed, Notice.MEETING_MOVED, now, place_before=meeting.place)
         return changed
 
     async def cancel(self, actor: Actor, meeting_id: int, *, whole_series: bool) -> Meeting:
@@ -468,7 +509,7 @@ class MeetingService(Service):
             meeting.team_id,
             starts_at,
             series.timezone,
-            meeting.place,
+            series.place or meeting.place,
             None,
             now,
             series_id=series.id,
@@ -552,11 +593,14 @@ class MeetingService(Service):
         now: datetime,
         *,
         before: datetime | None = None,
+        place_before: str | None = None,
     ) -> None:
         """Tell every member (text, then the calendar file) and the linked group."""
         payload = _payload(meeting)
         if before is not None:
             payload["before"] = before.isoformat()
+        if place_before is not None:
+            payload["place_before"] = place_before
         await notify.to_members(repos, meeting.team_id, notice, payload, now)
         await notify.to_members(repos, meeting.team_id, Notice.MEETING_CALENDAR, payload, now)
         await notify.to_linked_group(

@@ -53,16 +53,22 @@ def _series(row: aiosqlite.Row) -> Series:
         ),
         timezone=row["timezone"],
         ended_at=from_db(row["ended_at"]),
+        place=row["place"],
     )
 
 
 class MeetingRepo(Repo):
     async def create_series(
-        self, team_id: int, recurrence: Recurrence, timezone: str, now: datetime
+        self,
+        team_id: int,
+        recurrence: Recurrence,
+        timezone: str,
+        now: datetime,
+        place: str | None = None,
     ) -> int:
         return await self._insert(
             "INSERT INTO meeting_series (team_id, rule, every_weeks, nth, weekday, local_time, "
-            "timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "timezone, created_at, place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 team_id,
                 recurrence.rule.value,
@@ -72,7 +78,14 @@ class MeetingRepo(Repo):
                 recurrence.local_time.isoformat(timespec="minutes"),
                 timezone,
                 to_db(now),
+                place,
             ),
+        )
+
+    async def set_series_place(self, team_id: int, series_id: int, place: str) -> None:
+        await self._exec(
+            "UPDATE meeting_series SET place = ? WHERE id = ? AND team_id = ?",
+            (place, series_id, team_id),
         )
 
     async def series(self, team_id: int, series_id: int) -> Series | None:
