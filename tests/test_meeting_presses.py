@@ -180,3 +180,75 @@ async def test_back_from_the_place_scope_asks_for_the_place_again(bot):
     assert "Kde bude schůzka" in petra.last().text, petra.last().text
     (meeting,) = await meeting_rows(bot)
     assert meeting.place == "ÚMOb Poruba, zasedačka 214"
+
+
+# --- 3: a series between its occurrences ---------------------------------------------------
+
+
+async def test_a_series_after_a_cancelled_occurrence_is_shown_and_can_be_cancelled(bot):
+    petra, jan = await _series(bot)  # every Tuesday 10:00 from 8 December
+    await petra.send("/meeting")
+    await petra.press(0)
+    await petra.press("✖ Zrušit schůzku")
+    await petra.press("Zrušit tuto schůzku")
+    assert await meeting_rows(bot) == []
+    await jan.send("/meeting")
+    text = jan.last().text
+    assert "Žádná schůzka není naplánována" not in text
+    assert "Každý týden v úterý · ÚMOb Poruba, zasedačka 214" in text, text
+    assert "Další schůzka řady: úterý 15. prosince 2026 10:00 — pozvánky odejdou 8. 12. 2026" in (
+        text
+    )
+    assert jan.last().reply_markup is None  # a member: nothing to press
+    await jan.send("/agenda")
+    assert "Další schůzka řady bude úterý 15. prosince 2026 10:00" in jan.last().text
+    assert "Žádná schůzka není naplánována" not in jan.last().text
+
+    await petra.send("/meeting")
+    assert "Další schůzka řady" in petra.last().text
+    await petra.press("✖ Zrušit řadu")
+    assert "Zrušit celou řadu?" in petra.last().text
+    await petra.press("✖ Zrušit celou řadu")
+    assert "Řada je zrušena" in petra.last().text
+    async with bot.db.read() as repos:
+        (team,) = await repos.teams.list_all()
+        assert await repos.meetings.active_series(team.id) == []
+    bot.clock.set(datetime(2026, 12, 8, 10, 0, tzinfo=UTC))  # nothing more is planned
+    await run_due(bot)
+    assert await meeting_rows(bot) == []
+    await petra.send("/meeting")
+    assert "Žádná schůzka není naplánována" in petra.last().text
+    assert empty_keyboards(petra) == [] and empty_keyboards(jan) == [] and refused(bot) == []
+
+
+async def test_a_series_before_its_next_invitation_is_shown(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra, when="8.12. 10:00", repeat="Každé 2 týdny v úterý")
+    bot.clock.set(datetime(2026, 12, 9, 9, 0, tzinfo=UTC))  # the 8 December meeting is over
+    await run_due(bot)
+    assert await meeting_rows(bot) == []  # the 22 December one is invited to on 15 December
+    await jan.send("/meeting")
+    assert (
+        "Další schůzka řady: úterý 22. prosince 2026 10:00 — pozvánky odejdou 15. 12. 2026"
+        in jan.last().text
+    ), jan.last().text
+    await jan.send("/agenda")
+    assert "Další schůzka řady bude úterý 22. prosince 2026 10:00" in jan.last().text
+    bot.clock.set(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))
+    await run_due(bot)
+    await jan.send("/meeting")  # now the meeting itself is listed, the series line no more
+    assert "Další schůzka řady" not in jan.last().text
+    assert len(jan.last().button_texts()) == 1
+
+
+async def test_forged_series_buttons_change_nothing(bot):
+    _petra, jan = await _series(bot)
+    (karel,) = await make_team(bot, "Jih", "Karel")
+    for who in (jan, karel):
+        answer = await who.press_data("mt:xrs:1")
+        assert answer is not None and "neexistuje" in answer.text, answer
+        answer = await who.press_data("mt:xr:1")
+        assert answer is not None
+    async with bot.db.read() as repos:
+        (team,) = [t for t in await repos.teams.list_all() if t.name == "Poruba"]
+        assert len(await repos.meetings.active_series(team.id)) == 1

@@ -53,7 +53,21 @@ async def on_agenda(update: Update, ctx: BotContext) -> None:
 
 
 async def _team_agenda(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
-    meeting = await ctx.services.agenda.next_meeting(require_actor(update, ctx), team_id)
+    actor = require_actor(update, ctx)
+    meeting = await ctx.services.agenda.next_meeting(actor, team_id)
+    ahead = await ctx.services.meetings.series_ahead(actor, team_id) if meeting is None else []
+    if ahead:  # a series between two meetings: when its next one is
+        first = min(ahead, key=lambda item: item.next_at)
+        await show(
+            update,
+            t._(
+                "The next meeting of the series is {when}; its agenda is compiled before it "
+                "(invitations go out on {date}).",
+                when=t.datetime(first.next_at),
+                date=t.date(first.invite_at),
+            ),
+        )
+        return
     if meeting is None:
         await show(
             update,

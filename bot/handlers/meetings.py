@@ -57,7 +57,7 @@ from bot.scheduling.dates import DateParseError, parse_moment
 from bot.scheduling.recurrence import monthly_position
 from bot.services.dialogues import MEETING
 from bot.services.errors import AlreadyDone, NotAllowed
-from bot.services.meetings import MEETING_LENGTH, MeetingView, clean_place
+from bot.services.meetings import MEETING_LENGTH, MeetingView, SeriesAhead, clean_place
 
 WHEN, CONFIRM, PLACE, REPEAT, PREVIEW = "when", "confirm", "place", "repeat", "preview"
 SCOPE = "scope"  # moving a meeting of a series: this one only, or the series from it on
@@ -88,13 +88,19 @@ async def _team_overview(update: Update, ctx: BotContext, t: Translator, team_id
     meetings = await ctx.services.meetings.upcoming(actor, team_id)
     name = await ctx.services.teams.name_of(team_id) or "?"
     manage = team_id in await _manageable(ctx, update)
+    ahead = await ctx.services.meetings.series_ahead(actor, team_id)
     lines = ["📅 <b>" + t._("Meetings of the team {team}", team=escape(name)) + "</b>"]
-    if not meetings:
+    if not meetings and not ahead:
         lines.append(t._("No meeting is planned."))
-    else:
+    elif meetings:
         lines.append(t._("Pick a meeting to see it or answer whether you will come."))
+    for item in ahead:
+        lines += ["", *series_ahead_lines(t, item)]
     rows: Rows = [[button(meeting_button_label(t, m), f"mt:v:{m.id}")] for m in meetings]
     if manage:
+        rows += [
+            [button("✖ " + t._("Cancel the series"), f"mt:xr:{item.series.id}")] for item in ahead
+        ]
         rows.append([button("➕ " + t._("Schedule a meeting"), f"mt:n:{team_id}")])
     await show(update, "\n".join(lines), keyboard(rows))
 
@@ -105,6 +111,22 @@ async def _manageable(ctx: BotContext, update: Update) -> list[int]:
     except NotAllowed:  # an ordinary member (NotMember included)
         return []
     return [team.id for team in teams]
+
+
+def series_ahead_lines(t: Translator, item: SeriesAhead) -> list[str]:
+    """A series between two occurrences: its rule and place, its next meeting and when that
+    one's invitations go out."""
+    return [
+        "🔁 "
+        + capitalised(recurrence_text(t, item.series.recurrence))
+        + " · "
+        + escape(item.place),
+        t._(
+            "Next meeting of the series: {when} — invitations go out on {date}",
+            when=t.datetime(item.next_at),
+            date=t.date(item.invite_at),
+        ),
+    ]
 
 
 def _detail_text(t: Translator, view: MeetingView) -> str:
@@ -205,6 +227,35 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             rows.append([button("« " + t._("Back"), f"mt:v:{number}")])
             text = _detail_text(t, view) + "\n\n" + t._("Cancel it? Everyone will be told.")
             await show(update, text, keyboard(rows))
+        case "xr":  # a series with no occurrence planned: ask first
+            found = [
+                i
+                for team in await _manageable(ctx, update)
+                for i in await meetings.series_ahead(actor, team)
+                if i.series.id == number
+            ]
+            item = found[0] if found else None
+            if item is None:
+                raise BadButton("no such series to cancel")
+            text = "\n".join(
+                [
+                    *series_ahead_lines(t, item),
+                    "",
+                    t._("Cancel the whole series? Nothing more of it is planned."),
+                ]
+            )
+            rows = [
+                [button("✖ " + t._("Cancel the whole series"), f"mt:xrs:{number}")],
+                [button("« " + t._("Back"), f"mt:t:{item.series.team_id}")],
+            ]
+            await show(update, text, keyboard(rows))
+        case "xrs":
+            series = await meetings.end_series(actor, number)
+            await show(
+                update,
+                "✖ " + t._("The series is cancelled; no more meetings of it are planned."),
+                keyboard([[button("« " + t._("All meetings"), f"mt:t:{series.team_id}")]]),
+            )
         case "xo" | "xs":
             meeting = await meetings.cancel(actor, number, whole_series=action == "xs")
             await show(

@@ -25,6 +25,7 @@ from bot.domain.meetings import (
     MeetingSettings,
     MeetingStatus,
     Recurrence,
+    Series,
 )
 from bot.domain.models import Team
 from bot.domain.notices import Notice
@@ -37,7 +38,9 @@ from bot.services.errors import (
     AlreadyDone,
     InputProblem,
     InvalidInput,
+    MeetingNotFound,
     MeetingOver,
+    NotAllowed,
 )
 from bot.services.problems import STILL_SOLVED_AFTER
 from bot.services.text import clean_line
@@ -74,6 +77,17 @@ class MeetingView:
     recurrence: Recurrence | None
 
 
+@dataclass(frozen=True)
+class SeriesAhead:
+    """A series with no occurrence planned now: when its next one is, and when that one's
+    invitations go out (it is planned then)."""
+
+    series: Series
+    next_at: datetime
+    invite_at: datetime
+    place: str
+
+
 class MeetingService(Service):
     def __init__(
         self,
@@ -105,6 +119,70 @@ class MeetingService(Service):
         async with self.db.read() as repos:
             await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
             return await repos.meetings.upcoming(team_id, self.clock.now())
+
+    async def series_ahead(self, actor: Actor, team_id: int) -> list[SeriesAhead]:
+        """The team's running series that have no occurrence planned at the moment (one was
+        cancelled, or the next one's invitations have not gone out yet)."""
+        now = self.clock.now()
+        async with self.db.read() as repos:
+            await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            settings = await self._settings(repos, team_id)
+            out = []
+            for series in await repos.meetings.active_series(team_id):
+                if await repos.meetings.has_later_occurrence(series.id, now):
+                    continue  # its next meeting is in the list of meetings
+                last = await repos.meetings.last_in_series(series.id)
+                if last is None:
+                    continue
+                zone = ZoneInfo(series.timezone)
+                following = next_occurrence(
+                    series.recurrence, last.slot.astimezone(zone).date(), zone
+                )
+                while following <= now:  # as the planning does after a downtime
+                    following = next_occurrence(
+                        series.recurrence, following.astimezone(zone).date(), zone
+                    )
+                out.append(
+                    SeriesAhead(
+                        series=series,
+                        next_at=following,
+                        invite_at=max(following - settings.invitation_lead, now),
+                        place=series.place or last.place,
+                    )
+                )
+            return out
+
+    async def end_series(self, actor: Actor, series_id: int) -> Series:
+        """End a series that has no occurrence planned (from /meeting): nothing more of it is
+        planned. Its planned occurrences, if any, are cancelled with it (and everyone told)."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            series = await repos.meetings.series_by_id(series_id)
+            if series is None:
+                raise MeetingNotFound(series_id)
+            try:
+                await authz.require(repos, actor, Action.MANAGE_MEETINGS, series.team_id)
+            except NotAllowed:  # says no more than about a number that does not exist
+                raise MeetingNotFound(series_id) from None
+            if series.ended_at is not None:
+                raise AlreadyDone("series ended")
+            await repos.meetings.end_series(series.team_id, series.id, now)
+            for later in await repos.meetings.later_in_series(series.id, now):
+                gone = later.model_copy(update={"status": MeetingStatus.CANCELLED})
+                await repos.meetings.update(gone, now)
+                gone = await _reload(repos, gone)
+                await self._announce(repos, gone, Notice.MEETING_CANCELLED, now)
+                await self._derive(repos, gone, now)
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "meeting.series_end",
+                team_id=series.team_id,
+                object_type="series",
+                object_id=series.id,
+            )
+        self._woken()
+        return series
 
     async def view(self, actor: Actor, meeting_id: int) -> MeetingView:
         async with self.db.read() as repos:

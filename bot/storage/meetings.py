@@ -94,6 +94,27 @@ class MeetingRepo(Repo):
         )
         return _series(row) if row else None
 
+    async def active_series(self, team_id: int) -> list[Series]:
+        rows = await self._all(
+            "SELECT * FROM meeting_series WHERE team_id = ? AND ended_at IS NULL ORDER BY id",
+            (team_id,),
+        )
+        return [_series(r) for r in rows]
+
+    async def series_by_id(self, series_id: int) -> Series | None:
+        """A series by its number alone (the caller checks the person's role in its team)."""
+        row = await self._one("SELECT * FROM meeting_series WHERE id = ?", (series_id,))
+        return _series(row) if row else None
+
+    async def last_in_series(self, series_id: int) -> Meeting | None:
+        """The occurrence in the latest slot, whatever its status."""
+        row = await self._one(
+            "SELECT * FROM meetings WHERE series_id = ? "
+            "ORDER BY COALESCE(occurrence_at, starts_at) DESC, id DESC LIMIT 1",
+            (series_id,),
+        )
+        return _meeting(row) if row else None
+
     async def end_series(self, team_id: int, series_id: int, now: datetime) -> None:
         await self._exec(
             "UPDATE meeting_series SET ended_at = ? WHERE id = ? AND team_id = ?",
