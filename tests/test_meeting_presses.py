@@ -252,3 +252,26 @@ async def test_forged_series_buttons_change_nothing(bot):
     async with bot.db.read() as repos:
         (team,) = [t for t in await repos.teams.list_all() if t.name == "Poruba"]
         assert len(await repos.meetings.active_series(team.id)) == 1
+
+
+# --- 4: the detail follows an answer ---------------------------------------------------------
+
+
+async def test_an_answer_on_the_detail_updates_the_text_and_a_repeat_is_not_refused(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    await jan.send("/meeting")
+    await jan.press(0)
+    detail = jan.last()
+    assert "Vaše odpověď: zatím bez odpovědi" in detail.text
+    await jan.press("Přijdu", message=detail)
+    detail = jan.emu.current(detail)
+    assert "Vaše odpověď: Přijdu" in detail.text, detail.text
+    assert "zatím bez odpovědi" not in detail.text
+    assert detail.button_texts()[:3] == ["✓ Přijdu", "Nepřijdu", "Možná"]
+    await jan.press("Možná", message=detail)
+    detail = jan.emu.current(detail)
+    assert "Vaše odpověď: Možná" in detail.text, detail.text
+    await jan.press("✓ Možná", message=detail)  # again: nothing to edit, nothing refused
+    assert refused(bot) == []
+    assert empty_keyboards(jan) == []

@@ -306,6 +306,14 @@ async def on_answer(update: Update, ctx: BotContext) -> None:
     if message is None or not hasattr(message, "reply_markup") or not message.reply_markup:
         return
     current = message.reply_markup
+    if any(
+        (b.callback_data or "").startswith("mt:i:") for row in current.inline_keyboard for b in row
+    ):
+        # the meeting's detail: the whole screen again ("your answer" is in its text); an
+        # unchanged screen (a repeated press) is not edited
+        view = await ctx.services.meetings.view(actor, meeting.id)
+        await show(update, _detail_text(t, view), keyboard(_detail_rows(t, view)))
+        return
     rows = [
         answer_row(t, meeting.id, answer)
         if any((b.callback_data or "").startswith("ma:") for b in row)
