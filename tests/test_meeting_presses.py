@@ -275,3 +275,20 @@ async def test_an_answer_on_the_detail_updates_the_text_and_a_repeat_is_not_refu
     await jan.press("✓ Možná", message=detail)  # again: nothing to edit, nothing refused
     assert refused(bot) == []
     assert empty_keyboards(jan) == []
+
+
+# --- 5: a frozen, sent agenda with nothing on it ---------------------------------------------
+
+
+async def test_an_empty_agenda_sent_at_the_lead_time_says_it_without_yet(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await schedule(petra)
+    await jan.send("/agenda")  # the draft: "yet" fits
+    assert "Program je zatím prázdný." in jan.last().text
+    bot.clock.set(datetime(2026, 12, 13, 13, 0, tzinfo=UTC))  # 48 hours before
+    await run_due(bot)
+    sent = [m for m in jan.inbox if "Program schůzky týmu Poruba" in m.text][-1]
+    assert "Program je prázdný." in sent.text, sent.text
+    assert "zatím" not in sent.text
+    await jan.send("/agenda")  # the frozen agenda, asked for
+    assert "Program je prázdný." in jan.last().text and "zatím" not in jan.last().text
