@@ -292,3 +292,20 @@ async def test_an_empty_agenda_sent_at_the_lead_time_says_it_without_yet(bot):
     assert "zatím" not in sent.text
     await jan.send("/agenda")  # the frozen agenda, asked for
     assert "Program je prázdný." in jan.last().text and "zatím" not in jan.last().text
+
+
+# --- 6: Cancel on the team pickers -----------------------------------------------------------
+
+
+async def test_the_team_pickers_of_meeting_and_agenda_have_cancel(bot):
+    _petra, jan, _karel = await two_teams(bot)
+    for command in ("/meeting", "/agenda"):
+        await jan.send(command)
+        picker = jan.last()
+        assert picker.button_texts() == ["Jih", "Poruba", "✖ Zrušit"], command
+        await jan.press("✖ Zrušit", message=picker)
+        picker = jan.emu.current(picker)
+        assert picker.text == "Zrušeno." and not picker.buttons, command
+    assert empty_keyboards(jan) == [] and refused(bot) == []
+    async with bot.db.read() as repos:
+        assert await repos.drafts.get(jan.id) is None

@@ -49,6 +49,7 @@ async def on_agenda(update: Update, ctx: BotContext) -> None:
         await show(update, t._("There are no teams yet."))
     else:
         rows = [[button(name, f"ag:t:{team_id}")] for team_id, name in teams]
+        rows.append([button("✖ " + t._("Cancel"), "ag:c:0")])
         await show(update, t._("The agenda of which team?"), keyboard(rows))
 
 
@@ -155,6 +156,9 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     actor = require_actor(update, ctx)
     agendas = ctx.services.agenda
     match action, extra:
+        case "c", None:  # the team picker: it goes
+            await show(update, t._("Cancelled."))
+            return
         case "t", None:
             await _team_agenda(update, ctx, t, target)
             return

@@ -80,6 +80,7 @@ async def on_meeting(update: Update, ctx: BotContext) -> None:
         await _team_overview(update, ctx, t, teams[0].id)
     else:
         rows = [[button(team.name, f"mt:t:{team.id}")] for team in teams]
+        rows.append([button("✖ " + t._("Cancel"), "mt:c:0")])
         await show(update, t._("Meetings of which team?"), keyboard(rows))
 
 
@@ -185,6 +186,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     number = as_int(value)
     meetings = ctx.services.meetings
     match action:
+        case "c":  # the team picker: it goes
+            await show(update, t._("Cancelled."))
         case "t":
             await _team_overview(update, ctx, t, number)
         case "v":
