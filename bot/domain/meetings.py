@@ -53,6 +53,7 @@ class Series(_Model):
     recurrence: Recurrence
     timezone: str
     ended_at: datetime | None = None
+    place: str | None = None  # for occurrences planned later; None: the one before's
 
 
 class Meeting(_Model):

@@ -49,11 +49,26 @@ async def on_agenda(update: Update, ctx: BotContext) -> None:
         await show(update, t._("There are no teams yet."))
     else:
         rows = [[button(name, f"ag:t:{team_id}")] for team_id, name in teams]
+        rows.append([button("✖ " + t._("Cancel"), "ag:c:0")])
         await show(update, t._("The agenda of which team?"), keyboard(rows))
 
 
 async def _team_agenda(update: Update, ctx: BotContext, t: Translator, team_id: int) -> None:
-    meeting = await ctx.services.agenda.next_meeting(require_actor(update, ctx), team_id)
+    actor = require_actor(update, ctx)
+    meeting = await ctx.services.agenda.next_meeting(actor, team_id)
+    ahead = await ctx.services.meetings.series_ahead(actor, team_id) if meeting is None else []
+    if ahead:  # a series between two meetings: when its next one is
+        first = min(ahead, key=lambda item: item.next_at)
+        await show(
+            update,
+            t._(
+                "The next meeting of the series is {when}; its agenda is compiled before it "
+                "(invitations go out on {date}).",
+                when=t.datetime(first.next_at),
+                date=t.date(first.invite_at),
+            ),
+        )
+        return
     if meeting is None:
         await show(
             update,
@@ -141,6 +156,9 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     actor = require_actor(update, ctx)
     agendas = ctx.services.agenda
     match action, extra:
+        case "c", None:  # the team picker: it goes
+            await show(update, t._("Cancelled."))
+            return
         case "t", None:
             await _team_agenda(update, ctx, t, target)
             return

@@ -9,6 +9,7 @@ carries numbers only (``mt:v:12``); every press re-checks the person's role in t
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,13 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.handlers.dialogue import DialogueSteps, checked_text, current_draft, register_dialogue
+from bot.handlers.dialogue import (
+    DialogueSteps,
+    checked_text,
+    current_draft,
+    register_dialogue,
+    stale_press,
+)
 from bot.handlers.guests import guests_button
 from bot.i18n import Translator
 from bot.rendering.calendar import ics_filename, meeting_ics
@@ -49,8 +56,8 @@ from bot.rendering.problems import escape
 from bot.scheduling.dates import DateParseError, parse_moment
 from bot.scheduling.recurrence import monthly_position
 from bot.services.dialogues import MEETING
-from bot.services.errors import NotAllowed
-from bot.services.meetings import MEETING_LENGTH, MeetingView, clean_place
+from bot.services.errors import AlreadyDone, NotAllowed
+from bot.services.meetings import MEETING_LENGTH, MeetingView, SeriesAhead, clean_place
 
 WHEN, CONFIRM, PLACE, REPEAT, PREVIEW = "when", "confirm", "place", "repeat", "preview"
 SCOPE = "scope"  # moving a meeting of a series: this one only, or the series from it on
@@ -73,6 +80,7 @@ async def on_meeting(update: Update, ctx: BotContext) -> None:
         await _team_overview(update, ctx, t, teams[0].id)
     else:
         rows = [[button(team.name, f"mt:t:{team.id}")] for team in teams]
+        rows.append([button("✖ " + t._("Cancel"), "mt:c:0")])
         await show(update, t._("Meetings of which team?"), keyboard(rows))
 
 
@@ -81,13 +89,19 @@ async def _team_overview(update: Update, ctx: BotContext, t: Translator, team_id
     meetings = await ctx.services.meetings.upcoming(actor, team_id)
     name = await ctx.services.teams.name_of(team_id) or "?"
     manage = team_id in await _manageable(ctx, update)
+    ahead = await ctx.services.meetings.series_ahead(actor, team_id)
     lines = ["📅 <b>" + t._("Meetings of the team {team}", team=escape(name)) + "</b>"]
-    if not meetings:
+    if not meetings and not ahead:
         lines.append(t._("No meeting is planned."))
-    else:
+    elif meetings:
         lines.append(t._("Pick a meeting to see it or answer whether you will come."))
+    for item in ahead:
+        lines += ["", *series_ahead_lines(t, item)]
     rows: Rows = [[button(meeting_button_label(t, m), f"mt:v:{m.id}")] for m in meetings]
     if manage:
+        rows += [
+            [button("✖ " + t._("Cancel the series"), f"mt:xr:{item.series.id}")] for item in ahead
+        ]
         rows.append([button("➕ " + t._("Schedule a meeting"), f"mt:n:{team_id}")])
     await show(update, "\n".join(lines), keyboard(rows))
 
@@ -98,6 +112,22 @@ async def _manageable(ctx: BotContext, update: Update) -> list[int]:
     except NotAllowed:  # an ordinary member (NotMember included)
         return []
     return [team.id for team in teams]
+
+
+def series_ahead_lines(t: Translator, item: SeriesAhead) -> list[str]:
+    """A series between two occurrences: its rule and place, its next meeting and when that
+    one's invitations go out."""
+    return [
+        "🔁 "
+        + capitalised(recurrence_text(t, item.series.recurrence))
+        + " · "
+        + escape(item.place),
+        t._(
+            "Next meeting of the series: {when} — invitations go out on {date}",
+            when=t.datetime(item.next_at),
+            date=t.date(item.invite_at),
+        ),
+    ]
 
 
 def _detail_text(t: Translator, view: MeetingView) -> str:
@@ -156,6 +186,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     number = as_int(value)
     meetings = ctx.services.meetings
     match action:
+        case "c":  # the team picker: it goes
+            await show(update, t._("Cancelled."))
         case "t":
             await _team_overview(update, ctx, t, number)
         case "v":
@@ -198,6 +230,35 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             rows.append([button("« " + t._("Back"), f"mt:v:{number}")])
             text = _detail_text(t, view) + "\n\n" + t._("Cancel it? Everyone will be told.")
             await show(update, text, keyboard(rows))
+        case "xr":  # a series with no occurrence planned: ask first
+            found = [
+                i
+                for team in await _manageable(ctx, update)
+                for i in await meetings.series_ahead(actor, team)
+                if i.series.id == number
+            ]
+            item = found[0] if found else None
+            if item is None:
+                raise BadButton("no such series to cancel")
+            text = "\n".join(
+                [
+                    *series_ahead_lines(t, item),
+                    "",
+                    t._("Cancel the whole series? Nothing more of it is planned."),
+                ]
+            )
+            rows = [
+                [button("✖ " + t._("Cancel the whole series"), f"mt:xrs:{number}")],
+                [button("« " + t._("Back"), f"mt:t:{item.series.team_id}")],
+            ]
+            await show(update, text, keyboard(rows))
+        case "xrs":
+            series = await meetings.end_series(actor, number)
+            await show(
+                update,
+                "✖ " + t._("The series is cancelled; no more meetings of it are planned."),
+                keyboard([[button("« " + t._("All meetings"), f"mt:t:{series.team_id}")]]),
+            )
         case "xo" | "xs":
             meeting = await meetings.cancel(actor, number, whole_series=action == "xs")
             await show(
@@ -248,6 +309,14 @@ async def on_answer(update: Update, ctx: BotContext) -> None:
     if message is None or not hasattr(message, "reply_markup") or not message.reply_markup:
         return
     current = message.reply_markup
+    if any(
+        (b.callback_data or "").startswith("mt:i:") for row in current.inline_keyboard for b in row
+    ):
+        # the meeting's detail: the whole screen again ("your answer" is in its text); an
+        # unchanged screen (a repeated press) is not edited
+        view = await ctx.services.meetings.view(actor, meeting.id)
+        await show(update, _detail_text(t, view), keyboard(_detail_rows(t, view)))
+        return
     rows = [
         answer_row(t, meeting.id, answer)
         if any((b.callback_data or "").startswith("ma:") for b in row)
@@ -281,7 +350,13 @@ async def _start(
         MEETING,
         PLACE if mode == REPLACE else WHEN,
         team_id=team_id,
-        data={"mode": mode, "meeting_id": meeting_id, "in_series": in_series},
+        data={
+            "mode": mode,
+            "meeting_id": meeting_id,
+            "in_series": in_series,
+            # carried by the final buttons: a repeated press shows what the first one made
+            "press": secrets.token_hex(4),
+        },
     )
     await _prompt(update, t, draft)
 
@@ -328,7 +403,7 @@ async def _prompt(update: Update, t: Translator, draft: Draft, note: str = "") -
 def _back_step(draft: Draft) -> str | None:
     """Where Back leads; moving and re-placing a meeting are one question only."""
     if draft.data.get("mode") == REPLACE:
-        return None
+        return PLACE if draft.step == SCOPE else None
     return _PREVIOUS.get(draft.step)
 
 
@@ -353,10 +428,24 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                     time=t.time(starts_at),
                 )
             rows: Rows = [
-                [button("✅ " + t._("Yes"), "mg:ok"), button("✏ " + t._("No, again"), "mg:again")],
+                [
+                    button("✅ " + t._("Yes"), f"mg:ok:{_press(draft)}"),
+                    button("✏ " + t._("No, again"), "mg:again"),
+                ],
                 nav,
             ]
             return text, rows
+        case "scope" if draft.data.get("mode") == REPLACE:
+            text = t._(
+                "Change the place to <b>{place}</b> only for this meeting, or for the whole "
+                "series from this meeting on?",
+                place=escape(str(draft.data.get("place", ""))),
+            )
+            return text, [
+                [button(t._("Only this meeting"), f"mg:s:one:{_press(draft)}")],
+                [button(t._("The whole series"), f"mg:s:all:{_press(draft)}")],
+                nav,
+            ]
         case "scope":
             text = t._(
                 "Move to <b>{when}</b> only this meeting, or the whole series from this meeting "
@@ -364,8 +453,8 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
                 when=t.datetime(_starts_at(draft)),
             )
             return text, [
-                [button(t._("Only this meeting"), "mg:s:one")],
-                [button(t._("The whole series"), "mg:s:all")],
+                [button(t._("Only this meeting"), f"mg:s:one:{_press(draft)}")],
+                [button(t._("The whole series"), f"mg:s:all:{_press(draft)}")],
                 nav,
             ]
         case "place":
@@ -377,10 +466,14 @@ def _question(t: Translator, draft: Draft) -> tuple[str, Rows]:
             ]
         case "preview":
             return _preview(t, draft), [
-                [button("✅ " + t._("Schedule and invite everyone"), "mg:save")],
+                [button("✅ " + t._("Schedule and invite everyone"), f"mg:save:{_press(draft)}")],
                 nav,
             ]
     raise BadButton(draft.step)
+
+
+def _press(draft: Draft) -> str:
+    return str(draft.data.get("press", ""))
 
 
 def _repeat_labels(t: Translator, draft: Draft) -> list[tuple[str, str]]:
@@ -444,6 +537,10 @@ async def _on_text(update: Update, ctx: BotContext, draft: Draft) -> None:
             if typed is None:  # held back by the personal-data warning
                 return
             place = clean_place(typed)
+            if draft.data.get("mode") == REPLACE and draft.data.get("in_series"):
+                draft = await ctx.services.dialogues.advance(draft, SCOPE, place=place)
+                await _prompt(update, t, draft)
+                return
             if draft.data.get("mode") == REPLACE:
                 await _finish(
                     update,
@@ -478,10 +575,20 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     data = query.data if query is not None else None
     t = await ctx.tr(update)
+    parts = (data or "").split(":")[1:]
+    final = {"ok": 2, "save": 2, "s": 3}  # the final buttons: their parts, token last
+    press = parts[-1] if parts and final.get(parts[0]) == len(parts) else None
+    if press and await _shown_made(update, ctx, t, press):
+        return
     draft = await current_draft(update, ctx)
-    if draft is None or draft.kind != MEETING or not data:
+    if draft is None or draft.kind != MEETING or (press is not None and press != _press(draft)):
+        # ended, or a button of an abandoned dialogue (or the first press finished meanwhile)
+        if press and await _shown_made(update, ctx, t, press):
+            return
+        if draft is not None and draft.kind == MEETING:
+            await stale_press(update, ctx, draft, MEETING)
         raise BadButton(data)
-    match data.split(":")[1:], draft.step:
+    match parts[:-1] if press is not None else parts, draft.step:
         case ["ok"], "confirm":
             starts_at = _starts_at(draft)
             ctx.services.meetings.check_start(starts_at)
@@ -494,7 +601,8 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
                 return
             draft = await ctx.services.dialogues.advance(draft, PLACE)
         case ["s", scope], "scope" if scope in ("one", "all"):
-            ctx.services.meetings.check_start(_starts_at(draft))
+            if draft.data.get("mode") != REPLACE:
+                ctx.services.meetings.check_start(_starts_at(draft))
             chosen = {**draft.data, "whole_series": scope == "all"}
             draft = draft.model_copy(update={"data": chosen})
             await _finish(update, ctx, t, draft)
@@ -506,9 +614,23 @@ async def on_dialogue_button(update: Update, ctx: BotContext) -> None:
         case ["save"], "preview":
             await _finish(update, ctx, t, draft)
             return
-        case _:
-            raise BadButton(data)
+        case _:  # a button of another step: pressed twice, scrolled up or redelivered
+            await stale_press(update, ctx, draft, MEETING)
     await _prompt(update, t, draft)
+
+
+async def _shown_made(update: Update, ctx: BotContext, t: Translator, press: str) -> bool:
+    """A final button pressed again (or late): show the meeting its first press made, as
+    that press showed it; False if it made none."""
+    made = await ctx.services.meetings.made_by_press(require_actor(update, ctx), press)
+    if made is None:
+        return False
+    action, meeting_id = made
+    modes = {"meeting.schedule": NEW, "meeting.move": MOVE, "meeting.place": REPLACE}
+    note = _done_note(t, modes.get(action, MOVE))
+    view = await ctx.services.meetings.view(require_actor(update, ctx), meeting_id)
+    await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
+    return True
 
 
 async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) -> None:
@@ -516,32 +638,48 @@ async def _finish(update: Update, ctx: BotContext, t: Translator, draft: Draft) 
     meetings = ctx.services.meetings
     mode = draft.data.get("mode")
     meeting_id = draft.data.get("meeting_id")
-    if mode == NEW:
-        assert draft.team_id is not None
-        meeting = await meetings.schedule(
-            actor,
-            draft.team_id,
-            _starts_at(draft),
-            str(draft.data.get("place", "")),
-            _recurrence(draft, _zone(ctx)),
-        )
-        note = t._("✅ The meeting is scheduled; invitations are on their way.")
-    elif mode == MOVE and isinstance(meeting_id, int):
-        meeting = await meetings.move(
-            actor,
-            meeting_id,
-            _starts_at(draft),
-            whole_series=draft.data.get("whole_series") is True,
-        )
-        note = t._("✅ The meeting is moved; everyone is being told.")
-    elif mode == REPLACE and isinstance(meeting_id, int):
-        meeting = await meetings.change_place(actor, meeting_id, str(draft.data.get("place")))
-        note = t._("✅ The place is changed; everyone is being told.")
-    else:
-        raise BadButton(str(mode))
-    await ctx.services.dialogues.finish(actor.user_id)
+    press = _press(draft) or None
+    whole_series = draft.data.get("whole_series") is True
+    try:
+        if mode == NEW:
+            assert draft.team_id is not None
+            meeting = await meetings.schedule(
+                actor,
+                draft.team_id,
+                _starts_at(draft),
+                str(draft.data.get("place", "")),
+                _recurrence(draft, _zone(ctx)),
+                press=press,
+            )
+        elif mode == MOVE and isinstance(meeting_id, int):
+            meeting = await meetings.move(
+                actor, meeting_id, _starts_at(draft), whole_series=whole_series, press=press
+            )
+        elif mode == REPLACE and isinstance(meeting_id, int):
+            place = str(draft.data.get("place"))
+            meeting = await meetings.change_place(
+                actor, meeting_id, place, whole_series=whole_series, press=press
+            )
+        else:
+            raise BadButton(str(mode))
+    except AlreadyDone:  # the dialogue ended or began again while this press waited
+        if press and await _shown_made(update, ctx, t, press):
+            return
+        await stale_press(update, ctx, await current_draft(update, ctx), MEETING)
+        raise
+    if press is None:  # else the service ended the dialogue with the change
+        await ctx.services.dialogues.finish(actor.user_id)
     view = await meetings.view(actor, meeting.id)
+    note = _done_note(t, str(mode))
     await show(update, note + "\n\n" + _detail_text(t, view), keyboard(_detail_rows(t, view)))
+
+
+def _done_note(t: Translator, mode: str) -> str:
+    if mode == NEW:
+        return t._("✅ The meeting is scheduled; invitations are on their way.")
+    if mode == MOVE:
+        return t._("✅ The meeting is moved; everyone is being told.")
+    return t._("✅ The place is changed; everyone is being told.")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

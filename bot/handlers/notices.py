@@ -277,10 +277,21 @@ async def _meeting_moved(services: Services, t: Translator, item: OutboxItem) ->
         return None
     lines = ["🕑 <b>" + t._("The team meeting has changed") + "</b>"]
     lines += when_where(t, view.meeting, view.team.name)
+    if "place_before" in item.payload:
+        lines += ["", _place_line(t, item, view.meeting)]
     if "before" in item.payload:
         lines += ["", _moved_line(t, item, view.meeting)]
         lines.append(t._("Please answer again whether you will come."))
     return OutMessage("\n".join(lines), _meeting_keyboard(t, view))
+
+
+def _place_line(t: Translator, item: OutboxItem, meeting: Meeting) -> str:
+    """The line "place: originally … → now …" of a notice about a new place."""
+    return t._(
+        "Place: originally {before} → now {after}",
+        before=escape(str(item.payload["place_before"])),
+        after=escape(meeting.place),
+    )
 
 
 def _moved_line(t: Translator, item: OutboxItem, meeting: Meeting) -> str:
@@ -328,6 +339,8 @@ async def _meeting_group(services: Services, t: Translator, item: OutboxItem) ->
     lines = ["<b>" + title + "</b>", *when_where(t, meeting, team.name)]
     if event is Notice.MEETING_MOVED and "before" in item.payload:
         lines.append(_moved_line(t, item, meeting))
+    if event is Notice.MEETING_MOVED and "place_before" in item.payload:
+        lines.append(_place_line(t, item, meeting))
     if meeting.status is MeetingStatus.SCHEDULED:
         lines.append(t._("Please answer in a private chat with me: /meeting"))
     return OutMessage("\n".join(lines))

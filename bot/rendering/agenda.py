@@ -93,8 +93,10 @@ def agenda_blocks(t: Translator, agenda: Agenda, now: datetime) -> list[Block]:
         blocks.append(Block(Style.HEADING, t._(SECTION_TITLES[section])))
         for entry in entries:
             blocks.append(Block(Style.ITEM, numbered(entry.number, entry_text(t, entry, now))))
-    if not agenda.entries:
+    if not agenda.entries and agenda.frozen_at is None:
         blocks.append(Block(Style.NOTE, t._("Nothing is on the agenda yet.")))
+    elif not agenda.entries:  # frozen and sent: final, no "yet"
+        blocks.append(Block(Style.NOTE, t._("There is nothing on the agenda.")))
     return blocks
 
 

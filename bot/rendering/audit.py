@@ -78,6 +78,7 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "meeting.move": lambda: t._("meeting moved"),
         "meeting.place": lambda: t._("meeting place changed"),
         "meeting.cancel": lambda: t._("meeting cancelled"),
+        "meeting.series_end": lambda: t._("meeting series cancelled"),
         "meeting.minutes": lambda: t._("meeting minutes"),
         "meeting.guest_add": lambda: t._("meeting guest added"),
         "meeting.guest_remove": lambda: t._("meeting guest removed"),

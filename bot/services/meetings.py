@@ -25,6 +25,7 @@ from bot.domain.meetings import (
     MeetingSettings,
     MeetingStatus,
     Recurrence,
+    Series,
 )
 from bot.domain.models import Team
 from bot.domain.notices import Notice
@@ -34,9 +35,12 @@ from bot.services import agenda, authz, notify
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import (
+    AlreadyDone,
     InputProblem,
     InvalidInput,
+    MeetingNotFound,
     MeetingOver,
+    NotAllowed,
 )
 from bot.services.problems import STILL_SOLVED_AFTER
 from bot.services.text import clean_line
@@ -73,6 +77,17 @@ class MeetingView:
     recurrence: Recurrence | None
 
 
+@dataclass(frozen=True)
+class SeriesAhead:
+    """A series with no occurrence planned now: when its next one is, and when that one's
+    invitations go out (it is planned then)."""
+
+    series: Series
+    next_at: datetime
+    invite_at: datetime
+    place: str
+
+
 class MeetingService(Service):
     def __init__(
         self,
@@ -105,6 +120,70 @@ class MeetingService(Service):
             await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
             return await repos.meetings.upcoming(team_id, self.clock.now())
 
+    async def series_ahead(self, actor: Actor, team_id: int) -> list[SeriesAhead]:
+        """The team's running series that have no occurrence planned at the moment (one was
+        cancelled, or the next one's invitations have not gone out yet)."""
+        now = self.clock.now()
+        async with self.db.read() as repos:
+            await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            settings = await self._settings(repos, team_id)
+            out = []
+            for series in await repos.meetings.active_series(team_id):
+                if await repos.meetings.has_later_occurrence(series.id, now):
+                    continue  # its next meeting is in the list of meetings
+                last = await repos.meetings.last_in_series(series.id)
+                if last is None:
+                    continue
+                zone = ZoneInfo(series.timezone)
+                following = next_occurrence(
+                    series.recurrence, last.slot.astimezone(zone).date(), zone
+                )
+                while following <= now:  # as the planning does after a downtime
+                    following = next_occurrence(
+                        series.recurrence, following.astimezone(zone).date(), zone
+                    )
+                out.append(
+                    SeriesAhead(
+                        series=series,
+                        next_at=following,
+                        invite_at=max(following - settings.invitation_lead, now),
+                        place=series.place or last.place,
+                    )
+                )
+            return out
+
+    async def end_series(self, actor: Actor, series_id: int) -> Series:
+        """End a series that has no occurrence planned (from /meeting): nothing more of it is
+        planned. Its planned occurrences, if any, are cancelled with it (and everyone told)."""
+        now = self.clock.now()
+        async with self.db.transaction() as repos:
+            series = await repos.meetings.series_by_id(series_id)
+            if series is None:
+                raise MeetingNotFound(series_id)
+            try:
+                await authz.require(repos, actor, Action.MANAGE_MEETINGS, series.team_id)
+            except NotAllowed:  # says no more than about a number that does not exist
+                raise MeetingNotFound(series_id) from None
+            if series.ended_at is not None:
+                raise AlreadyDone("series ended")
+            await repos.meetings.end_series(series.team_id, series.id, now)
+            for later in await repos.meetings.later_in_series(series.id, now):
+                gone = later.model_copy(update={"status": MeetingStatus.CANCELLED})
+                await repos.meetings.update(gone, now)
+                gone = await _reload(repos, gone)
+                await self._announce(repos, gone, Notice.MEETING_CANCELLED, now)
+                await self._derive(repos, gone, now)
+            await repos.audit.add(
+                now,
+                actor.user_id,
+                "meeting.series_end",
+                team_id=series.team_id,
+                object_type="series",
+                object_id=series.id,
+            )
+        self._woken()
+        return series
+
     async def view(self, actor: Actor, meeting_id: int) -> MeetingView:
         async with self.db.read() as repos:
             access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, meeting_id)
@@ -129,6 +208,16 @@ class MeetingService(Service):
             access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
             meeting, team = access.meeting, access.team
             return meeting, await repos.meetings.attendance(team.id, meeting_id)
+
+    async def made_by_press(self, actor: Actor, press: str) -> tuple[str, int] | None:
+        """What an earlier press of a final button with this token did and to which meeting
+        (if the person may still see it)."""
+        async with self.db.read() as repos:
+            made = await repos.audit.object_of_press(actor.user_id, press)
+            if made is None:
+                return None
+            await authz.require_meeting(repos, actor, Action.VIEW_TEAM, made[1])
+            return made
 
     async def settings_of(self, team_id: int) -> MeetingSettings:
         async with self.db.read() as repos:
@@ -161,28 +250,42 @@ class MeetingService(Service):
         starts_at: datetime,
         place: str | None,
         recurrence: Recurrence | None = None,
+        *,
+        press: str | None = None,
     ) -> Meeting:
+        """With ``press`` (the token of the scheduling dialogue's final button) the dialogue's
+        draft is consumed in the same transaction, and a repeated press gives back the meeting
+        it made instead of a second one."""
         clean = clean_place(place)
-        self.check_start(starts_at)
         now = self.clock.now()
         async with self.db.transaction() as repos:
             await authz.require(repos, actor, Action.MANAGE_MEETINGS, team_id)
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
+            self.check_start(starts_at)
             series_id = None
             if recurrence is not None:
                 series_id = await repos.meetings.create_series(
-                    team_id, recurrence, self.timezone, now
+                    team_id, recurrence, self.timezone, now, place=clean
                 )
             meeting = await repos.meetings.create(
                 team_id, starts_at, self.timezone, clean, actor.user_id, now, series_id=series_id
             )
             await self._announce(repos, meeting, Notice.MEETING_INVITATION, now)
             await self._derive(repos, meeting, now)
-            await _audit(repos, actor, "meeting.schedule", meeting, now)
+            await _audit(repos, actor, "meeting.schedule", meeting, now, **_pressed(press))
         self._woken()
         return meeting
 
     async def move(
-        self, actor: Actor, meeting_id: int, starts_at: datetime, *, whole_series: bool = False
+        self,
+        actor: Actor,
+        meeting_id: int,
+        starts_at: datetime,
+        *,
+        whole_series: bool = False,
+        press: str | None = None,
     ) -> Meeting:
         """A new start: everyone is told, answers are asked again, reminders move.
 
@@ -190,10 +293,13 @@ class MeetingService(Service):
         goes on from this occurrence's slot), or with ``whole_series`` the rule changes from
         this occurrence on: the later occurrences already planned move with it, except those
         moved on their own before, which keep their time. Answers stay with their occurrence
-        (an occurrence whose time changes asks again)."""
-        self.check_start(starts_at)
+        (an occurrence whose time changes asks again). ``press``: as in :meth:`schedule`."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
+            self.check_start(starts_at)
             meeting = await self._changeable(repos, actor, meeting_id)
             series = None
             if whole_series and meeting.series_id is not None:
@@ -204,7 +310,7 @@ class MeetingService(Service):
                 if starts_at == meeting.starts_at:
                     return meeting
                 moved = await self._move_one(repos, meeting, starts_at, meeting.occurrence_at, now)
-                await _audit(repos, actor, "meeting.move", moved, now)
+                await _audit(repos, actor, "meeting.move", moved, now, **_pressed(press))
             elif starts_at == meeting.starts_at == meeting.slot:
                 return meeting
             else:
@@ -221,7 +327,9 @@ class MeetingService(Service):
                         await self._derive(repos, _reseated(following, slot), now)
                     elif following.starts_at != slot:
                         await self._move_one(repos, following, slot, slot, now)
-                await _audit(repos, actor, "meeting.move", moved, now, whole_series=True)
+                await _audit(
+                    repos, actor, "meeting.move", moved, now, whole_series=True, **_pressed(press)
+                )
         self._woken()
         return moved
 
@@ -243,19 +351,60 @@ class MeetingService(Service):
         await self._derive(repos, moved, now)
         return moved
 
-    async def change_place(self, actor: Actor, meeting_id: int, place: str | None) -> Meeting:
+    async def change_place(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        place: str | None,
+        *,
+        whole_series: bool = False,
+        press: str | None = None,
+    ) -> Meeting:
+        """A new place: everyone is told what it was and what it is. In a series, only this
+        meeting (the series keeps its place), or with ``whole_series`` the series from this
+        meeting on (the later occurrences already planned with it). ``press``: as in
+        :meth:`schedule`."""
         clean = clean_place(place)
         now = self.clock.now()
         async with self.db.transaction() as repos:
+            made = await _consume(repos, actor, press)
+            if made is not None:
+                return made
             meeting = await self._changeable(repos, actor, meeting_id)
-            if clean == meeting.place:
-                return meeting
-            changed = meeting.model_copy(update={"place": clean})
-            await repos.meetings.update(changed, now)
-            changed = await _reload(repos, changed)
-            await self._announce(repos, changed, Notice.MEETING_MOVED, now)
-            await _audit(repos, actor, "meeting.place", changed, now)
+            series = None
+            if meeting.series_id is not None:
+                series = await repos.meetings.series(meeting.team_id, meeting.series_id)
+                if series is not None and series.ended_at is not None:
+                    series = None
+            if series is not None and not whole_series and series.place is None:
+                # a series made before it had a place of its own keeps the one it had
+                await repos.meetings.set_series_place(series.team_id, series.id, meeting.place)
+            if series is not None and whole_series:
+                await repos.meetings.set_series_place(series.team_id, series.id, clean)
+                for later in await repos.meetings.later_in_series(series.id, meeting.slot):
+                    await self._replace_one(repos, later, clean, now)
+            changed = await self._replace_one(repos, meeting, clean, now)
+            await _audit(
+                repos,
+                actor,
+                "meeting.place",
+                changed,
+                now,
+                **({"whole_series": True} if series is not None and whole_series else {}),
+                **_pressed(press),
+            )
         self._woken()
+        return changed
+
+    async def _replace_one(
+        self, repos: Repos, meeting: Meeting, place: str, now: datetime
+    ) -> Meeting:
+        if place == meeting.place:
+            return meeting
+        changed = meeting.model_copy(update={"place": place})
+        await repos.meetings.update(changed, now)
+        changed = await _reload(repos, changed)
+        await self._announce(repos, changed, Notice.MEETING_MOVED, now, place_before=meeting.place)
         return changed
 
     async def cancel(self, actor: Actor, meeting_id: int, *, whole_series: bool) -> Meeting:
@@ -438,7 +587,7 @@ class MeetingService(Service):
             meeting.team_id,
             starts_at,
             series.timezone,
-            meeting.place,
+            series.place or meeting.place,
             None,
             now,
             series_id=series.id,
@@ -522,11 +671,14 @@ class MeetingService(Service):
         now: datetime,
         *,
         before: datetime | None = None,
+        place_before: str | None = None,
     ) -> None:
         """Tell every member (text, then the calendar file) and the linked group."""
         payload = _payload(meeting)
         if before is not None:
             payload["before"] = before.isoformat()
+        if place_before is not None:
+            payload["place_before"] = place_before
         await notify.to_members(repos, meeting.team_id, notice, payload, now)
         await notify.to_members(repos, meeting.team_id, Notice.MEETING_CALENDAR, payload, now)
         await notify.to_linked_group(
@@ -581,6 +733,26 @@ def _payload(meeting: Meeting, *, late: bool = False) -> dict[str, Any]:
     if late:
         payload["late"] = True
     return payload
+
+
+def _pressed(press: str | None) -> dict[str, Any]:
+    return {} if press is None else {"press": press}
+
+
+async def _consume(repos: Repos, actor: Actor, press: str | None) -> Meeting | None:
+    """The meeting an earlier press of the same final button made (None if none): else the
+    dialogue whose button it is ends here, in the caller's transaction."""
+    if press is None:
+        return None
+    made = await repos.audit.object_of_press(actor.user_id, press)
+    if made is not None:
+        access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, made[1])
+        return access.meeting
+    draft = await repos.drafts.get(actor.user_id)
+    if draft is None or draft.data.get("press") != press:
+        raise AlreadyDone("dialogue")  # ended or started again meanwhile
+    await repos.drafts.delete(actor.user_id)
+    return None
 
 
 def _reseated(meeting: Meeting, slot: datetime) -> Meeting:

@@ -53,16 +53,22 @@ def _series(row: aiosqlite.Row) -> Series:
         ),
         timezone=row["timezone"],
         ended_at=from_db(row["ended_at"]),
+        place=row["place"],
     )
 
 
 class MeetingRepo(Repo):
     async def create_series(
-        self, team_id: int, recurrence: Recurrence, timezone: str, now: datetime
+        self,
+        team_id: int,
+        recurrence: Recurrence,
+        timezone: str,
+        now: datetime,
+        place: str | None = None,
     ) -> int:
         return await self._insert(
             "INSERT INTO meeting_series (team_id, rule, every_weeks, nth, weekday, local_time, "
-            "timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "timezone, created_at, place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 team_id,
                 recurrence.rule.value,
@@ -72,7 +78,14 @@ class MeetingRepo(Repo):
                 recurrence.local_time.isoformat(timespec="minutes"),
                 timezone,
                 to_db(now),
+                place,
             ),
+        )
+
+    async def set_series_place(self, team_id: int, series_id: int, place: str) -> None:
+        await self._exec(
+            "UPDATE meeting_series SET place = ? WHERE id = ? AND team_id = ?",
+            (place, series_id, team_id),
         )
 
     async def series(self, team_id: int, series_id: int) -> Series | None:
@@ -80,6 +93,27 @@ class MeetingRepo(Repo):
             "SELECT * FROM meeting_series WHERE id = ? AND team_id = ?", (series_id, team_id)
         )
         return _series(row) if row else None
+
+    async def active_series(self, team_id: int) -> list[Series]:
+        rows = await self._all(
+            "SELECT * FROM meeting_series WHERE team_id = ? AND ended_at IS NULL ORDER BY id",
+            (team_id,),
+        )
+        return [_series(r) for r in rows]
+
+    async def series_by_id(self, series_id: int) -> Series | None:
+        """A series by its number alone (the caller checks the person's role in its team)."""
+        row = await self._one("SELECT * FROM meeting_series WHERE id = ?", (series_id,))
+        return _series(row) if row else None
+
+    async def last_in_series(self, series_id: int) -> Meeting | None:
+        """The occurrence in the latest slot, whatever its status."""
+        row = await self._one(
+            "SELECT * FROM meetings WHERE series_id = ? "
+            "ORDER BY COALESCE(occurrence_at, starts_at) DESC, id DESC LIMIT 1",
+            (series_id,),
+        )
+        return _meeting(row) if row else None
 
     async def end_series(self, team_id: int, series_id: int, now: datetime) -> None:
         await self._exec(

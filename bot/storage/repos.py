@@ -551,6 +551,19 @@ class AuditRepo(Repo):
         )
         return [_audit(r) for r in rows]
 
+    async def object_of_press(self, actor_id: int, press: str) -> tuple[str, int] | None:
+        """What an actor's press of a dialogue's final button (its token) did, to which
+        meeting."""
+        row = await self._one(
+            "SELECT action, object_id FROM audit_events"
+            " WHERE actor_id = ? AND object_type = 'meeting'"
+            " AND json_extract(details, '$.press') = ? ORDER BY id DESC LIMIT 1",
+            (actor_id, press),
+        )
+        if row is None or row["object_id"] is None:
+            return None
+        return str(row["action"]), int(row["object_id"])
+
     async def by_action(self, action: str) -> list[AuditEvent]:
         rows = await self._all("SELECT * FROM audit_events WHERE action = ? ORDER BY id", (action,))
         return [_audit(r) for r in rows]
