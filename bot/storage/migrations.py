@@ -421,9 +421,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (outbox_id, part)
     )
     """,
-    # the place of a meeting series, for the occurrences planned later (changing the place of one
-    # occurrence does not change it); NULL for a series made before: its occurrences take the
-    # place of the one before, as they did
+    # 19: the place of a meeting series, for the occurrences planned later (changing the place of
+    # one occurrence does not change it); NULL for a series made before: its occurrences take
+    # the place of the one before, as they did
     """
     ALTER TABLE meeting_series ADD COLUMN place TEXT
     """,
