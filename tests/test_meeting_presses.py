@@ -309,3 +309,15 @@ async def test_the_team_pickers_of_meeting_and_agenda_have_cancel(bot):
     assert empty_keyboards(jan) == [] and refused(bot) == []
     async with bot.db.read() as repos:
         assert await repos.drafts.get(jan.id) is None
+
+
+async def test_the_minutes_team_picker_has_cancel(bot):
+    await two_teams(bot)
+    admin = bot.admin  # coordinates every team: the picker is shown
+    await admin.send("/minutes")
+    picker = admin.last()
+    assert picker.button_texts()[-1] == "✖ Zrušit", picker.button_texts()
+    await admin.press("✖ Zrušit", message=picker)
+    picker = admin.emu.current(picker)
+    assert picker.text == "Zrušeno." and not picker.buttons
+    assert refused(bot) == []

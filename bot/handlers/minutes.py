@@ -62,6 +62,7 @@ async def on_minutes(update: Update, ctx: BotContext) -> None:
         return
     if len(teams) > 1:
         rows = [[button(team.name, f"mn:t:{team.id}")] for team in teams]
+        rows.append([button("✖ " + t._("Cancel"), "mn:c:0")])
         await show(update, t._("Minutes of which team?"), keyboard(rows))
         return
     await _team(update, ctx, t, teams[0].id)
@@ -195,6 +196,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     match action, len(args):
         case "t", 0:
             await _team(update, ctx, t, meeting_id)  # here the number is a team
+        case "c", 0:  # ✖ on the team picker: nothing was started
+            await show(update, t._("Cancelled."))
         case "x", 0:  # ✖ on the attendance: closed; what was marked stays for /minutes
             await service.get(actor, meeting_id)  # may this person still write them?
             await show(
