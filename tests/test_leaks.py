@@ -89,3 +89,28 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     # the same walk as Petra does show her own team's secret: the scan can see it
     await walk(petra, "/problems")
     assert SECRET_PLACE in surfaces(petra)
+
+
+async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(bot):
+    from bot.services.authz import Actor
+    from tests.flows import make_team
+    from tests.test_problems import seed
+
+    petra, jan, eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await seed(bot, jan, 2)
+    services = bot.app.bot_data.services
+    await services.problems.set_coordinators_only(Actor(user_id=petra.id), 2, True)
+    await petra.send("/problem 2")
+    await petra.press("💬 Komentovat")
+    await petra.send("Tajná poznámka o oběti domácího násilí.")
+    await petra.send("/problem 2")
+    await petra.press("⚙ Koordinace ▸")
+    await petra.press("Duplicita…")
+    await petra.send("1")
+    await petra.press("Ano, #2 je duplicita")
+    assert "zůstávají u #2" in petra.last().text, petra.last().text
+    await eva.send("/problem 1")
+    seen = eva.last().text
+    assert "Tajná poznámka" not in seen and "#2" not in seen, seen
+    await petra.send("/problem 2")  # the coordinators still have it where it was
+    assert "Tajná poznámka" in petra.last().text

@@ -563,16 +563,26 @@ async def _duplicate(update: Update, ctx: BotContext, n: int, extra: list[str]) 
         draft = await current_draft(update, ctx)
         if draft is None or draft.kind != DUPLICATE or draft.data.get("problem_id") != n:
             raise BadButton(extra)
-        await ctx.services.problems.mark_duplicate(actor, n, original)
+        merged = await ctx.services.problems.mark_duplicate(actor, n, original)
         await ctx.services.dialogues.finish(actor.user_id)
-        await show(
-            update,
+        text = (
             t._(
                 "Problem #{n} is now marked a duplicate of #{m}; its supporters and comments "
                 "were added to #{m}.",
                 n=n,
                 m=original,
-            ),
+            )
+            if merged
+            else t._(
+                "Problem #{n} is now marked a duplicate of #{m}. It is for coordinators only and "
+                "#{m} is not, so its comments and supporters stay with #{n}.",
+                n=n,
+                m=original,
+            )
+        )
+        await show(
+            update,
+            text,
             keyboard([[button(t._("Open #{n}", n=original), f"pb:v:{original}")]]),
         )
         return

@@ -257,9 +257,10 @@ class ProblemService(Service):
         assert changed is not None
         return changed
 
-    async def mark_duplicate(self, actor: Actor, problem_id: int, original_id: int) -> None:
+    async def mark_duplicate(self, actor: Actor, problem_id: int, original_id: int) -> bool:
         """Mark the problem a duplicate of an original of the same team; the original gets its
-        supporters and comments."""
+        supporters and comments — unless the duplicate is for coordinators only and the original
+        is not: then they stay where only coordinators see them. True if they were merged."""
         now = self.clock.now()
         async with self.db.transaction() as repos:
             access = await authz.require_problem(repos, actor, Action.MANAGE_PROBLEMS, problem_id)
@@ -275,7 +276,9 @@ class ProblemService(Service):
                 raise ProblemNotFound(original_id)  # another team's problem is not to be known
             if original.problem.status in (Status.DUPLICATE, Status.WITHDRAWN):
                 raise InvalidInput(InputProblem.NOT_ORIGINAL)
-            await repos.problems.merge_into(problem_id, original_id)
+            merged = not problem.coordinators_only or original.problem.coordinators_only
+            if merged:
+                await repos.problems.merge_into(problem_id, original_id)
             await repos.problems.mark_duplicate(problem.team_id, problem_id, original_id, now)
             await repos.problems.add_event(
                 problem_id,
@@ -285,9 +288,10 @@ class ProblemService(Service):
                 status=Status.DUPLICATE,
                 other_problem=original_id,
             )
-            await repos.problems.add_event(
-                original_id, EventKind.MERGED, actor.user_id, now, other_problem=problem_id
-            )
+            if merged:  # members of the team must not learn of a closed duplicate
+                await repos.problems.add_event(
+                    original_id, EventKind.MERGED, actor.user_id, now, other_problem=problem_id
+                )
             await repos.audit.add(
                 now,
                 actor.user_id,
@@ -307,6 +311,7 @@ class ProblemService(Service):
                     now,
                 )
         self.wake_outbox()
+        return merged
 
     async def move_targets(self, actor: Actor, problem_id: int) -> list[Team]:
         """The other teams the actor may hand the problem to: those they coordinate (all for
