@@ -8,6 +8,7 @@ pseudonym back to the person.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -232,6 +233,21 @@ class PrivacyRepo(Repo):
             "UPDATE audit_events SET object_id = ? WHERE object_type = 'user' AND object_id = ?",
             (str(audit_stand_in), str(user_id)),
         )
+        # ids in the audit's details (who invited, from and to whom a task went, whose data
+        # was exported): the pseudonym stands there too, so nothing leads back to the person
+        rows = await self._all(
+            "SELECT id, details FROM audit_events WHERE details LIKE ?", (f"%{user_id}%",)
+        )
+        for row in rows:
+            details = json.loads(row["details"] or "null")
+            replaced = _replace_id(details, user_id, audit_stand_in)
+            if replaced != details:
+                await self._exec(
+                    "UPDATE audit_events SET details = ? WHERE id = ?",
+                    (json.dumps(replaced, ensure_ascii=False), row["id"]),
+                )
+        await self._exec("UPDATE admins SET added_by = NULL WHERE added_by = ?", (user_id,))
+        await self._exec("DELETE FROM invite_failures WHERE user_id = ?", (user_id,))
         await self._exec("DELETE FROM drafts WHERE user_id = ?", (user_id,))
         await self._exec("DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
         # the ids of messages delivered to them (kept to edit notices after a redaction)
@@ -268,3 +284,16 @@ _MORE_TEAMS = """
     UNION SELECT m.team_id FROM meeting_guests g JOIN meetings m ON m.id = g.meeting_id
         WHERE g.added_by IN me
 """
+
+
+def _replace_id(value: Any, old: int, new: int) -> Any:
+    """``value`` (parsed JSON) with every number equal to ``old`` replaced by ``new``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return new if value == old else value
+    if isinstance(value, list):
+        return [_replace_id(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_id(item, old, new) for key, item in value.items()}
+    return value
