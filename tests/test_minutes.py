@@ -219,3 +219,22 @@ async def test_the_attendance_screen_can_be_closed_and_continued(bot):
     ).split(":")[2]
     answer = await eva.press_data(f"mn:x:{meeting_id}")
     assert answer is not None and answer.show_alert
+
+
+async def test_a_redacted_accepted_proposal_is_gone_from_the_zapis_members_received(bot):
+    petra, jan, _eva = await prepared(bot)
+    await petra.send("/minutes")
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("💬 projednáno")
+    await petra.press("💡 Přijmout návrh")
+    await petra.press(0)
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    zapis = next(m for m in jan.inbox if "Zápis ze schůzky týmu Poruba" in m.text)
+    assert "večerních obchůzek" in zapis.text  # the accepted proposal is quoted
+    async with bot.db.read() as repos:
+        (proposal,) = await repos.proposals.for_problem(1, 2)
+    answer = await petra.press_data(f"rd:r:p:{proposal.id}:y")
+    assert answer is not None
+    zapis = bot.emu.current(zapis)
+    assert "večerních obchůzek" not in zapis.text, zapis.text

@@ -171,6 +171,11 @@ class RedactionService(Service):
             if kind in _NOTICES:
                 kinds, key = _NOTICES[kind]
                 sent = await repos.outbox.sent_about(kinds, key, ref[0])
+            if kind is TextKind.PROPOSAL:  # an accepted proposal is quoted in the zápis too
+                for meeting_id in await repos.minutes.meetings_accepting(ref[0]):
+                    sent += await repos.outbox.sent_about(
+                        [Notice.MINUTES.value], "meeting_id", meeting_id
+                    )
         await self.db.checkpoint()  # no page with the earlier text stays in the log
         return Change(target, changed=True, sent=sent)
 

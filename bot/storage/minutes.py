@@ -33,6 +33,13 @@ class PlannedRow(NamedTuple):
 
 
 class MinutesRepo(Repo):
+    async def meetings_accepting(self, proposal_id: int) -> list[int]:
+        """The meetings whose minutes accepted the proposal (their zápis quotes it)."""
+        rows = await self._all(
+            "SELECT DISTINCT meeting_id FROM minutes_items WHERE proposal_id = ?", (proposal_id,)
+        )
+        return [int(row[0]) for row in rows]
+
     async def start(self, meeting_id: int, items: list[FrozenItem], by: int, now: datetime) -> bool:
         """Begin minuting with a snapshot of the agenda; False if it was begun before."""
         changed = await self._exec(
