@@ -243,8 +243,13 @@ class OutboxSender:
                         reply_markup=message.markup,
                     )
                     edited += 1
-                    async with self.db.transaction() as repos:
-                        await repos.outbox.set_shown(found.item.id, stored.part, shown(message))
+                    try:
+                        async with self.db.transaction() as repos:
+                            await repos.outbox.set_shown(
+                                found.item.id, stored.part, shown(message)
+                            )
+                    except StorageUnavailable as error:  # the edit is done; only its hash waits
+                        log.warning("could not remember notice %s: %s", found.item.id, error)
                 except BadRequest as error:
                     if "not modified" not in str(error).lower():
                         log.info("notice %s could not be edited: %s", found.item.id, error)
