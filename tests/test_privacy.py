@@ -477,3 +477,14 @@ async def test_erasure_leaves_no_id_in_the_audits_details(bot):
     assert any("invited_by" in (row[3] or "") for row in rows)  # the scan has something to see
     hits = [row for row in rows if str(petra.id) in " ".join(str(v) for v in row)]
     assert hits == []
+
+
+async def test_mydata_whose_file_cannot_be_sent_says_so_plainly(bot):
+    from tests.flows import make_team
+
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    bot.emu.inject_fault("sendDocument", status=502, count=10)
+    await jan.send("/mydata")
+    texts = [m.text for m in jan.inbox[-3:]]
+    assert any("nepodařilo poslat" in text for text in texts), texts
+    assert not any("Něco se pokazilo" in text for text in texts), texts

@@ -24,6 +24,7 @@ from bot.handlers.common import (
     guarded,
     keyboard,
     require_actor,
+    send_file,
     show,
 )
 from bot.handlers.context import BotContext
@@ -158,11 +159,13 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             chat = update.effective_chat
             if chat is not None:
                 stamp = f"{ctx.services.clock.now():%Y-%m-%d}"
-                await update.get_bot().send_document(
+                await send_file(
+                    update,
+                    ctx,
                     chat.id,
-                    document=audit_csv(t, entries, names),
-                    filename=f"audit-{stamp}.csv",
-                    caption=t.n_("{n} entry", "{n} entries", len(entries)),
+                    audit_csv(t, entries, names),
+                    f"audit-{stamp}.csv",
+                    t.n_("{n} entry", "{n} entries", len(entries)),
                 )
         case _:
             raise BadButton(op)

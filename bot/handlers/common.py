@@ -411,6 +411,29 @@ async def show(
     return await send_new(update, text, markup)
 
 
+async def send_file(
+    update: Update,
+    ctx: BotContext,
+    chat_id: int,
+    data: bytes,
+    filename: str,
+    caption: str | None = None,
+) -> bool:
+    """Send a document someone asked for, retried briefly on transient errors; when it still
+    cannot go, say so plainly (the request itself is done: ask again for a new copy)."""
+    bot = update.get_bot()
+    try:
+        await with_retries(
+            lambda: bot.send_document(chat_id, document=data, filename=filename, caption=caption)
+        )
+    except Undelivered as error:
+        log.warning("document %s not delivered: %s", filename, error)
+        t = await ctx.tr(update)
+        await send_new(update, t._("The file could not be sent just now; please ask again."))
+        return False
+    return True
+
+
 async def send_new(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:

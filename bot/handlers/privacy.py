@@ -21,6 +21,7 @@ from bot.handlers.common import (
     guarded,
     keyboard,
     require_actor,
+    send_file,
     show,
 )
 from bot.handlers.context import BotContext
@@ -87,8 +88,8 @@ async def _send_export(update: Update, ctx: BotContext, user_id: int | None) -> 
     chat_id = chat.id if chat is not None else actor.user_id
     await update.get_bot().send_message(chat_id, _summary(t, export, actor))
     day = ctx.services.clock.now().date().isoformat()
-    await update.get_bot().send_document(
-        chat_id, document=export.document, filename=f"mdtbot-data-{export.user_id}-{day}.json"
+    await send_file(
+        update, ctx, chat_id, export.document, f"mdtbot-data-{export.user_id}-{day}.json"
     )
 
 
