@@ -1,4 +1,4 @@
-"""A meeting's agenda: sections in the order of PRODUCT.md §4 (Meetings)."""
+"""A meeting's agenda: sections in the order of docs/user-guide.md ("Program schůzky")."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ class Role(StrEnum):
 
 
 class OrgType(StrEnum):
-    """Organisation types of PRODUCT.md §1, in the order members see them."""
+    """Organisation types of the teams (docs/user-guide.md), in the order members see them."""
 
     NNO = "NNO"
     PCR = "PCR"

@@ -1,4 +1,4 @@
-"""Locality problems, their localities, timelines and proposed solutions (PRODUCT.md §3)."""
+"""Locality problems, their localities, timelines and proposed solutions."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Editing and redacting texts afterwards (PRODUCT.md, privacy): the author of a description,
-comment or proposal, and the coordinators of the problem's team (administrators count as
+"""Editing and redacting texts afterwards (docs/user-guide.md, "Soukromí"): the author of a
+description, comment or proposal, and the coordinators of the problem's team (administrators count as
 coordinators), may replace it with a new text or with a fixed marker; coordinators may edit or
 redact a note of a held meeting's minutes and remove a photo.
 
