@@ -1,5 +1,5 @@
-"""Agendas: the order of docs/user-guide.md, coordinator edits, freezing at the lead time,
-sending as text and PDF, late additions, confidentiality, long agendas and 429 during the fan-out."""
+"""Agendas: the order of docs/user-guide.md, coordinator edits, freezing at the lead time, sending
+as text and PDF, late additions, confidentiality, long agendas and 429 during the fan-out."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Agendas: compiled from the team's open problems in the order of docs/user-guide.md
-("Program schůzky"), edited by a coordinator while a draft, frozen at the lead time and sent; later urgent reports go to
-"late additions".
+"""Agendas: compiled from the team's open problems in the order of docs/user-guide.md ("Program
+schůzky"), edited by a coordinator while a draft, frozen at the lead time and sent; later urgent
+reports go to "late additions".
 
 Each reader sees only the items they may see: problems reserved for coordinators appear in
 coordinators' copies (and their reporter's), never in the group's.

@@ -1,9 +1,8 @@
 """Spotting what looks like personal data in a report before it is saved.
 
-Reports are about places and situations, not named people (docs/user-guide.md, "Soukromí").
-The detector warns; the reporter decides. False alarms teach people to ignore warnings, so each rule is
-strict about shape (and checksums where there are any).
-"""
+Reports are about places and situations, not named people (docs/user-guide.md, "Soukromí"). The
+detector warns; the reporter decides. False alarms teach people to ignore warnings, so each rule is
+strict about shape (and checksums where there are any)."""
 
 from __future__ import annotations
 

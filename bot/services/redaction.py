@@ -1,7 +1,7 @@
 """Editing and redacting texts afterwards (docs/user-guide.md, "Soukromí"): the author of a
-description, comment or proposal, and the coordinators of the problem's team (administrators count as
-coordinators), may replace it with a new text or with a fixed marker; coordinators may edit or
-redact a note of a held meeting's minutes and remove a photo.
+description, comment or proposal, and the coordinators of the problem's team (administrators
+count as coordinators), may replace it with a new text or with a fixed marker; coordinators may
+edit or redact a note of a held meeting's minutes and remove a photo.
 
 The earlier text is replaced in place wherever it is stored (with its copies) and the
 write-ahead log is emptied afterwards, so no older copy stays in the database file. The
