@@ -105,3 +105,10 @@ def test_english_dates():
 )
 def test_language_choice(stored, telegram, default, expected):
     assert pick_language(stored, telegram, default) == expected
+
+
+def test_every_status_has_a_sentence_for_its_reporter():
+    from bot.domain.problems import Status
+    from bot.rendering.problems import STATUS_CHANGE_SENTENCES
+
+    assert set(STATUS_CHANGE_SENTENCES) == set(Status)

@@ -88,25 +88,22 @@ def organisation(t: Translator, org: Organisation) -> str:
     return f"{escape(org.name)} — {escape(org_type_name(t, org.org_type))}"
 
 
+#: what happened to a reporter's problem, as a sentence ending with its headline
+STATUS_CHANGE_SENTENCES: dict[Status, str] = {
+    Status.NEW: N_("Your problem was reopened: {headline}"),
+    Status.DISCUSSED: N_("The team is discussing your problem: {headline}"),
+    Status.IN_PROGRESS: N_("Your problem is now being solved: {headline}"),
+    Status.SOLVED: N_("Your problem was marked as solved: {headline}"),
+    Status.PARTLY_SOLVED: N_("Your problem was marked as partly solved: {headline}"),
+    Status.CLOSED: N_("Your problem was closed without a solution: {headline}"),
+    Status.DUPLICATE: N_("Your problem was merged with another one: {headline}"),
+    Status.WITHDRAWN: N_("Your report was withdrawn: {headline}"),
+}
+
+
 def status_change_sentence(t: Translator, status: Status, headline: str) -> str:
     """What happened to a reporter's problem, said as a sentence (``headline`` is HTML)."""
-    match status:
-        case Status.NEW:
-            return t._("Your problem was reopened: {headline}", headline=headline)
-        case Status.DISCUSSED:
-            return t._("The team is discussing your problem: {headline}", headline=headline)
-        case Status.IN_PROGRESS:
-            return t._("Your problem is now being solved: {headline}", headline=headline)
-        case Status.SOLVED:
-            return t._("Your problem was marked as solved: {headline}", headline=headline)
-        case Status.PARTLY_SOLVED:
-            return t._("Your problem was marked as partly solved: {headline}", headline=headline)
-        case Status.CLOSED:
-            return t._("Your problem was closed without a solution: {headline}", headline=headline)
-        case Status.DUPLICATE:
-            return t._("Your problem was merged with another one: {headline}", headline=headline)
-        case Status.WITHDRAWN:
-            return t._("Your report was withdrawn: {headline}", headline=headline)
+    return t._(STATUS_CHANGE_SENTENCES[status], headline=headline)
 
 
 def problem_line(
