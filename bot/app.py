@@ -12,7 +12,7 @@ from typing import Any
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.handlers import (
@@ -51,6 +51,7 @@ from bot.services.container import Services
 from bot.storage import backup
 from bot.storage.db import Database
 from bot.storage.lease import InstanceLease
+from bot.updates import JournalProcessor, JournalQueue, JournalRequest, UpdateJournal
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ GROUP_SWEEP_INTERVAL = timedelta(minutes=1)
 OUTBOX_INTERVAL = timedelta(seconds=15)
 #: how often the bot looks whether the daily backup is due (MDTBOT_BACKUP_DIR)
 BACKUP_CHECK_INTERVAL = timedelta(hours=1)
+#: how often the ids of handled updates older than two days are forgotten
+JOURNAL_PRUNE_INTERVAL = timedelta(hours=6)
 
 
 def build_application(
@@ -76,6 +79,9 @@ def build_application(
     if settings.token is None:
         raise ValueError("a token is needed to build the application")
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    db = Database(settings.db)
+    clock = clock or SystemClock()
+    journal = UpdateJournal(db, clock)  # every update is stored before it is acknowledged
     builder = (
         Application.builder()
         .token(settings.token)
@@ -91,18 +97,19 @@ def build_application(
         )
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
+        .update_queue(JournalQueue(journal))
+        .concurrent_updates(JournalProcessor(journal))
+        .get_updates_request(
+            JournalRequest(get_updates_request or HTTPXRequest(connection_pool_size=1), journal)
+        )
     )
     if rate_limit:
         # replies leave their 429s to their own short retries (bot.handlers.delivery)
         builder = builder.rate_limiter(RateLimiter(max_retries=3))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
     app: MDTApplication = builder.build()
 
-    db = Database(settings.db)
-    clock = clock or SystemClock()
     services = Services(db, clock, settings)
     outbox = OutboxSender(
         db, clock, app.bot, notices.renderer(services, settings), zone=settings.tz
@@ -116,6 +123,7 @@ def build_application(
     app.bot_data.outbox = outbox
     app.bot_data.due = due
     app.bot_data.lease = InstanceLease(db)
+    app.bot_data.journal = journal
 
     for module in (
         start,
@@ -153,6 +161,9 @@ def build_application(
         app.job_queue.run_repeating(
             _kick_outbox, interval=OUTBOX_INTERVAL, first=OUTBOX_INTERVAL, name="outbox"
         )
+        app.job_queue.run_repeating(
+            _prune_journal, interval=JOURNAL_PRUNE_INTERVAL, first=60, name="prune-journal"
+        )
         if settings.backup_dir is not None:
             app.job_queue.run_repeating(
                 daily_backup, interval=BACKUP_CHECK_INTERVAL, first=60, name="daily-backup"
@@ -181,6 +192,12 @@ async def daily_backup(ctx: BotContext) -> None:
         log.info("daily backup written to %s", made)
 
 
+async def _prune_journal(ctx: BotContext) -> None:
+    pruned = await ctx.bot_data.journal.prune()
+    if pruned:
+        log.info("%d handled updates forgotten", pruned)
+
+
 async def _kick_outbox(ctx: BotContext) -> None:
     ctx.bot_data.outbox.kick()
 
@@ -199,6 +216,8 @@ async def _start(app: MDTApplication) -> None:
     await app.bot_data.lease.acquire()  # LeaseHeld: another instance runs on this database
     await db.migrate()
     app.bot_data.lease.keep_renewed(lambda: _lease_lost(app))
+    # what was received before the last stop and not handled goes first
+    await app.bot_data.journal.replay(app.update_queue, app.bot)
     await app.bot_data.services.admins.load()
     app.bot_data.outbox.kick()  # also what a crash left claimed but unmarked
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
@@ -229,5 +248,6 @@ async def on_shutdown(app: MDTApplication) -> None:
             await starting
     await app.bot_data.due.stop()
     await app.bot_data.outbox.stop()
+    await app.bot_data.journal.close()  # the marks of the last updates handled
     await app.bot_data.lease.stop()
     await app.bot_data.services.db.close()

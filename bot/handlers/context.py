@@ -15,6 +15,7 @@ from bot.scheduling.outbox import OutboxSender
 from bot.services.authz import Actor
 from bot.services.container import Services
 from bot.storage.lease import InstanceLease
+from bot.updates import UpdateJournal
 
 
 class BotData:
@@ -25,6 +26,7 @@ class BotData:
     outbox: OutboxSender
     due: DueWorkRunner
     lease: InstanceLease
+    journal: UpdateJournal
     #: :func:`bot.app.on_startup` while it runs (a stop during start-up cancels it)
     starting: asyncio.Task[None] | None = None
 

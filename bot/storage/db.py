@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 import aiosqlite
 
@@ -66,6 +67,17 @@ def unavailable(error: BaseException) -> bool:
     return any(w in text for w in ("locked", "full", "readonly", "read-only", "disk i/o"))
 
 
+class CommitHook(Protocol):
+    """Writes that ride along with whatever transaction commits next (the update journal marks
+    the update being handled in the same transaction as the handler's own writes)."""
+
+    async def before_commit(self, conn: aiosqlite.Connection) -> None: ...
+
+    def committed(self) -> None: ...
+
+    def rolled_back(self) -> None: ...
+
+
 def is_uri(path: str) -> bool:
     return path.startswith("file:")
 
@@ -85,6 +97,7 @@ class Database:
         self.retry_pause = RETRY_PAUSE if retry_pause is None else retry_pause
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self.commit_hook: CommitHook | None = None
 
     async def connect(self) -> None:
         """Open (see :meth:`open`) and migrate."""
@@ -196,10 +209,15 @@ class Database:
                         raise StorageUnavailable(str(error)) from error
                     log.info("cannot begin a write (attempt %d): %s", attempt, error)
                 else:
+                    hook = self.commit_hook
                     try:
                         yield conn
+                        if hook is not None:
+                            await hook.before_commit(conn)
                     except BaseException as error:
                         await _rollback(conn)
+                        if hook is not None:
+                            hook.rolled_back()
                         if unavailable(error):
                             log.warning("write rolled back: %s", error)
                             raise StorageUnavailable(str(error)) from error
@@ -208,10 +226,14 @@ class Database:
                         await conn.execute("COMMIT")
                     except sqlite3.OperationalError as error:
                         await _rollback(conn)
+                        if hook is not None:
+                            hook.rolled_back()
                         if unavailable(error):
                             log.warning("commit failed, rolled back: %s", error)
                             raise StorageUnavailable(str(error)) from error
                         raise
+                    if hook is not None:
+                        hook.committed()
                     return
             await asyncio.sleep(self.retry_pause * 2 ** (attempt - 1))
             attempt += 1

@@ -427,4 +427,20 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE meeting_series ADD COLUMN place TEXT
     """,
+    # 20: the update journal (bot.updates): each update from Telegram is stored before it is
+    # acknowledged and handled from here; ``payload`` (what the update said) is removed once it
+    # is handled, the id stays a while so that a delivery again is recognised
+    """
+    CREATE TABLE update_journal (
+        update_id INTEGER PRIMARY KEY,
+        query_id TEXT,
+        payload TEXT,
+        received_at TEXT NOT NULL,
+        handled_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX update_journal_pending ON update_journal(update_id) WHERE handled_at IS NULL;
+    CREATE INDEX update_journal_query ON update_journal(query_id) WHERE query_id IS NOT NULL;
+    CREATE INDEX update_journal_handled ON update_journal(handled_at) WHERE handled_at IS NOT NULL
+    """,
 ]

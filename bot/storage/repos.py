@@ -28,6 +28,7 @@ from bot.storage.agenda import AgendaRepo
 from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.guests import GuestRepo
+from bot.storage.journal import JournalRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
@@ -599,6 +600,7 @@ class Repos:
         self.problems = ProblemRepo(conn)
         self.proposals = ProposalRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.journal = JournalRepo(conn)
         self.meetings = MeetingRepo(conn)
         self.due = DueWorkRepo(conn)
         self.agenda = AgendaRepo(conn)
