@@ -54,7 +54,7 @@ def store_unhandled(db_path: Path, raw: dict[str, Any], attempts: int = 0) -> No
 
 async def settle(harness: Any, until: Any) -> None:
     async with asyncio.timeout(10):
-        while not until():
+        while not until():  # noqa: ASYNC110 (polls the database file, no event to wait on)
             await asyncio.sleep(0.05)
 
 
