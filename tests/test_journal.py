@@ -235,3 +235,32 @@ async def test_update_put_on_the_queue_is_stored_before_put_returns(live_bot, ki
     await app.update_queue.put(Update.de_json(raw, app.bot))
     rows = [r for r in journal_rows(live_bot.db_path) if r["update_id"] == 777_000]
     assert len(rows) == 1
+
+
+async def test_replayed_press_too_old_to_answer_is_told_in_the_chat(live_bot):
+    """A press handled after a restart can no longer be answered with a pop-up: what it would
+    have said comes as a message."""
+    admin = live_bot.admin
+    await admin.send("/start")
+    shown = await admin.expect()
+    await live_bot.stop()
+    press = {
+        "update_id": 5_000,
+        "callback_query": {
+            "id": "unknown-to-telegram-now",
+            "from": {"id": admin.id, "is_bot": False, "first_name": admin.first_name},
+            "chat_instance": "1",
+            "data": "pd:x:1",
+            "message": {
+                "message_id": shown.message_id,
+                "date": 0,
+                "chat": {"id": admin.id, "type": "private", "first_name": admin.first_name},
+                "from": {"id": live_bot.emu.bot_id, "is_bot": True, "first_name": "MDT"},
+                "text": shown.text,
+            },
+        },
+    }
+    store_unhandled(live_bot.db_path, press)
+    await live_bot.start()
+    told = await admin.expect("neplatí", timeout=10)
+    assert told.message_id != shown.message_id

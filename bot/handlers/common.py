@@ -321,8 +321,22 @@ def answered(ctx: BotContext, query: Any) -> bool:
 async def _answer(query: Any, text: str | None, *, alert: bool) -> None:
     try:
         await query.answer(text, show_alert=alert)
-    except TelegramError as error:  # answered already, or too old: nothing left to tell
+    except BadRequest as error:
+        # too old: a press handled late (after a restart, from the update journal); what the
+        # pop-up would have said goes to the presser's private chat instead
+        if text and "too old" in str(error).lower():
+            await _tell_instead(query, text)
+        else:
+            log.debug("callback answer refused: %s", error)
+    except TelegramError as error:
         log.debug("callback answer refused: %s", error)
+
+
+async def _tell_instead(query: Any, text: str) -> None:
+    try:
+        await query.get_bot().send_message(query.from_user.id, escape(text))
+    except TelegramError as error:  # e.g. the person never opened a private chat
+        log.info("a late press could not be answered: %s", error)
 
 
 def require_actor(update: Update, ctx: BotContext) -> Actor:
