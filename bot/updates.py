@@ -114,10 +114,10 @@ class UpdateJournal:
         """Whether ``update`` is to be handled: stored (now, if it was not) and neither handled
         nor queued before."""
         update_id = update.update_id
+        drop = self._stored.pop(update_id, None)
         if update_id in self._queued:
             log.info("update %d delivered again: dropped", update_id)
             return False
-        drop = self._stored.pop(update_id, None)
         if drop is None:  # not fetched by polling: a webhook's, stored before it is answered
             await self.store([update.to_dict()])
             drop = self._stored.pop(update_id)
