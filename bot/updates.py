@@ -105,8 +105,15 @@ class UpdateJournal:
         fetched = [_fetched(raw) for raw in raw_updates]
         if not fetched:
             return
-        async with self.db.raw_transaction() as conn:
-            drop = await JournalRepo(conn).record(fetched, self.clock.now())
+        try:
+            async with self.db.raw_transaction() as conn:
+                drop = await JournalRepo(conn).record(fetched, self.clock.now())
+        except StorageUnavailable as error:
+            # the disk is full or the file locked: the updates are handled all the same (what
+            # they would save is refused with "cannot save now", a list or a detail is shown),
+            # only not kept for after a crash
+            log.warning("%d updates handled without the journal: %s", len(fetched), error)
+            drop = set()
         for update in fetched:
             self._stored[update.update_id] = update.update_id in drop
 
@@ -255,10 +262,8 @@ class JournalProcessor(SimpleUpdateProcessor):
 
 
 class JournalRequest(BaseRequest):
-    """The transport of ``getUpdates``: stores each batch in the journal before handing it on.
-
-    If the journal cannot be written (disk full), the batch is not handed on: polling tries
-    again, and since nothing was acknowledged Telegram gives the same updates again."""
+    """The transport of ``getUpdates``: stores each batch in the journal before handing it on
+    (and so before the next ``getUpdates`` acknowledges it)."""
 
     def __init__(self, inner: BaseRequest, journal: UpdateJournal) -> None:
         self.inner = inner
@@ -298,7 +303,7 @@ class JournalRequest(BaseRequest):
             if updates:
                 try:
                     await self.journal.store(updates)
-                except (StorageUnavailable, RuntimeError) as error:
+                except RuntimeError as error:  # the database closed meanwhile (stopping)
                     raise NetworkError(f"updates cannot be stored now: {error}") from error
         return code, payload
 
