@@ -470,9 +470,12 @@ async def test_erasure_leaves_no_id_in_the_audits_details(bot):
     petra, _jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
     services = bot.app.bot_data.services
     await services.privacy.erase(Actor(user_id=bot.admin.id, is_admin=True), petra.id)
-    async with bot.db.read() as repos, repos.problems.conn.execute(
-        "SELECT action, actor_id, object_id, details FROM audit_events"
-    ) as cur:
+    async with (
+        bot.db.read() as repos,
+        repos.problems.conn.execute(
+            "SELECT action, actor_id, object_id, details FROM audit_events"
+        ) as cur,
+    ):
         rows = [tuple(row) for row in await cur.fetchall()]
     assert any("invited_by" in (row[3] or "") for row in rows)  # the scan has something to see
     hits = [row for row in rows if str(petra.id) in " ".join(str(v) for v in row)]

@@ -34,8 +34,14 @@ async def seeded(bot):  # type: ignore[no-untyped-def]
     await report(jan, team="Jih", locality="Hrabůvka, Horní 5")
     await schedule(petra, team=None)
     await schedule(jan, team="Jih", place="ÚMOb Jih")
-    return {"jan": jan, "petra": petra, "karel": karel, "admin": bot.admin, "stranger": eva,
-            "member": olga}
+    return {
+        "jan": jan,
+        "petra": petra,
+        "karel": karel,
+        "admin": bot.admin,
+        "stranger": eva,
+        "member": olga,
+    }
 
 
 PROBLEMS: list[str] = []

@@ -393,9 +393,7 @@ async def _member_unreachable(
     return OutMessage(text)
 
 
-async def _member_joined(
-    services: Services, t: Translator, item: OutboxItem
-) -> OutMessage | None:
+async def _member_joined(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     """A new member, told to the inviter and the coordinators (unless they left again)."""
     if item.team_id is None:
         return None
