@@ -301,12 +301,16 @@ class BotProcess:
         self.ready_at: float | None = None
         #: when each run was killed (time.monotonic())
         self.kills: list[float] = []
+        #: how long each start took, from spawning the process to "mdtbot started"
+        self.start_seconds: list[float] = []
+        self.spawned_at = 0.0
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.runs += 1
         self.ready = asyncio.Event()
         self.ready_at = None
+        self.spawned_at = time.monotonic()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -330,6 +334,7 @@ class BotProcess:
             self.log.append(f"[run {run}] {line}")
             if "mdtbot started" in line and not ready.is_set():
                 self.ready_at = time.monotonic()
+                self.start_seconds.append(self.ready_at - self.spawned_at)
                 ready.set()
 
     @property
@@ -350,7 +355,6 @@ class BotProcess:
             self.process.send_signal(signal.SIGKILL)
         self.kills.append(time.monotonic())
         self.ready = asyncio.Event()  # not ready any more, whatever it printed
-        self.ready_at = None
         return True
 
     async def exited(self) -> int:
@@ -539,13 +543,18 @@ class CrashRun:
             await self.bot.exited()
             self.kills_left -= 1
             self.figures.kills += 1
-            self._say(f"kill {self.figures.kills} (run {self.bot.runs})")
+            up = (
+                f"up {self.bot.kills[-1] - self.bot.ready_at:.2f} s"
+                if self.bot.ready_at
+                else "starting"
+            )
+            self._say(f"kill {self.figures.kills} (run {self.bot.runs}, {up})")
             self.figures.integrity_checks += 1
             verdict = integrity(self.db)
             if verdict != "ok":
                 self.figures.integrity_failures += 1
                 self.failures.append(f"integrity_check after kill {self.figures.kills}: {verdict}")
-            await asyncio.sleep(self.rng.uniform(0.0, 0.3))  # down for a moment
+            await asyncio.sleep(self.rng.uniform(0.0, 0.2))  # down for a moment
             await self.bot.start()
         await self._wait_ready()
         self._say("ready after the last kill")

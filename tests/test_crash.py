@@ -26,8 +26,8 @@ async def test_nothing_confirmed_or_sent_is_lost_or_doubled_across_kill_9(tmp_pa
         teams=2,
         members=2,
         patience=6.0,
-        kill_gap=(0.4, 1.6),
-        settle=30.0,
+        kill_gap=(0.2, 0.8),
+        settle=20.0,
         workdir=tmp_path,
     )
     outcome = await CrashRun(config).run()
