@@ -96,7 +96,7 @@ class Config:
     teams: int = 2
     members: int = 3  # per team, besides the coordinator
     #: seconds of the bot being up after which a person stops waiting for an answer
-    patience: float = 8.0
+    patience: float = 6.0
     #: seconds between the bot being ready and a random kill
     kill_gap: tuple[float, float] = (0.6, 2.5)
     #: chance that a confirmation "uložen jako" is followed by a kill at once
@@ -244,6 +244,10 @@ class CrashEmulator(TelegramEmulator):
         super().__init__(**kwargs)
         self.on_call: Callable[[ApiCall], None] | None = None
         self.answered_queries: dict[str, str] = {}
+        #: update id -> when getUpdates first handed it out, and when an offset past it
+        #: confirmed it (time.monotonic())
+        self.fetched_at: dict[int, float] = {}
+        self.confirmed_at: dict[int, float] = {}
 
     async def call(
         self,
@@ -253,7 +257,16 @@ class CrashEmulator(TelegramEmulator):
         files: Any = None,
     ) -> tuple[int, dict[str, Any]]:
         before = len(self.calls)
+        if method.lower() == "getupdates":
+            offset = str((params or {}).get("offset", ""))
+            if re.fullmatch(r"\d+", offset):
+                for update_id in self.fetched_at.keys() - self.confirmed_at.keys():
+                    if update_id < int(offset):
+                        self.confirmed_at[update_id] = time.monotonic()
         status, body = await super().call(token, method, params, files)
+        if method.lower() == "getupdates" and body.get("ok"):
+            for update in body.get("result") or []:
+                self.fetched_at.setdefault(int(update["update_id"]), time.monotonic())
         if len(self.calls) > before:
             recorded = self.calls[-1]
             if recorded.ok and recorded.method.lower() == "answercallbackquery":
@@ -945,7 +958,20 @@ class CrashRun:
                 break
         return (
             f"update {sent.update_id} not answered: {sent.person}'s {kind} {sent.label!r} "
-            f"({sent.what}){when}; last seen: {last!r}{after}"
+            f"({sent.what}){when}; {self._fetched(sent)}; last seen: {last!r}{after}"
+        )
+
+    def _fetched(self, sent: Sent) -> str:
+        """When the bot fetched the update and confirmed it (asked for an offset past it)."""
+        fetched = self.emu.fetched_at.get(sent.update_id)
+        if fetched is None:
+            return "never fetched"
+        confirmed = self.emu.confirmed_at.get(sent.update_id)
+        if confirmed is None:
+            return f"fetched {fetched - sent.at:.2f} s after it was sent, never confirmed"
+        return (
+            f"fetched {fetched - sent.at:.2f} s and confirmed {confirmed - sent.at:.2f} s "
+            "after it was sent"
         )
 
     def _call_index_of(self, message: BotMessage) -> int:
@@ -1055,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--teams", type=int, default=3)
     parser.add_argument("--members", type=int, default=4)
-    parser.add_argument("--patience", type=float, default=8.0)
+    parser.add_argument("--patience", type=float, default=6.0)
     parser.add_argument("--log", action="store_true", help="print the bot's output at the end")
     parser.add_argument("-v", "--verbose", action="store_true", help="print progress")
     args = parser.parse_args(argv)

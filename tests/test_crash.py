@@ -24,9 +24,9 @@ async def test_nothing_confirmed_or_sent_is_lost_or_doubled_across_kill_9(tmp_pa
         kills=KILLS,
         seed=int(os.environ.get("CRASH_SEED", "2026")),
         teams=2,
-        members=2,
-        patience=6.0,
-        kill_gap=(0.2, 0.8),
+        members=3,
+        patience=4.0,
+        kill_gap=(0.3, 1.0),
         settle=20.0,
         workdir=tmp_path,
     )
@@ -37,7 +37,7 @@ async def test_nothing_confirmed_or_sent_is_lost_or_doubled_across_kill_9(tmp_pa
     assert figures.kills == KILLS, summary
     assert figures.integrity_checks == KILLS, summary
     assert figures.confirmed_reports >= 3, summary
-    assert figures.updates_sent >= 100, summary
+    assert figures.updates_sent >= 60, summary
     # the guarantees: every one violated is a line in outcome.failures
     assert figures.integrity_failures == 0, summary
     assert figures.confirmed_lost == 0, summary
