@@ -4,15 +4,15 @@ Run: .venv/bin/python bench/crash.py [KILLS] [--seed N] [--teams N] [--members N
 
 The bot runs as its own process (``python -m bot run``, configured by ``MDTBOT_*`` variables)
 and polls the emulator (:class:`bot.sandbox.emulator.TelegramEmulator`) over loopback HTTP.
-Simulated people, several teams of them, act at the same time: they report problems through
-the whole ``/report`` dialogue, support problems and proposals, comment, propose solutions and
-answer meeting invitations; some press a button twice, and some updates are delivered again
-with the same ``update_id`` (as Telegram may). Meanwhile the harness kills the bot with
-SIGKILL at random moments, some of them right after a confirmation "uložen jako #N" went out,
-checks the database between the kill and the restart (``PRAGMA integrity_check`` on a
-read-only connection), starts the bot again and goes on. After the last restart the people
-stop, the bot is left to settle and is stopped with SIGTERM; then the emulator's record of Bot
-API calls and the database (read-only) are checked.
+Simulated people, several teams of them (one person in two), act at the same time: they
+report problems through the whole ``/report`` dialogue, support problems and proposals,
+comment, propose solutions and answer meeting invitations; some press a button twice, and some
+updates are delivered again with the same ``update_id`` (as Telegram may). Meanwhile the
+harness kills the bot with SIGKILL at random moments, some of them right after a confirmation
+"uložen jako #N" went out, checks the database between the kill and the restart
+(``PRAGMA integrity_check`` on a read-only connection), starts the bot again and goes on. After
+the last restart the people stop, the bot is left to settle and is stopped with SIGTERM; then
+the emulator's record of Bot API calls and the database (read-only) are checked.
 
 Definitions (what the figures count):
 
@@ -421,7 +421,7 @@ class Stopping(Exception):
 @dataclass
 class Member:
     person: Person
-    team: str
+    teams: list[str]
     coordinator: bool
     rng: random.Random
     name: str
@@ -752,7 +752,12 @@ class CrashRun:
             f"{rng.choice(PLACES).capitalize()} {rng.choice(TROUBLES)}, hlášení {n} "
             f"(běh {self.config.seed})."
         )
-        await self.say(member, "/report", "Jaký je to problém", "report 1/7")
+        team = rng.choice(member.teams)
+        if len(member.teams) > 1:  # a person in two teams is asked which one first
+            await self.say(member, "/report", "Kterého týmu", "report 0/7")
+            await self.press(member, team, "Jaký je to problém", "report 1/7")
+        else:
+            await self.say(member, "/report", "Jaký je to problém", "report 1/7")
         await self.press(member, rng.choice(CATEGORIES), "Kde to je", "report 2/7")
         await self.say(member, street, "Popište problém", "report 3/7")
         await self.say(member, description, "Pošlete fotky", "report 4/7")
@@ -762,11 +767,11 @@ class CrashRun:
         match = CONFIRMATION.search(message.text)
         if match:
             number = int(match.group(1))
-            self.problems.setdefault(member.team, []).append(number)
+            self.problems.setdefault(team, []).append(number)
             self.reports[number] = (member, description)
 
     def _problem(self, member: Member) -> int | None:
-        known = self.problems.get(member.team)
+        known = self.problems.get(member.rng.choice(member.teams))
         return member.rng.choice(known) if known else None
 
     async def support(self, member: Member) -> None:
@@ -811,8 +816,9 @@ class CrashRun:
 
     # -- setting up (no kills yet) -----------------------------------------------------------
     async def _set_up(self) -> None:
-        admin = Member(self.admin, "", True, random.Random(0), "Správce")
+        admin = Member(self.admin, [], True, random.Random(0), "Správce")
         names = iter(f"{a} {b}" for b in range(1, 100) for a in FIRST_NAMES)
+        leads: list[Member] = []
         for index in range(self.config.teams):
             team = TEAM_NAMES[index % len(TEAM_NAMES)] + ("" if index < len(TEAM_NAMES) else "2")
             await self.say(admin, f"/newteam {team}", "byl založen", "setup: team")
@@ -820,6 +826,16 @@ class CrashRun:
             for _ in range(self.config.members):
                 await self._join(lead, team, next(names), coordinator=False, several=False)
             await self._schedule(lead)
+            leads.append(lead)
+        if len(leads) > 1 and self.config.members > 0:
+            # a member of the last team is also a member of the first one
+            first, other = leads[0], self.members[-1]
+            await self.say(first, "/invite", "s rolí", "setup: invite")
+            link = await self.press(first, "Člen", "start=", "setup: invite role")
+            code = INVITE_LINK.search(link.text)
+            assert code is not None, link.text
+            await self.say(other, f"/start {code.group(1)}", "Hotovo", "setup: second team")
+            other.teams.append(first.teams[0])
         # everybody has the invitation before the kills begin
         for member in self.members:
             await self._wait(member, 0, "Pozvánka na schůzku", "setup: invitation")
@@ -839,7 +855,7 @@ class CrashRun:
         person = self.emu.user(name.replace(" ", ""), last_name=None)
         member = Member(
             person,
-            team,
+            [team],
             coordinator,
             random.Random(self.rng.getrandbits(64)),
             name,
