@@ -1,6 +1,10 @@
 """Crash suite: the real ``mdtbot run`` killed with SIGKILL while people use it.
 
 Run: .venv/bin/python bench/crash.py [KILLS] [--seed N] [--teams N] [--members N] [--patience S]
+     [--calm S] [-v]
+
+``bench/crash.py 0 --calm 30`` is the control: 30 s of people acting and no kill must give 0
+lost updates, or the accounting is wrong.
 
 The bot runs as its own process (``python -m bot run``, configured by ``MDTBOT_*`` variables)
 and polls the emulator (:class:`bot.sandbox.emulator.TelegramEmulator`) over loopback HTTP.
@@ -112,6 +116,9 @@ class Config:
     settle: float = 60.0
     #: seconds to wait for the bot to start (a slow machine)
     start_timeout: float = 60.0
+    #: seconds the people act before the first kill (with no kills: the whole run), e.g. a
+    #: calm run to see that the accounting finds nothing lost when nothing is killed
+    calm: float = 0.0
     workdir: Path | None = None
 
 
@@ -215,6 +222,8 @@ class Outcome:
     log: list[str]
     #: the refusals of Bot API calls (method and error) and how often each came
     refused: list[tuple[str, int]] = field(default_factory=list)
+    #: lost updates by what the bot did with them: never fetched, fetched and confirmed...
+    lost_how: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -222,6 +231,9 @@ class Outcome:
 
     def summary(self, limit: int = 30) -> str:
         lines = [self.figures.table()]
+        if self.lost_how:
+            how = ", ".join(f"{what}: {n}" for what, n in self.lost_how)
+            lines.append(f"lost updates by what the bot did with them: {how}")
         if self.failures:
             lines.append(f"{len(self.failures)} failures (first {limit}):")
             lines += [f"  {line}" for line in self.failures[:limit]]
@@ -447,6 +459,8 @@ class CrashRun:
         self.failures: list[str] = []
         self.progress: Callable[[str], None] | None = None
         self.refused: list[tuple[str, int]] = []
+        self._sent_by: dict[tuple[int, int], int] | None = None  # see _call_index_of
+        self.lost_how: Counter[str] = Counter()  # lost updates: fetched? confirmed?
         self.problems: dict[str, list[int]] = {}  # team -> confirmed problem numbers
         self.reports: dict[int, tuple[Member, str]] = {}  # number -> reporter, description
         self.acting = False  # people act on their own (set-up is done)
@@ -511,7 +525,9 @@ class CrashRun:
                     await self.bot.exited()
                 await self.emu.stop_server()
         self.figures.wall_seconds = time.monotonic() - self.started
-        return Outcome(self.figures, self.failures, self.bot.log, self.refused)
+        return Outcome(
+            self.figures, self.failures, self.bot.log, self.refused, self.lost_how.most_common()
+        )
 
     async def _wait_ready(self) -> None:
         assert self.bot is not None
@@ -538,6 +554,7 @@ class CrashRun:
 
     async def _kill_loop(self) -> None:
         assert self.bot is not None
+        await asyncio.sleep(self.config.calm)
         while self.kills_left > 0:
             if self.rng.random() < self.config.kill_while_starting and not self.bot.up:
                 await asyncio.sleep(self.rng.uniform(0.05, 0.5))
@@ -981,20 +998,28 @@ class CrashRun:
         """When the bot fetched the update and confirmed it (asked for an offset past it)."""
         fetched = self.emu.fetched_at.get(sent.update_id)
         if fetched is None:
+            self.lost_how["never fetched"] += 1
             return "never fetched"
         confirmed = self.emu.confirmed_at.get(sent.update_id)
         if confirmed is None:
+            self.lost_how["fetched, never confirmed"] += 1
             return f"fetched {fetched - sent.at:.2f} s after it was sent, never confirmed"
+        self.lost_how["fetched and confirmed"] += 1
         return (
             f"fetched {fetched - sent.at:.2f} s and confirmed {confirmed - sent.at:.2f} s "
             "after it was sent"
         )
 
     def _call_index_of(self, message: BotMessage) -> int:
-        for index, call in enumerate(self.emu.calls):
-            if _chat_of(call) == message.chat_id and message.message_id in _message_ids(call):
-                return index
-        return 0
+        """The index of the call that sent ``message``."""
+        if self._sent_by is None:
+            self._sent_by = {}
+            for index, call in enumerate(self.emu.calls):
+                chat = _chat_of(call)
+                if call.ok and chat is not None and call.method.lower() in SEND_METHODS:
+                    for message_id in _message_ids(call):
+                        self._sent_by[(chat, message_id)] = index
+        return self._sent_by.get((message.chat_id, message.message_id), 0)
 
     def _check_reports(self, conn: sqlite3.Connection) -> None:
         confirmed: dict[int, int] = {}  # number -> chat it was confirmed to
@@ -1098,17 +1123,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=3)
     parser.add_argument("--members", type=int, default=4)
     parser.add_argument("--patience", type=float, default=6.0)
+    parser.add_argument(
+        "--calm", type=float, default=0.0, help="seconds of acting before the first kill"
+    )
     parser.add_argument("--log", action="store_true", help="print the bot's output at the end")
     parser.add_argument("-v", "--verbose", action="store_true", help="print progress")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
-    print(f"crash run: {args.kills} kills, seed {seed}", flush=True)
+    calm = f", {args.calm:g} s calm first" if args.calm else ""
+    print(f"crash run: {args.kills} kills{calm}, seed {seed}", flush=True)
     config = Config(
         kills=args.kills,
         seed=seed,
         teams=args.teams,
         members=args.members,
         patience=args.patience,
+        calm=args.calm,
     )
     run = CrashRun(config)
     if args.verbose:

@@ -45,3 +45,16 @@ async def test_nothing_confirmed_or_sent_is_lost_or_doubled_across_kill_9(tmp_pa
     assert figures.updates_lost == 0, summary
     assert outcome.ok, summary
     # doubled notices are a figure (the goal is < 0.5 % over 100 kills), not asserted here
+
+
+@pytest.mark.timeout_sensitive
+async def test_with_no_kill_the_harness_counts_every_update_answered(tmp_path):
+    """The control: the same people for a few seconds and no kill. Whatever the crash test
+    counts as lost is then the kills' doing, not the harness's way of counting."""
+    config = Config(kills=0, calm=6.0, seed=7, teams=2, members=2, workdir=tmp_path)
+    outcome = await CrashRun(config).run()
+    figures = outcome.figures
+    assert figures.updates_sent >= 40, outcome.summary()
+    assert figures.confirmed_reports >= 1, outcome.summary()
+    assert figures.updates_lost == 0 and figures.gave_up_steps == 0, outcome.summary()
+    assert outcome.ok, outcome.summary()
