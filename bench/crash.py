@@ -25,7 +25,17 @@ Definitions (what the figures count):
   A person waits for the text the step should bring; they give up (and send ``/cancel``) after
   ``patience`` seconds in which the bot was up (in all, since the step; the time it is down or
   starting does not count). A step's **window** runs from the moment it was sent to the
-  moment the same person's next step was sent (the end of the run for the last one).
+  moment the same person's next step was sent (the end of the run, after settling, for the
+  last one: when the run stops, people stop waiting). So an answer that comes after the person
+  gave up does not count for the step it answers (it falls in the next step's window: a
+  person who gave up does not see it as the answer either). A redelivered update or a double
+  tap answered late could in the same way be taken for the answer to the next step; this errs
+  towards "answered", never towards "lost".
+* **kill**: SIGKILL at a random moment ``kill_gap`` seconds after the bot said "mdtbot
+  started", or (``kill_on_confirmation``) inside the emulator right after it recorded a
+  confirmation "uložen jako", before the bot gets the response, or (``kill_while_starting``)
+  while the bot starts. A lost update's line says when the bot fetched it and confirmed it
+  (asked getUpdates for an offset past it) relative to when it was sent, and which kill came.
 * **notice**: a message the outbox sent for a notice row (every outbox kind but a deferred
   reply): its chat and message id are in ``outbox_messages``, or it has the same text as such a
   message in the same chat (a notice sent twice is recorded once).
