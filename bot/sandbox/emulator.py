@@ -239,6 +239,8 @@ class ApiCall:
     ok: bool
     error: str | None = None
     status: int = 200
+    #: what the call returned when it succeeded (e.g. the Message sent)
+    result: Any = field(default=None, repr=False)
 
 
 class ApiError(Exception):
@@ -442,6 +444,9 @@ class TelegramEmulator:
         self._flood = _FloodControl()
 
         self._updates: deque[JSONDict] = deque()  # waiting for getUpdates
+        #: every update people caused, in order (a redelivery is not repeated here)
+        self.updates_sent: list[JSONDict] = []
+        self._redelivered: set[int] = set()  # handed out again whatever the offset says
         self._undispatched: deque[JSONDict] = deque()  # waiting for the dispatcher
         self._next_update_id = 500_000_001
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATES
@@ -887,7 +892,14 @@ class TelegramEmulator:
             recorded[name] = {"filename": upload.filename, "size": len(upload.data)}
         if not idle_poll:
             self.calls.append(
-                ApiCall(method, recorded, body["ok"], body.get("description"), status)
+                ApiCall(
+                    method,
+                    recorded,
+                    body["ok"],
+                    body.get("description"),
+                    status,
+                    body.get("result"),
+                )
             )
         return status, body
 
@@ -921,6 +933,10 @@ class TelegramEmulator:
     def _enqueue(self, body: JSONDict) -> None:
         update = {"update_id": self._next_update_id, **body}
         self._next_update_id += 1
+        self.updates_sent.append(update)
+        self._queue(update)
+
+    def _queue(self, update: JSONDict) -> None:
         if self.dispatcher is not None:
             self._undispatched.append(update)
         else:
@@ -929,6 +945,23 @@ class TelegramEmulator:
 
     async def _deliver(self, body: JSONDict) -> None:
         self._enqueue(body)
+        await self.flush()
+
+    async def redeliver(self, update_id: int) -> None:
+        """Telegram delivers an update again (it promises at least once): the update sent
+        earlier with this ``update_id`` comes once more, in id order before newer ones, even if
+        the bot confirmed an offset past it; a later confirmation past it ends it again."""
+        original = next((u for u in self.updates_sent if u["update_id"] == update_id), None)
+        if original is None:
+            raise LookupError(f"no update {update_id} was sent")
+        again = json.loads(json.dumps(original))
+        if self.dispatcher is None:
+            self._redelivered.add(update_id)
+            waiting = [u for u in self._updates if u["update_id"] != update_id]
+            self._updates = deque(sorted([*waiting, again], key=lambda u: int(u["update_id"])))
+            self._updates_signal.fire()
+        else:
+            self._queue(again)
         await self.flush()
 
     async def _api_getUpdates(self, p: JSONDict, _: dict[str, _Upload]) -> list[JSONDict]:
@@ -949,8 +982,11 @@ class TelegramEmulator:
                 keep = list(self._updates)[offset:]
                 self._updates = deque(keep)
             else:
-                while self._updates and self._updates[0]["update_id"] < offset:
-                    self._updates.popleft()
+                self._updates = deque(
+                    u
+                    for u in self._updates
+                    if u["update_id"] >= offset or u["update_id"] in self._redelivered
+                )
         # a newer getUpdates ends an older long poll, as on Telegram
         self._poll_generation += 1
         generation = self._poll_generation
@@ -967,6 +1003,7 @@ class TelegramEmulator:
                 u for u in self._updates if _update_type(u) in self._allowed_updates
             )
             batch = list(self._updates)[:limit]
+            self._redelivered.difference_update(u["update_id"] for u in batch)
             remaining = deadline - time.monotonic()
             if batch or remaining <= 0 or self._closing:
                 return batch

@@ -77,6 +77,38 @@ async def test_get_updates_offsets_and_long_polling(
     assert loop.time() - started >= 0.9
 
 
+async def test_an_update_delivered_again_comes_once_more_whatever_the_offset(
+    served: tuple[TelegramEmulator, str], bot: Bot
+) -> None:
+    emu, _ = served
+    alice = emu.user("Alice")
+    await alice.send("jednou")
+    (first,) = await bot.get_updates()
+    await alice.send("podruhé")
+    confirmed = await bot.get_updates(offset=first.update_id + 1)
+    assert [u.update_id for u in confirmed] == [first.update_id + 1]
+    last = confirmed[-1].update_id
+    assert await bot.get_updates(offset=last + 1) == ()
+
+    await emu.redeliver(first.update_id)  # Telegram delivers it again: same id, same message
+    again = await bot.get_updates(offset=last + 1)
+    assert [u.update_id for u in again] == [first.update_id]
+    assert again[0].message is not None and again[0].message.text == "jednou"
+    await alice.send("potřetí")  # until a later offset confirms it (a restarted bot asks
+    batch = await bot.get_updates()  # without one), it comes first, newer ones after it
+    assert [u.update_id for u in batch] == [first.update_id, last + 1]
+    batch = await bot.get_updates(offset=first.update_id)
+    assert [u.update_id for u in batch] == [first.update_id, last + 1]
+    assert await bot.get_updates(offset=last + 2) == ()
+    assert [u["update_id"] for u in emu.updates_sent] == [
+        first.update_id,
+        first.update_id + 1,
+        last + 1,
+    ]
+    with pytest.raises(LookupError):
+        await emu.redeliver(last + 99)
+
+
 async def test_second_poller_ends_the_first(served: tuple[TelegramEmulator, str], bot: Bot) -> None:
     emu, base = served
     first = asyncio.create_task(bot.get_updates(timeout=10))
