@@ -25,6 +25,19 @@ def _configure_logging(verbose: bool, *secrets: str | None, level: int | None = 
     configure(verbose, secrets=[secret for secret in secrets if secret], level=level)
 
 
+class _QuietBootstrapAbort(logging.Filter):
+    """PTB logs a traceback when setting or deleting the webhook at start-up fails for good;
+    :func:`_run` says what failed in one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            isinstance(record.msg, str)
+            and record.msg.startswith("%s")
+            and "Aborting" in record.msg
+            and "Bootstrap" in str(record.args)
+        )
+
+
 def _mode_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """``--webhook URL`` and ``--polling`` win over MDTBOT_WEBHOOK_URL."""
     if getattr(args, "polling", False):
@@ -77,6 +90,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 2
     _configure_logging(args.verbose, settings.token, settings.webhook_secret)
+    logging.getLogger("telegram.ext").addFilter(_QuietBootstrapAbort())
     app = build_application(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling / run_webhook run on it
@@ -91,6 +105,13 @@ def _run(args: argparse.Namespace) -> int:
         else:
             # PTB's own webhook server: Telegram's secret token header is checked (403 when
             # wrong or missing) and each update goes to app.update_queue like a polled one
+            logging.getLogger("bot.run").info(
+                "updates come by webhook %s, served on %s:%d%s",
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+                settings.webhook_listen_path,
+            )
             app.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
