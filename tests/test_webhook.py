@@ -522,3 +522,37 @@ async def test_sigterm_in_webhook_mode_right_after_start_is_quiet(http_emulator,
     code, _, err = await _stop(again)
     assert code == 0, seen + err
     assert "Traceback" not in seen + err
+
+
+@pytest.mark.timeout_sensitive
+async def test_webhook_mode_refuses_a_bad_token_and_a_held_lease_like_polling(
+    http_emulator, tmp_path
+):
+    emulator, base = http_emulator
+    db = tmp_path / "run.db"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = _env(emulator, base, db, MDTBOT_WEBHOOK_SECRET=SECRET, MDTBOT_WEBHOOK_PORT=str(port))
+    wrong = dict(env, MDTBOT_TOKEN=emulator.token.split(":")[0] + ":wrong-token")
+    code, _, err = await _stop(
+        await _start(wrong, tmp_path, "run", "--webhook", url), signal_it=False
+    )
+    assert code == 2 and "Traceback" not in err, err
+    assert "mdtbot: the Bot API refused MDTBOT_TOKEN" in err
+    assert emulator.webhook is None
+    first = await _start(env, tmp_path, "run", "--webhook", url)
+    try:
+        await emulator.user("Správce").send("/start")
+        await emulator.user("Správce").expect(timeout=30)  # the first one runs
+        # a second instance on the same database refuses before it touches the webhook
+        other = f"http://127.0.0.1:{free_port()}/hook"
+        second_env = dict(env, MDTBOT_WEBHOOK_PORT=other.rsplit(":", 1)[1].split("/")[0])
+        code, _, err = await _stop(
+            await _start(second_env, tmp_path, "run", "--webhook", other), signal_it=False
+        )
+        assert code == 1 and "Traceback" not in err, err
+        assert "mdtbot: not started: another mdtbot instance is running" in err
+        assert emulator.webhook is not None and emulator.webhook.url == url
+    finally:
+        code, _, err = await _stop(first)
+    assert code == 0 and "Traceback" not in err, err
