@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app import MDTApplication
@@ -19,10 +19,32 @@ if TYPE_CHECKING:
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def _configure_logging(verbose: bool, token: str | None = None, level: int | None = None) -> None:
+def _configure_logging(verbose: bool, *secrets: str | None, level: int | None = None) -> None:
     from bot.logs import configure
 
-    configure(verbose, secrets=[token] if token else [], level=level)
+    configure(verbose, secrets=[secret for secret in secrets if secret], level=level)
+
+
+class _QuietBootstrapAbort(logging.Filter):
+    """PTB logs a traceback when setting or deleting the webhook at start-up fails for good;
+    :func:`_run` says what failed in one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            isinstance(record.msg, str)
+            and record.msg.startswith("%s")
+            and "Aborting" in record.msg
+            and "Bootstrap" in str(record.args)
+        )
+
+
+def _mode_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """``--webhook URL`` and ``--polling`` win over MDTBOT_WEBHOOK_URL."""
+    if getattr(args, "polling", False):
+        return {"webhook_url": None}
+    if getattr(args, "webhook", None) is not None:
+        return {"webhook_url": args.webhook}
+    return {}
 
 
 def _exit_quietly(signum: int, frame: object) -> None:
@@ -48,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, _exit_quietly)
     from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import BadRequest, InvalidToken, NetworkError
 
     from bot.app import build_application
     from bot.config import ConfigError, load_settings
@@ -56,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.storage.lease import LeaseHeld
 
     try:
-        settings = load_settings()
+        settings = load_settings(**_mode_overrides(args))
     except ConfigError as error:
         print(f"mdtbot: invalid configuration: {error}", file=sys.stderr)
         return 2
@@ -67,16 +89,39 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _configure_logging(args.verbose, settings.token)
+    _configure_logging(args.verbose, settings.token, settings.webhook_secret)
+    logging.getLogger("telegram.ext").addFilter(_QuietBootstrapAbort())
     app = build_application(settings)
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling runs on it
+    asyncio.set_event_loop(loop)  # run_polling / run_webhook run on it
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, _stop, app, loop)
     try:
-        app.run_polling(
-            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, stop_signals=None
-        )
+        if settings.webhook_url is None:
+            # also deletes a webhook set before (Telegram refuses getUpdates while one is)
+            app.run_polling(
+                allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, stop_signals=None
+            )
+        else:
+            # PTB's own webhook server: Telegram's secret token header is checked (403 when
+            # wrong or missing) and each update goes to app.update_queue like a polled one
+            logging.getLogger("bot.run").info(
+                "updates come by webhook %s, served on %s:%d%s",
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+                settings.webhook_listen_path,
+            )
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_listen_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                stop_signals=None,
+            )
     except asyncio.CancelledError:  # stopped while starting (see _stop)
         return 0
     except InvalidToken:
@@ -86,6 +131,14 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 2
     except NetworkError as error:
+        webhook = settings.webhook_url is not None and "webhook" in error.message.lower()
+        if isinstance(error, BadRequest) and webhook:
+            # setWebhook refused (not HTTPS, a port Telegram does not post to, ...)
+            print(
+                f"mdtbot: the Bot API refused the webhook {settings.webhook_url}: {error.message}",
+                file=sys.stderr,
+            )
+            return 2
         print(f"mdtbot: cannot reach the Bot API at {settings.api_url}: {error}", file=sys.stderr)
         return 1
     except LeaseHeld as error:
@@ -93,6 +146,16 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except DatabaseUnusable as error:
         print(f"mdtbot: MDTBOT_DB={settings.db}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # the webhook server cannot listen (address in use, unknown host)
+        if settings.webhook_url is None:
+            raise
+        print(
+            f"mdtbot: the webhook server cannot listen on "
+            f"{settings.webhook_listen}:{settings.webhook_port} (MDTBOT_WEBHOOK_LISTEN, "
+            f"MDTBOT_WEBHOOK_PORT): {error.strerror or error}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -169,17 +232,28 @@ def _check(args: argparse.Namespace) -> int:
     _configure_logging(args.verbose)
     if not args.verbose:
         logging.getLogger().setLevel(logging.CRITICAL)
-    results = asyncio.run(run_checks())
+    results = asyncio.run(run_checks(**_mode_overrides(args)))
     for result in results:
         print(result.line())
     return 0 if all(result.ok for result in results) else 1
+
+
+def _add_mode_arguments(parser: argparse.ArgumentParser, webhook_help: str) -> None:
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--webhook", metavar="URL", default=None, help=webhook_help)
+    mode.add_argument(
+        "--polling",
+        action="store_true",
+        help="long polling even if MDTBOT_WEBHOOK_URL is set (a webhook set before is deleted)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mdtbot", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot against the Bot API (MDTBOT_API_URL)")
+    run = commands.add_parser("run", help="run the bot against the Bot API (MDTBOT_API_URL)")
+    _add_mode_arguments(run, "receive updates by webhook at URL (default: MDTBOT_WEBHOOK_URL)")
     sandbox = commands.add_parser("sandbox", help="the bot with a local Telegram emulator")
     sandbox.add_argument("--demo", action="store_true", help="seed Ostrava's teams and people")
     sandbox.add_argument(
@@ -193,10 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="language of the sandbox and the bot (default: MDTBOT_LANGUAGE, else cs)",
     )
-    commands.add_parser(
+    check = commands.add_parser(
         "check",
         help="check configuration, database, Bot API and webhook; exit code 1 if any fails",
     )
+    _add_mode_arguments(check, "expect the webhook to be set to URL (as `run --webhook URL`)")
     backup = commands.add_parser(
         "backup", help="copy the database (MDTBOT_DB) consistently, also while the bot runs"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -21,6 +21,9 @@ SUPPORTED_LANGUAGES = ("cs", "en")
 MAX_REMINDERS = 4
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+#: what Telegram accepts as a webhook's secret token
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_WEBHOOK_URL_RE = re.compile(r"^https?://[^/\s?#@]+(/[^\s#]*)?$")  # http: local Bot API servers
 _DURATION_UNITS: dict[str, str] = {
     **dict.fromkeys(("s", "sec", "sekunda", "sekundy", "sekund", "second", "seconds"), "seconds"),
     **dict.fromkeys(
@@ -101,6 +104,15 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     #: how many daily backups to keep
     backup_keep: int = Field(default=14, ge=1)
+    #: webhook mode (instead of long polling): the public HTTPS URL Telegram posts updates to
+    webhook_url: str | None = None
+    #: the secret Telegram sends with every webhook request; required in webhook mode
+    webhook_secret: str | None = None
+    #: where the webhook server listens (a reverse proxy in front of it terminates HTTPS)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    #: the path the webhook server answers on (default: the path of MDTBOT_WEBHOOK_URL)
+    webhook_path: str | None = None
 
     @field_validator("token")
     @classmethod
@@ -115,6 +127,47 @@ class Settings(BaseSettings):
     @classmethod
     def _backup_dir(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url", "webhook_secret", "webhook_path", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not _WEBHOOK_URL_RE.match(value):
+            raise ValueError(f"'{value}' is not a webhook URL (https://host[:port]/path)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value is not None and not _WEBHOOK_SECRET_RE.match(value):
+            raise ValueError("must be 1–256 characters, only A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.match(r"^/?[A-Za-z0-9._~/-]*$", value):
+            raise ValueError(f"'{value}' is not a URL path (e.g. /telegram)")
+        return "/" + value.lstrip("/")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "MDTBOT_WEBHOOK_SECRET: required in webhook mode (1–256 characters, "
+                "only A-Z a-z 0-9 _ -)"
+            )
+        return self
 
     @field_validator("api_url")
     @classmethod
@@ -184,6 +237,18 @@ class Settings(BaseSettings):
     def bot_file_url(self) -> str:
         return f"{self.api_url}/file/bot"
 
+    @property
+    def webhook_listen_path(self) -> str:
+        """The path the webhook server answers on: MDTBOT_WEBHOOK_PATH, else the path of
+        MDTBOT_WEBHOOK_URL (a reverse proxy that passes the path on needs no setting)."""
+        if self.webhook_path is not None:
+            return self.webhook_path
+        if self.webhook_url is None:
+            return "/"
+        _, _, rest = self.webhook_url.partition("://")
+        _, slash, path = rest.partition("/")
+        return "/" + path.split("?", 1)[0] if slash else "/"
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning pydantic's report into one readable line per bad variable."""
@@ -192,7 +257,10 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
             message = str(error["msg"]).removeprefix("Value error, ")
+            if not error["loc"]:  # a check of several variables names them itself
+                lines.append(message)
+                continue
+            field = str(error["loc"][0])
             lines.append(f"MDTBOT_{field.upper()}: {message}")
         raise ConfigError("; ".join(lines)) from None

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from telegram import Bot
+from telegram import Bot, WebhookInfo
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
@@ -23,6 +24,8 @@ from bot.storage.migrations import MIGRATIONS
 
 #: a backup older than this fails the check (a daily one was missed)
 BACKUP_STALE_HOURS = 48
+#: a webhook delivery error this recent, with updates waiting, fails the check
+WEBHOOK_ERROR_RECENT_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,21 @@ class Result:
         return f"{'ok' if self.ok else 'FAIL'} {self.item}: {self.detail}"
 
 
-async def run_checks() -> list[Result]:
+async def run_checks(**overrides: Any) -> list[Result]:
+    """``overrides``: settings given on the command line (``--webhook URL``)."""
     try:
-        settings = load_settings()
+        settings = load_settings(**overrides)
     except ConfigError as error:
         return [Result("configuration", False, str(error))]
     if settings.token is None:
         return [Result("configuration", False, "MDTBOT_TOKEN is not set")]
-    results = [
-        Result("configuration", True, f"MDTBOT_DB={settings.db}, MDTBOT_API_URL={settings.api_url}")
-    ]
+    detail = f"MDTBOT_DB={settings.db}, MDTBOT_API_URL={settings.api_url}"
+    if settings.webhook_url is not None:
+        detail += (
+            f", webhook mode: {settings.webhook_url} served on "
+            f"{settings.webhook_listen}:{settings.webhook_port}{settings.webhook_listen_path}"
+        )
+    results = [Result("configuration", True, detail)]
     results.extend(check_database(Path(settings.db)))
     if settings.backup_dir is not None:
         results.append(check_backups(settings.backup_dir))
@@ -152,18 +160,54 @@ async def _ask_bot_api(bot: Bot, settings: Settings) -> list[Result]:
     except TelegramError as error:
         results.append(Result("webhook", False, f"getWebhookInfo failed: {error}"))
         return results
-    if info.url:
-        results.append(
-            Result(
+    results.append(webhook_state(info, settings.webhook_url, datetime.now(UTC)))
+    return results
+
+
+def webhook_state(info: WebhookInfo, expected: str | None, now: datetime) -> Result:
+    """In polling mode no webhook may be set; in webhook mode ours must be, and Telegram must
+    have delivered to it lately (a recent delivery error with updates waiting fails)."""
+    waiting = f"{info.pending_update_count} updates waiting"
+    if expected is None:
+        if info.url:
+            return Result(
                 "webhook",
                 False,
                 f"a webhook is set ({info.url}): Telegram refuses polling while it is "
-                "(409 Conflict); remove it with deleteWebhook",
+                "(409 Conflict); `mdtbot run` removes it when it starts (deleteWebhook)",
             )
-        )
-    else:
-        detail = f"none, the bot polls; {info.pending_update_count} updates waiting"
+        detail = f"none, the bot polls; {waiting}"
         if info.last_error_message:
             detail += f"; last error: {info.last_error_message}"
-        results.append(Result("webhook", True, detail))
-    return results
+        return Result("webhook", True, detail)
+    if not info.url:
+        return Result(
+            "webhook",
+            False,
+            f"none set, expected {expected} (`mdtbot run` sets it when it starts); {waiting}",
+        )
+    if info.url != expected:
+        return Result(
+            "webhook",
+            False,
+            f"set to {info.url}, expected {expected}: another deployment uses this token, "
+            "or MDTBOT_WEBHOOK_URL changed and the bot has not been restarted",
+        )
+    detail = f"set to {info.url}; {waiting}"
+    last_error = info.last_error_date
+    if last_error is not None and info.last_error_message:
+        if last_error.tzinfo is None:
+            last_error = last_error.replace(tzinfo=UTC)
+        ago = max(0, int((now - last_error).total_seconds()))
+        detail += f"; last delivery error {_ago(ago)} ago: {info.last_error_message}"
+        if ago < WEBHOOK_ERROR_RECENT_SECONDS and info.pending_update_count:
+            return Result("webhook", False, f"Telegram cannot deliver: {detail}")
+    return Result("webhook", True, detail)
+
+
+def _ago(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"

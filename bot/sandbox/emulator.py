@@ -39,6 +39,7 @@ from bot.sandbox.html_entities import (
     utf16_len,
 )
 from bot.sandbox.people import Delivery, Group, Person
+from bot.sandbox.webhooks import Webhook, WebhookRefused, WebhookSender, checked_webhook
 
 log = logging.getLogger(__name__)
 
@@ -416,10 +417,13 @@ class TelegramEmulator:
         clock: Callable[[], datetime] | None = None,
         enforce_flood_limits: bool = False,
         group_privacy: bool = True,
+        allow_http_webhooks: bool = False,
     ) -> None:
         """``group_privacy``: like a bot with privacy mode on (Telegram's default), the bot
         gets only commands, replies to it and service messages from groups where it is not
-        an administrator."""
+        an administrator. ``allow_http_webhooks``: accept ``http://`` webhook URLs on any port
+        (Telegram takes only HTTPS on ports 443, 80, 88 and 8443), e.g. a test's
+        ``http://127.0.0.1:PORT/hook``; see :mod:`bot.sandbox.webhooks`."""
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -427,6 +431,7 @@ class TelegramEmulator:
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.enforce_flood_limits = enforce_flood_limits
         self.group_privacy = group_privacy
+        self.allow_http_webhooks = allow_http_webhooks
         self.dispatcher: Dispatcher | None = None
         self.calls: list[ApiCall] = []
         #: (person id, answer) for every answered button press, in order: the pop-up or toast
@@ -450,7 +455,14 @@ class TelegramEmulator:
         self._undispatched: deque[JSONDict] = deque()  # waiting for the dispatcher
         self._next_update_id = 500_000_001
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATES
-        self._webhook: JSONDict | None = None
+        self._webhook: Webhook | None = None
+        self.webhook_sender = WebhookSender(
+            lambda: self._webhook,
+            self._next_webhook_update,
+            self._webhook_delivered,
+            self._updates_signal_wait,
+            self._now_ts,
+        )
         self._poll_generation = 0
         self._closing = False
         self._seq = 0
@@ -560,8 +572,13 @@ class TelegramEmulator:
         return list(self._commands.get((_scope_key(scope), language_code), []))
 
     def pending_updates(self) -> int:
-        """Updates queued for getUpdates and not yet confirmed."""
+        """Updates queued for getUpdates (or the webhook) and not yet confirmed."""
         return len(self._updates)
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """The webhook set by the bot (None: it polls), with its delivery attempts."""
+        return self._webhook
 
     @property
     def seq(self) -> int:
@@ -942,6 +959,8 @@ class TelegramEmulator:
         else:
             self._updates.append(update)
             self._updates_signal.fire()
+            if self._webhook is not None and self._runner is not None:
+                self.webhook_sender.start()
 
     async def _deliver(self, body: JSONDict) -> None:
         self._enqueue(body)
@@ -999,6 +1018,8 @@ class TelegramEmulator:
                     "Conflict: terminated by other getUpdates request; make "
                     "sure that only one bot instance is running",
                 )
+            if self._webhook is not None:
+                raise ApiError(409, "Conflict: terminated by setWebhook request")
             self._updates = deque(
                 u for u in self._updates if _update_type(u) in self._allowed_updates
             )
@@ -1010,32 +1031,50 @@ class TelegramEmulator:
             await self._updates_signal.wait(remaining)
 
     async def _api_setWebhook(self, p: JSONDict, _: dict[str, _Upload]) -> bool:
-        url = _opt_str(p, "url") or ""
-        if not url:
-            self._webhook = None
-            return True
-        if not url.startswith("https://"):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        self._webhook = {"url": url, "allowed_updates": p.get("allowed_updates")}
+        if not _opt_str(p, "url"):
+            return await self._api_deleteWebhook(p, _)
+        try:
+            hook = checked_webhook(p, allow_http=self.allow_http_webhooks)
+        except WebhookRefused as refused:
+            raise bad_request(str(refused)) from None
+        if hook.allowed_updates is not None:
+            self._allowed_updates = frozenset(hook.allowed_updates) or DEFAULT_UPDATES
+        self._webhook = hook
         if p.get("drop_pending_updates"):
             self._updates.clear()
+        self._updates_signal.fire()  # a long poll still waiting ends with 409
+        if self._runner is not None:  # delivered while the emulator serves HTTP
+            self.webhook_sender.start()
         return True
 
     async def _api_deleteWebhook(self, p: JSONDict, _: dict[str, _Upload]) -> bool:
         self._webhook = None
+        self.webhook_sender.cancel()  # what it had not delivered stays for getUpdates
         if p.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     async def _api_getWebhookInfo(self, p: JSONDict, _: dict[str, _Upload]) -> JSONDict:
         info: JSONDict = {
-            "url": self._webhook["url"] if self._webhook else "",
+            "url": "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
-        if self._webhook and self._webhook.get("allowed_updates"):
-            info["allowed_updates"] = self._webhook["allowed_updates"]
+        if self._webhook is not None:
+            info.update(self._webhook.info())
         return info
+
+    def _next_webhook_update(self) -> JSONDict | None:
+        """The first pending update of a type the bot asked for (others are dropped)."""
+        while self._updates and _update_type(self._updates[0]) not in self._allowed_updates:
+            self._updates.popleft()
+        return json.loads(json.dumps(self._updates[0])) if self._updates else None
+
+    def _webhook_delivered(self, update_id: int) -> None:
+        self._updates = deque(u for u in self._updates if u["update_id"] != update_id)
+
+    async def _updates_signal_wait(self, seconds: float) -> bool:
+        return await self._updates_signal.wait(seconds)
 
     async def _api_logOut(self, p: JSONDict, _: dict[str, _Upload]) -> bool:
         return True
@@ -1712,6 +1751,8 @@ class TelegramEmulator:
         self._runner = runner
         self._closing = False
         self._base_url = f"http://{bound_host}:{bound_port}"
+        if self._webhook is not None:
+            self.webhook_sender.start()
         return self._base_url
 
     async def stop_server(self) -> None:
@@ -1719,6 +1760,7 @@ class TelegramEmulator:
         runner, self._runner, self._base_url = self._runner, None, None
         if runner is None:
             return
+        await self.webhook_sender.stop()  # "Telegram" is down: nothing is delivered either
         self._closing = True
         self._updates_signal.fire()
         try:
