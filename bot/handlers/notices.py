@@ -27,7 +27,7 @@ from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task
 from bot.rendering.calendar import ics_filename, meeting_ics
 from bot.rendering.labels import former_member, org_type_name, role_name
 from bot.rendering.meetings import recurrence_text, when_where
-from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
+from bot.rendering.minutes import minutes_lines, zapis_filename, zapis_pdf
 from bot.rendering.problems import (
     category_name,
     escape,
@@ -393,9 +393,7 @@ async def _member_unreachable(
     return OutMessage(text)
 
 
-async def _member_joined(
-    services: Services, t: Translator, item: OutboxItem
-) -> OutMessage | None:
+async def _member_joined(services: Services, t: Translator, item: OutboxItem) -> OutMessage | None:
     """A new member, told to the inviter and the coordinators (unless they left again)."""
     if item.team_id is None:
         return None
@@ -623,15 +621,16 @@ async def _retention_notice(
 
 
 async def _minutes(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
-    minutes, tasks = await services.minutes.for_reader(
-        _reader(services, item), int(item.payload["meeting_id"])
-    )
+    reader = _reader(services, item)
+    minutes, tasks = await services.minutes.for_reader(reader, int(item.payload["meeting_id"]))
     if minutes.finished_at is None:
         return None
     now = services.clock.now()
     parts = [OutMessage(p) for p in split_lines(minutes_lines(t, minutes, tasks, now))]
-    pdf = await asyncio.to_thread(minutes_pdf, t, minutes, tasks, now)
-    document = Attachment(minutes_filename(minutes), pdf)
+    # the zápis to print: a coordinator's copy has the closed part, a member's has none
+    zapis = await services.minutes.zapis(reader, int(item.payload["meeting_id"]))
+    pdf = await asyncio.to_thread(zapis_pdf, t, zapis)
+    document = Attachment(zapis_filename(zapis, "pdf"), pdf)
     return [*parts, OutMessage(t._("Minutes for printing (PDF)"), document=document)]
 
 

@@ -172,6 +172,25 @@ class MeetingRepo(Repo):
         )
         return [_meeting(r) for r in rows]
 
+    async def past(
+        self, team_id: int, now: datetime, *, offset: int = 0, limit: int = 10
+    ) -> list[Meeting]:
+        """The team's meetings that have started (not cancelled), newest first."""
+        rows = await self._all(
+            "SELECT * FROM meetings WHERE team_id = ? AND status != 'cancelled' "
+            "AND starts_at <= ? ORDER BY starts_at DESC, id DESC LIMIT ? OFFSET ?",
+            (team_id, to_db(now), limit, offset),
+        )
+        return [_meeting(r) for r in rows]
+
+    async def count_past(self, team_id: int, now: datetime) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM meetings WHERE team_id = ? AND status != 'cancelled' "
+            "AND starts_at <= ?",
+            (team_id, to_db(now)),
+        )
+        return int(row[0]) if row else 0
+
     async def all_upcoming(self, now: datetime) -> list[Meeting]:
         rows = await self._all(
             "SELECT * FROM meetings WHERE status = 'scheduled' AND starts_at > ? "
