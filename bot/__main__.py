@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def _configure_logging(verbose: bool, token: str | None = None, level: int | None = None) -> None:
+def _configure_logging(
+    verbose: bool, token: str | None = None, level: int | None = None
+) -> None:
     from bot.logs import configure
 
     configure(verbose, secrets=[token] if token else [], level=level)

@@ -202,7 +202,10 @@ async def on_button(update: Update, ctx: BotContext) -> None:
             await service.get(actor, meeting_id)  # may this person still write them?
             await show(
                 update,
-                t._("Closed. What you have marked so far is kept; /minutes continues the minutes."),
+                t._(
+                    "Closed. What you have marked so far is kept; /minutes continues the "
+                    "minutes."
+                ),
             )
         case "w", 0:  # back to the attendance
             await _attendance(update, t, await service.get(actor, meeting_id))

@@ -209,6 +209,7 @@ class OutboxSender:
                 chat_id, Notice.REPLY, payload, now, user_id=user_id, due_at=now + delay
             )
 
+
     async def refresh(self, sent: list[SentItem]) -> tuple[int, int]:
         """Render sent notices again and edit the text messages they became (after a
         redaction). Returns (edited, not reached): a message Telegram refuses to edit (deleted,
@@ -244,7 +245,9 @@ class OutboxSender:
                     edited += 1
                     try:
                         async with self.db.transaction() as repos:
-                            await repos.outbox.set_shown(found.item.id, stored.part, shown(message))
+                            await repos.outbox.set_shown(
+                                found.item.id, stored.part, shown(message)
+                            )
                     except StorageUnavailable as error:  # the edit is done; only its hash waits
                         log.warning("could not remember notice %s: %s", found.item.id, error)
                 except BadRequest as error:

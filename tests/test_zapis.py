@@ -1,0 +1,277 @@
+"""The zápis (Zápis z jednání) as a document — PDF to print and sign, DOCX to edit — sent after
+the minutes and taken again with ``/documents``: its content, Czech letters, page numbers, the
+closed part only in a coordinator's copy; ``/documents`` for coordinators, members, the
+administrator and a person in two teams; stale and forged buttons."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import docx
+import pypdf
+
+from bot.services.authz import Actor
+from bot.services.redaction import TextKind
+from tests.flows import make_team, report
+from tests.test_meetings import MEETING_UTC, run_due, said, schedule
+from tests.test_two_teams import two_teams
+
+SECRET_PLACE = "Confaulice 7"
+SECRET_TEXT = "TAJNEHLASENI policie o skupine u garazi"
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraphs, table cells, header and footer of a DOCX, in order."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+    return "\n".join(parts)
+
+
+def docx_tables(data: bytes) -> list[list[list[str]]]:
+    document = docx.Document(io.BytesIO(data))
+    return [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+
+
+def zapis_files(person, ext: str = "pdf") -> list:  # type: ignore[no-untyped-def]
+    return [
+        m
+        for m in person.inbox
+        if m.document is not None and m.document.filename.startswith("zapis-")
+        and m.document.filename.endswith("." + ext)
+    ]
+
+
+async def held_meeting(bot, *, secret: bool = False):  # type: ignore[no-untyped-def]
+    """Poruba: Petra (coordinator), Jan (comes), Eva (proposes, absent), Olga (excused); #1 at
+    Zárubecká 12 discussed with a note, #2 Hulváky with Eva's proposal accepted and a task for
+    Jan; a guest; minutes finished by Petra. ``secret``: also a coordinators-only #3."""
+    petra, jan, eva, olga = await make_team(bot, "Poruba", "Petra", "Jan", "Eva", "Olga")
+    await report(jan, locality="Zárubecká 12")
+    await report(jan, locality="Hulváky", category="veřejný pořádek a bezpečnost")
+    await eva.send("/propose 2")
+    await eva.send("Městská policie zařadí místo do večerních obchůzek každý pátek.")
+    await eva.press("Městská policie (MPO)")
+    if secret:
+        await report(petra, locality=SECRET_PLACE, description=SECRET_TEXT, send=False)
+        await petra.press("🔒 Jen pro koordinátory")
+        await petra.press("✅ Odeslat")
+    await schedule(petra)
+    await jan.press("Přijdu", message=next(m for m in jan.inbox if "Pozvánka" in m.text))
+    await olga.press("Nepřijdu", message=next(m for m in olga.inbox if "Pozvánka" in m.text))
+    await schedule(petra, when="12.1.2027 14:00", place="ÚMOb Poruba, sál 3")
+    bot.clock.set(MEETING_UTC + timedelta(minutes=5))
+    await run_due(bot)
+    services = bot.app.bot_data.services
+    await petra.send("/minutes")
+    await services.guests.add(Actor(petra.id), 1, "Šárka Žlutá", "Kurátorka ÚMOb")
+    await services.guests.add(Actor(petra.id), 1, "Řehoř Ďábelský", "Kurátorka ÚMOb")
+    await petra.press("▫ Petra Koordinátorová")
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("📝 Poznámka")
+    await petra.send("Hlídka MP v pátek; ověřit osvětlení u garáží.")
+    await petra.press("💬 projednáno")
+    await petra.press("💡 Přijmout návrh")
+    await petra.press(0)
+    await petra.press("📌 Nový úkol")
+    await petra.send("Oslovit správce objektu kvůli osvětlení")
+    await petra.press("Jan Členová")
+    await petra.send("20.12.")
+    await petra.press("✅ Ano")
+    await petra.press("« Zpět k zápisu")
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    assert said(petra, "Zápis je uložen")
+    await run_due(bot)
+    return petra, jan, eva, olga
+
+
+async def test_the_zapis_pdf_after_the_minutes(bot):
+    petra, jan, _eva, _olga = await held_meeting(bot)
+    (message,) = zapis_files(jan)
+    assert message.document.filename == "zapis-2026-12-15.pdf"
+    pages = pdf_pages(message.document.data)
+    text = "\n".join(pages)
+    assert "Zápis z jednání" in text
+    assert "1. jednání týmu Poruba v roce 2026" in text
+    assert "úterý 15. prosince 2026" in text and "14:00" in text
+    assert "ÚMOb Poruba, zasedačka 214" in text
+    assert f"strana 1 z {len(pages)}" in pages[0]
+    flat = " ".join(text.split())
+    assert "Přítomni (2): Jan Členová" in flat
+    assert "Omluveni (1): Olga Členová" in flat
+    assert "Nepřítomni (1): Eva Členová" in flat
+    assert "Hosté (2): Kurátorka ÚMOb: Šárka Žlutá, Řehoř Ďábelský" in flat
+    assert "Program" in text and "Průběh jednání" in text
+    assert "Hlídka MP v pátek; ověřit osvětlení u garáží." in flat
+    assert "Přijatý návrh: Městská policie zařadí místo do večerních obchůzek" in flat
+    assert "Usnesení a úkoly" in text
+    assert "Oslovit správce objektu kvůli osvětlení" in flat
+    assert "Přesouvá se na příští jednání" in text
+    assert "Příští jednání" in text and "12. ledna 2027" in flat
+    assert "Zapsal(a):" in text and "Petra Koordinátorová" in text
+    assert "Ověřil(a):" in text
+    assert "Jen pro koordinátory" not in text
+    # Petra's copy: the same (no closed part at this meeting)
+    (own,) = zapis_files(petra)
+    assert "Zápis z jednání" in pdf_text(own.document.data)
+
+
+async def test_documents_gives_the_zapis_as_pdf_and_docx(bot):
+    petra, _jan, _eva, _olga = await held_meeting(bot)
+    await petra.send("/documents")
+    screen = petra.last()
+    assert "Dokumenty schůzek týmu Poruba" in screen.text, screen.text
+    assert screen.button_texts()[0].startswith("📝 út 15. 12.")
+    await petra.press(0)
+    assert "Který dokument?" in petra.last().text
+    await petra.press("📝 Zápis (DOCX)")
+    (message,) = zapis_files(petra, "docx")
+    assert message.document.filename == "zapis-2026-12-15.docx"
+    data = message.document.data
+    text = docx_text(data)
+    assert "Zápis z jednání" in text
+    assert "Přítomni (2): Jan Členová" in text
+    assert "Šárka Žlutá, Řehoř Ďábelský" in text
+    assert "Hlídka MP v pátek; ověřit osvětlení u garáží." in text
+    rows = [row for table in docx_tables(data) for row in table]
+    header = next(row for row in rows if "Úkol nebo usnesení" in row)
+    assert header[2:] == ["Odpovídá", "Termín"], header
+    task = next(row for row in rows if "Oslovit správce objektu kvůli osvětlení" in row)
+    assert "Jan Členová" in task[2] and "20. 12. 2026" in task[3], task
+    accepted = next(row for row in rows if any("Přijat návrh" in cell for cell in row))
+    assert accepted[0] == "2." and "Městská policie" in accepted[2], accepted
+    footer = docx.Document(io.BytesIO(data)).sections[0].footer._element.xml
+    assert "PAGE" in footer
+    await petra.press("📝 Zápis (PDF)")
+    assert len(zapis_files(petra)) == 2  # the one sent after the minutes, and this one
+    async with bot.db.read() as repos:
+        entries = await repos.audit_log.latest(None, None, None)
+    taken = [e for e in entries if e.action == "meeting.document"]
+    assert [e.details for e in taken] == [
+        {"document": "zapis", "format": "pdf"},
+        {"document": "zapis", "format": "docx"},
+    ]
+
+
+async def test_the_closed_part_is_only_in_a_coordinators_copy(bot):
+    petra, jan, _eva, _olga = await held_meeting(bot, secret=True)
+    (members,) = zapis_files(jan)
+    text = pdf_text(members.document.data)
+    assert SECRET_PLACE not in text and "#3" not in text
+    assert "Jen pro koordinátory" not in text and "koordinátory" not in text
+    (coordinators,) = zapis_files(petra)
+    pages = pdf_pages(coordinators.document.data)
+    closed = [n for n, page in enumerate(pages) if SECRET_PLACE in page]
+    assert closed, "the coordinators' copy has the closed part"
+    first_closed = min(closed)
+    assert "Uzavřená část" in pages[first_closed]
+    assert all(SECRET_PLACE not in page for page in pages[:first_closed])
+    assert "Ověřil(a)" in "\n".join(pages[:first_closed])  # signatures end the open part
+    assert f"strana {first_closed + 1} z {len(pages)}" in pages[first_closed]
+    # the DOCX from /documents has it too
+    await petra.send("/documents")
+    await petra.press(0)
+    await petra.press("📝 Zápis (DOCX)")
+    (word,) = zapis_files(petra, "docx")
+    assert SECRET_PLACE in docx_text(word.document.data)
+
+
+async def test_documents_are_made_afresh(bot):
+    """A note redacted after the meeting is gone from a zápis taken later."""
+    petra, _jan, _eva, _olga = await held_meeting(bot)
+    services = bot.app.bot_data.services
+    await services.redaction.replace(Actor(petra.id), TextKind.NOTE, (1, 0), None)
+    await petra.send("/documents")
+    await petra.press(0)
+    await petra.press("📝 Zápis (PDF)")
+    text = pdf_text(zapis_files(petra)[-1].document.data)
+    assert "Hlídka MP" not in text and "[odstraněno]" in text
+
+
+async def test_documents_refused_to_members_and_strangers(bot):
+    _petra, jan, _eva, _olga = await held_meeting(bot)
+    await jan.send("/documents")
+    assert "nemáte oprávnění" in jan.last().text
+    stranger = bot.person("Zdeněk")
+    await stranger.send("/start")
+    await stranger.send("/documents")
+    assert "jen pro členy týmu" in stranger.last().text
+    for forged in ("dc:m:1", "dc:g:1:z:p", "dc:g:1:z:d", "dc:l:1:0", "dc:t:1"):
+        for person in (jan, stranger):
+            answer = await person.press_data(forged)
+            assert answer is not None and answer.show_alert, (person.first_name, forged)
+    assert not zapis_files(stranger) and len(zapis_files(jan)) == 1
+    (karel,) = await make_team(bot, "Jih", "Karel")
+    answer = await karel.press_data("dc:g:1:z:p")
+    assert answer is not None and "Tato schůzka neexistuje" in answer.text
+    await karel.send("/documents")
+    assert "zatím žádnou proběhlou schůzku" in karel.last().text
+    for junk in ("dc:g:1:q:p", "dc:g:1:z:x", "dc:g:abc:z:p", "dc:m", "dc:zz:1", "dc:l:1"):
+        answer = await karel.press_data(junk)
+        assert answer is not None and answer.show_alert, junk
+    async with bot.db.read() as repos:
+        entries = await repos.audit_log.latest(None, None, None)
+    assert not [e for e in entries if e.action == "meeting.document"]
+
+
+async def test_no_zapis_for_a_meeting_without_minutes(bot):
+    petra, jan, _eva = await make_team(bot, "Poruba", "Petra", "Jan", "Eva")
+    await report(jan)
+    await schedule(petra)
+    await petra.send("/documents")
+    assert "zatím žádnou proběhlou schůzku" in petra.last().text
+    bot.clock.set(MEETING_UTC + timedelta(hours=2))
+    await run_due(bot)
+    await petra.send("/documents")
+    assert petra.last().button_texts()[0].startswith("🗓 ")
+    await petra.press(0)
+    assert "Zápis (PDF)" not in " ".join(petra.last().button_texts())
+    assert "zápis" in petra.last().text
+    answer = await petra.press_data("dc:g:1:z:p")  # a forged or stale press
+    assert answer is not None and answer.show_alert and "nebyl dokončen" in answer.text
+
+
+async def test_documents_for_the_administrator_and_a_person_in_two_teams(bot):
+    petra, jan, karel = await two_teams(bot)
+    await schedule(jan, team="Jih", place="ÚMOb Jih")
+    bot.clock.set(MEETING_UTC + timedelta(minutes=5))
+    await run_due(bot)
+    await jan.send("/minutes")
+    await jan.press("Jih")
+    await jan.press("Pokračovat programem ▶")
+    await jan.press("🏁 Dokončit")
+    await jan.press("✅ Uložit a rozeslat zápis")
+    # Jan coordinates Jih only: no picker, Jih's list at once
+    await jan.send("/documents")
+    assert "týmu Jih" in jan.last().text
+    await jan.press(0)
+    await jan.press("📝 Zápis (PDF)")
+    text = pdf_text(zapis_files(jan)[-1].document.data)
+    assert "jednání týmu Jih" in text and "Zapsal(a):" in text and "Jan" in text
+    # the administrator picks among every team
+    admin = bot.admin
+    await admin.send("/documents")
+    assert "Dokumenty kterého týmu?" in admin.last().text
+    assert {"Jih", "Poruba"} <= set(admin.last().button_texts())
+    await admin.press("Jih")
+    await admin.press(0)
+    await admin.press("📝 Zápis (DOCX)")
+    assert zapis_files(admin, "docx")
+    # Petra (Poruba) cannot take Jih's
+    answer = await petra.press_data("dc:g:1:z:p")
+    assert answer is not None and answer.show_alert
+    del karel
