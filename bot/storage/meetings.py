@@ -159,6 +159,15 @@ class MeetingRepo(Repo):
         )
         return _meeting(row) if row else None
 
+    async def count_held(self, team_id: int, start: datetime, before: datetime) -> int:
+        """How many of the team's meetings starting in [start, before) were held."""
+        row = await self._one(
+            "SELECT COUNT(*) FROM meetings WHERE team_id = ? AND status = 'held' "
+            "AND starts_at >= ? AND starts_at < ?",
+            (team_id, to_db(start), to_db(before)),
+        )
+        return int(row[0]) if row else 0
+
     async def team_of(self, meeting_id: int) -> int | None:
         """The team a meeting belongs to (to check the reader's membership before reading it)."""
         row = await self._one("SELECT team_id FROM meetings WHERE id = ?", (meeting_id,))
