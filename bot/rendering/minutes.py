@@ -4,18 +4,15 @@ the shared template of ``bot/rendering/document.py``: PDF to print and sign, DOC
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.domain.agenda import Section
 from bot.domain.minutes import Attendee, Minutes, MinutesItem, Outcome, Zapis, carried
 from bot.domain.tasks import Task
 from bot.i18n import N_, Translator
+from bot.rendering import document as doc
 from bot.rendering.agenda import SECTION_TITLES, entry_text, numbered, task_item
 from bot.rendering.labels import former_member, org_type_name
 from bot.rendering.pdf import Block, Style, html_lines
-
-if TYPE_CHECKING:
-    from bot.rendering.document import Builder, Document
 
 OUTCOME_NAMES = {
     Outcome.DISCUSSED: N_("discussed"),
@@ -89,23 +86,16 @@ def minutes_lines(t: Translator, minutes: Minutes, tasks: list[Task], now: datet
 # --- the zápis as a document ------------------------------------------------------------------
 
 
-def zapis_document(t: Translator, zapis: Zapis) -> Document:
+def zapis_document(t: Translator, zapis: Zapis) -> doc.Document:
     """Zápis z jednání: header (team, number in the year, date, time, place), attendance,
     program, the course of the meeting item by item, resolutions and tasks as a table, items
     carried over, the next meeting, signatures; a coordinator's copy ends with the closed part
     on its own pages (a members' copy has none)."""
-    from bot.rendering import document as doc
-
     meeting = zapis.meeting
     when = meeting.starts_at
-    b = doc.Builder(t, team=zapis.team_name, title=t._("Minutes of the meeting"))
+    b = doc.Builder(t, team=doc.team_label(t, zapis.team_name), title=t._("Minutes of the meeting"))
     b.title_block(
-        subtitle=t._(
-            "{n}. meeting of the team {team} in {year}",
-            n=zapis.number,
-            team=zapis.team_name,
-            year=meeting.local_start.year,
-        ),
+        subtitle=doc.meeting_heading(t, zapis.team_name, zapis.number, meeting),
         fields=doc.meeting_fields(t, meeting),
     )
     b.heading(t._("Attendance"))
@@ -138,12 +128,10 @@ def zapis_document(t: Translator, zapis: Zapis) -> Document:
 
 
 def _part(
-    t: Translator, b: Builder, items: list[MinutesItem], tasks: list[Task], when: datetime
+    t: Translator, b: doc.Builder, items: list[MinutesItem], tasks: list[Task], when: datetime
 ) -> None:
     """Program, course of the meeting, resolutions and tasks, items carried over: of the open
     part or of the closed part."""
-    from bot.rendering import document as doc
-
     b.heading(t._("Program"))
     if not items:
         b.paragraph(t._("The agenda was empty."), muted=True)
@@ -241,17 +229,13 @@ def _guests(t: Translator, zapis: Zapis) -> str:
 
 
 def zapis_pdf(t: Translator, zapis: Zapis) -> bytes:
-    from bot.rendering import document as doc
-
     return doc.to_pdf(zapis_document(t, zapis))
 
 
 def zapis_docx(t: Translator, zapis: Zapis) -> bytes:
-    from bot.rendering import document as doc
-
     return doc.to_docx(zapis_document(t, zapis))
 
 
 def zapis_filename(zapis: Zapis, ext: str) -> str:
     """``zapis-2026-12-15.pdf``."""
-    return f"zapis-{zapis.meeting.local_start:%Y-%m-%d}.{ext}"
+    return doc.filename("zapis", zapis.meeting.local_start, ext)

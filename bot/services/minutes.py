@@ -34,6 +34,7 @@ from bot.services.errors import (
     NotAllowed,
     NotFound,
 )
+from bot.services.meetings import meeting_number
 from bot.services.problems import apply_status
 from bot.services.proposals import apply_decision
 from bot.services.tasks import ORG_MAX, clean_task, give_out
@@ -320,7 +321,7 @@ async def load_zapis(repos: Repos, meeting: Meeting, *, full: bool) -> Zapis:
     return Zapis(
         meeting=meeting,
         team_name=minutes.team_name,
-        number=await _meeting_number(repos, meeting),
+        number=await meeting_number(repos, meeting),
         present=present,
         excused=excused,
         absent=absent,
@@ -333,20 +334,6 @@ async def load_zapis(repos: Repos, meeting: Meeting, *, full: bool) -> Zapis:
         recorded_by=await repos.minutes.recorder(meeting.id),
         finished_at=minutes.finished_at,
         full=full,
-    )
-
-
-async def _meeting_number(repos: Repos, meeting: Meeting) -> int:
-    """TEMPORARY until the shared meeting_number lands: held meetings of the year so far."""
-    year = meeting.local_start.year
-    past = await repos.meetings.past(meeting.team_id, meeting.starts_at, limit=500)
-    return max(
-        1,
-        sum(
-            1
-            for m in past
-            if m.local_start.year == year and (m.status is MeetingStatus.HELD or m.id == meeting.id)
-        ),
     )
 
 
