@@ -7,12 +7,14 @@ from datetime import datetime
 
 from bot.domain.agenda import Section
 from bot.domain.minutes import Attendee, Minutes, MinutesItem, Outcome, Zapis, carried
+from bot.domain.problems import Urgency
 from bot.domain.tasks import Task
 from bot.i18n import N_, Translator
 from bot.rendering import document as doc
 from bot.rendering.agenda import SECTION_TITLES, entry_text, numbered, task_item
 from bot.rendering.labels import former_member, org_type_name
 from bot.rendering.pdf import Block, Style, html_lines
+from bot.rendering.problems import category_name, urgency_name
 
 OUTCOME_NAMES = {
     Outcome.DISCUSSED: N_("discussed"),
@@ -140,14 +142,15 @@ def _part(
     if items:
         b.heading(t._("Course of the meeting"))
     for item in items:
-        lines = [t._("Outcome: {outcome}", outcome=outcome_name(t, item.outcome))]
+        lines = [t._("Discussion: {note}", note=item.note)] if item.note else []
+        lines.append(t._("Outcome: {outcome}", outcome=outcome_name(t, item.outcome)))
         if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
             lines.append(t._("Accepted proposal: {text}", text=item.proposal.text))
         lines += [
             t._(
                 "Task: {text} — {owner}, by {date}",
                 text=task.text,
-                owner=_owner(task),
+                owner=_owner(task) or "—",
                 date=t.date(task.deadline),
             )
             for task in tasks
@@ -157,29 +160,31 @@ def _part(
             f"{item.entry.number}.",
             _title(t, item, when),
             lines=lines,
-            excerpt=t._("Discussion: {note}", note=item.note) if item.note else "",
         )
     b.heading(t._("Resolutions and tasks"))
     numbers = {i.entry.problem.id: i.entry.number for i in items if i.entry.problem is not None}
-    rows: list[tuple[str, str, str, str]] = []
+    #: (item number, order within the item, the row): decisions first, then the item's tasks
+    found: list[tuple[int, int, tuple[str, str, str, str]]] = []
     for item in items:
+        number = item.entry.number
         if item.outcome is Outcome.ACCEPTED and item.proposal is not None:
             responsible = item.proposal.responsible
-            rows.append(
-                (
-                    f"{item.entry.number}.",
-                    t._("Proposal accepted: {text}", text=item.proposal.text),
-                    org_type_name(t, responsible) if responsible else "—",
-                    "—",
-                )
-            )
-        elif item.outcome is Outcome.SOLVED:
-            rows.append((f"{item.entry.number}.", t._("Solved."), "—", "—"))
+            text = t._("Proposal accepted: {text}", text=item.proposal.text)
+            who = org_type_name(t, responsible) if responsible else "—"
+            found.append((number, 0, (f"{number}.", text, who, "—")))
+        elif item.outcome is Outcome.SOLVED and item.entry.problem is not None:
+            text = t._("Problem #{n} is solved.", n=item.entry.problem.id)
+            found.append((number, 0, (f"{number}.", text, "—", "—")))
     for task in tasks:
-        number = numbers.get(task.problem_id) if task.problem_id is not None else None
-        rows.append(
-            (f"{number}." if number else "—", task.text, _owner(task) or "—", t.date(task.deadline))
+        number = numbers.get(task.problem_id, 0) if task.problem_id is not None else 0
+        row = (
+            f"{number}." if number else "—",
+            task.text,
+            _owner(task) or "—",
+            t.date(task.deadline),
         )
+        found.append((number, 1, row))
+    rows = [row for _n, _o, row in sorted(found, key=lambda x: (x[0], x[1]))]
     if rows:
         b.table(
             [
@@ -203,7 +208,19 @@ def _part(
 
 
 def _title(t: Translator, item: MinutesItem, when: datetime) -> str:
-    return entry_text(t, item.entry, when)
+    """``Problém #12 · Zárubecká 12 · návykové látky · vysoká``: what the item was about, without
+    an age or a status that would be today's, not the meeting's."""
+    problem = item.entry.problem
+    if problem is None:
+        return entry_text(t, item.entry, when)
+    parts = [
+        t._("Problem #{n}", n=problem.id),
+        problem.locality,
+        category_name(t, problem.category),
+    ]
+    if problem.urgency is not Urgency.NORMAL:
+        parts.append(urgency_name(t, problem.urgency))
+    return " · ".join(parts)
 
 
 def _owner(task: Task) -> str:
