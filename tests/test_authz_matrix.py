@@ -134,6 +134,7 @@ COMMANDS = [
     Row("/meeting", IN_A_TEAM),
     Row("/agenda", IN_A_TEAM),
     Row("/minutes", A_COORD),
+    Row("/documents", A_COORD),
     Row("/tasks", ANYONE),  # outsiders: "no open tasks"
     Row("/members", IN_A_TEAM),
     Row("/invite", A_COORD),
@@ -264,6 +265,13 @@ PRESSES = [
     Row("mn:x:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
     Row("mn:f:{meeting}", PORUBA_COORD),
+    Row("dc:t:{poruba}", PORUBA_COORD),
+    Row("dc:l:{poruba}:0", PORUBA_COORD),
+    Row("dc:m:{meeting}", PORUBA_COORD),  # a meeting not yet held: no zápis button
+    Row("dc:c", ANYONE),  # closes the team picker, nothing to protect
+    # no minutes yet: the coordinator is shown the meeting's screen saying so; a held
+    # meeting's documents per role are in tests/test_zapis.py
+    Row("dc:g:{meeting}:z:p", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),
     Row("gs:a:{meeting}:m", PORUBA_COORD),
     Row("prv:l:{poruba}", frozenset({MEMBER, COORD})),  # one leaves only a team one is in

@@ -31,6 +31,7 @@ from bot.i18n import Translator
 from bot.rendering.minutes import zapis_docx, zapis_filename, zapis_pdf
 from bot.rendering.problems import escape
 from bot.services.documents import DocFormat, DocKind, PastMeeting
+from bot.services.errors import NoMinutes
 
 _KINDS = {"a": DocKind.AGENDA, "s": DocKind.SHEET, "z": DocKind.ZAPIS}
 _FORMATS = {"p": DocFormat.PDF, "d": DocFormat.DOCX}
@@ -129,7 +130,11 @@ async def _send(
         return
     match kind:
         case DocKind.ZAPIS:
-            zapis = await ctx.services.documents.zapis(actor, meeting_id, fmt)
+            try:
+                zapis = await ctx.services.documents.zapis(actor, meeting_id, fmt)
+            except NoMinutes:  # a stale or forged press: the meeting's screen says why
+                await _meeting(update, ctx, t, meeting_id)
+                return
             render = zapis_pdf if fmt is DocFormat.PDF else zapis_docx
             data = await asyncio.to_thread(render, t, zapis)
             name = zapis_filename(zapis, fmt.value)
