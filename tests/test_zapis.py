@@ -13,7 +13,7 @@ import pypdf
 
 from bot.services.authz import Actor
 from bot.services.redaction import TextKind
-from tests.flows import make_team, report
+from tests.flows import invite_code, join, make_team, report
 from tests.test_meetings import MEETING_UTC, run_due, said, schedule
 from tests.test_two_teams import two_teams
 
@@ -275,3 +275,56 @@ async def test_documents_for_the_administrator_and_a_person_in_two_teams(bot):
     answer = await petra.press_data("dc:g:1:z:p")
     assert answer is not None and answer.show_alert
     del karel
+
+
+async def test_documents_are_paged_newest_first(bot):
+    from datetime import UTC, datetime
+
+    petra, _jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    services = bot.app.bot_data.services
+    async with bot.db.read() as repos:
+        team_id = (await repos.teams.list_all())[0].id
+    first = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+    for week in range(10):
+        when = first + timedelta(weeks=week)
+        bot.clock.set(when - timedelta(days=2))
+        await services.meetings.schedule(Actor(petra.id), team_id, when, f"Sál {week + 1}")
+    cancelled = await services.meetings.schedule(
+        Actor(petra.id), team_id, first + timedelta(weeks=10), "Zrušená"
+    )
+    await services.meetings.cancel(Actor(petra.id), cancelled.id, whole_series=False)
+    bot.clock.set(first + timedelta(weeks=12))
+    await run_due(bot)
+    await petra.send("/documents")
+    screen = petra.last()
+    assert "Strana 1 z 2" in screen.text
+    labels = screen.button_texts()
+    assert labels[0].startswith("🗓 ") and "Sál 10" in labels[0] and "Sál 3" in labels[7]
+    assert labels[8:] == ["Starší »"]
+    await petra.press("Starší »")
+    labels = petra.last().button_texts()
+    assert "Strana 2 z 2" in petra.last().text
+    assert ["Sál 2" in labels[0], "Sál 1" in labels[1]] == [True, True]
+    assert labels[2:] == ["« Novější"]
+    assert "Zrušená" not in " ".join(labels)
+    await petra.press("Sál 1")
+    assert "Sál 1" in petra.last().text and "nebyl dokončen" in petra.last().text
+    await petra.press("« Zpět")
+    assert "Strana 1 z 2" in petra.last().text
+    # a page number out of range (stale or forged) shows the nearest page
+    await petra.press_data(f"dc:l:{team_id}:99")
+    assert "Strana 2 z 2" in petra.last().text
+
+
+async def test_a_coordinator_of_two_teams_picks_the_team(bot):
+    petra, jan, karel = await two_teams(bot)
+    await join(petra, await invite_code(karel, role="Koordinátor"), name="Petra Koordinátorová")
+    await petra.send("/documents")
+    assert "Dokumenty kterého týmu?" in petra.last().text
+    assert petra.last().button_texts() == ["Jih", "Poruba", "✖ Zrušit"]
+    await petra.press("Jih")
+    assert "Tým Jih zatím nemá žádnou proběhlou schůzku" in petra.last().text
+    await petra.send("/documents")
+    await petra.press("✖ Zrušit")
+    assert petra.last().text == "Zrušeno."
+    del jan
