@@ -328,3 +328,23 @@ async def test_a_coordinator_of_two_teams_picks_the_team(bot):
     await petra.press("✖ Zrušit")
     assert petra.last().text == "Zrušeno."
     del jan
+
+
+async def test_people_who_left_are_former_members_in_a_zapis_taken_later(bot):
+    petra, jan, _eva, _olga = await held_meeting(bot)
+    await jan.send("/leave")
+    await jan.press("Poruba")
+    await jan.press("Ano, odejít")
+    assert "Odešel(a) jste z týmu Poruba." in jan.last().text
+    await petra.send("/leave")
+    await petra.press("Poruba")
+    await petra.press("Ano, odejít")
+    admin = bot.admin
+    await admin.send("/documents")
+    await admin.press("Poruba")
+    await admin.press(0)
+    await admin.press("📝 Zápis (PDF)")
+    text = " ".join(pdf_text(zapis_files(admin)[-1].document.data).split())
+    assert "Jan Členová" not in text and "Petra Koordinátorová" not in text
+    assert "Přítomni (2): bývalý člen (" in text, text
+    assert "Zapsal(a): bývalý člen (Úřad městského obvodu)" in text

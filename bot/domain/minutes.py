@@ -89,8 +89,8 @@ class Zapis(BaseModel):
     closed_tasks: list[Task] = []
     #: the team's next scheduled meeting after this one
     next_meeting: Meeting | None = None
-    #: "Zapsal(a)": the coordinator who ran /minutes (None: not known any more)
-    recorded_by: str | None = None
+    #: "Zapsal(a)": the coordinator who ran /minutes (None: not known)
+    recorded_by: Attendee | None = None
     finished_at: datetime | None = None
     #: a coordinator's copy (with the closed part)
     full: bool = False

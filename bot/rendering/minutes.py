@@ -116,7 +116,9 @@ def zapis_document(t: Translator, zapis: Zapis) -> doc.Document:
         b.paragraph(t._("Not scheduled yet."))
     else:
         b.paragraph(t.datetime(following.starts_at) + " · " + following.place)
-    b.signatures([(t._("Recorded by"), zapis.recorded_by or ""), (t._("Verified by"), "")])
+    recorder = zapis.recorded_by
+    recorded = _person(t, recorder, with_org=False) if recorder is not None else ""
+    b.signatures([(t._("Recorded by"), recorded), (t._("Verified by"), "")])
     if zapis.full and (zapis.closed_items or zapis.closed_tasks):
         b.closed_part(
             t._(SECTION_TITLES[Section.CLOSED]),
@@ -227,14 +229,15 @@ def _owner(task: Task) -> str:
     return ", ".join(x for x in (task.owner_name, task.owner_org) if x)
 
 
+def _person(t: Translator, person: Attendee, *, with_org: bool = True) -> str:
+    """``Jan Novák (Charita Ostrava)``; a former member as "bývalý člen (Policie ČR)"."""
+    if not person.name:
+        return former_member(t, person.org_type)
+    return f"{person.name} ({person.org})" if with_org and person.org else person.name
+
+
 def _people(t: Translator, people: list[Attendee]) -> str:
-    return (
-        ", ".join(
-            (f"{p.name} ({p.org})" if p.org else p.name) if p.name else former_member(t, p.org_type)
-            for p in people
-        )
-        or "—"
-    )
+    return ", ".join(_person(t, p) for p in people) or "—"
 
 
 def _guests(t: Translator, zapis: Zapis) -> str:

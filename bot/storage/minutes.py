@@ -207,14 +207,22 @@ class MinutesRepo(Repo):
         )
         return int(row[0]) if row else None
 
-    async def recorder(self, meeting_id: int) -> str | None:
-        """The name of who ran /minutes ("Zapsal(a)"); None for a former member."""
+    async def recorder(self, meeting_id: int) -> Attendee | None:
+        """Who ran /minutes ("Zapsal(a)"): a former member has no name, only the
+        organisation type; None if not known at all."""
         row = await self._one(
-            "SELECT u.display_name FROM minutes x LEFT JOIN users u ON u.id = x.started_by "
-            "WHERE x.meeting_id = ?",
+            "SELECT u.id, u.display_name, u.org_name, u.org_type FROM minutes x "
+            "JOIN users u ON u.id = x.started_by WHERE x.meeting_id = ?",
             (meeting_id,),
         )
-        return str(row[0]) if row and row[0] else None
+        if row is None:
+            return None
+        return Attendee(
+            user_id=row[0],
+            name=row[1] or None,
+            org=row[2] or "",
+            org_type=OrgType(row[3]) if row[3] else None,
+        )
 
     async def present_people(self, meeting_id: int) -> list[Attendee]:
         """Who was marked present, by name, also those who have left the team since (a
