@@ -106,8 +106,15 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     for word in SECRETS:
         assert word not in member_zapis, word
     zapis_pdf = next(m for m in jan.inbox if m.document and m.document.filename.startswith("zapis"))
-    assert "3) Problém #4" in flat(zapis_pdf)
+    # the zápis document numbers it "3." in its program, its course and the carried-over items
+    assert len(re.findall(r"3\.\s*Problém #4", flat(zapis_pdf))) == 3
     assert "Tajn" not in flat(zapis_pdf)
+    coordinator_pdf = next(
+        m for m in petra.inbox if m.document and m.document.filename.startswith("zapis")
+    )
+    closed_pages = flat(coordinator_pdf).split("Neveřejná část — jen koordinátoři")[1]
+    assert re.search(r"4\.\s*Problém #2 · Tajná ulice", closed_pages)
+    assert re.search(r"5\.\s*Problém #5 · Tajný dvůr", closed_pages)
 
 
 async def test_a_coordinator_orders_the_closed_part_and_members_numbers_stay(bot):

@@ -82,7 +82,7 @@ class DocumentService(Service):
             if not await _minuted(repos, meeting_id):
                 raise NoMinutes(str(meeting_id))
             zapis = await load_zapis(repos, access.meeting, full=True)
-            await _audit(self, repos, actor, access.meeting, DocKind.ZAPIS, fmt)
+            await _record(self, repos, actor, access.meeting, DocKind.ZAPIS, fmt)
         return zapis
 
 
@@ -91,7 +91,7 @@ async def _minuted(repos: Repos, meeting_id: int) -> bool:
     return state is not None and state[1] is not None
 
 
-async def _audit(
+async def _record(
     service: Service,
     repos: Repos,
     actor: Actor,
