@@ -15,7 +15,8 @@ How to use it::
     )
     b.heading("1. Úkoly po termínu")                # level 1; b.heading(text, level=2) smaller
     b.item("1.", "Problém #12 — Zárubecká 12",      # a numbered item with a hanging indent
-           lines=["návykové látky · vysoká · 5 dní"], excerpt=doc.excerpt(description))
+           lines=["návykové látky · vysoká · 5 dní"], excerpt=doc.excerpt(description),
+           more=["Návrh: …"])                        # lines under the grey excerpt
     b.paragraph("Text.", muted=False)
     b.table(
         [doc.Column("Jméno", 3), doc.Column("Organizace", 3), doc.Column("Podpis", 2)],
@@ -91,13 +92,14 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Item:
-    """A numbered item: ``number`` in the left column, a bold ``title``, then ``lines`` and a
-    grey ``excerpt`` under it."""
+    """A numbered item: ``number`` in the left column, a bold ``title``, then ``lines``, a
+    grey ``excerpt`` and ``more`` lines under it."""
 
     number: str
     title: str
     lines: tuple[str, ...] = ()
     excerpt: str = ""
+    more: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Document:
                     out.append(block.text)
                 case Item():
                     out += [f"{block.number} {block.title}", *block.lines, block.excerpt]
+                    out += block.more
                 case Table():
                     out += [c.header for c in block.columns]
                     out += [cell for row in block.rows for cell in row]
@@ -209,8 +212,17 @@ class Builder:
     def paragraph(self, text: str, *, muted: bool = False, bold: bool = False) -> None:
         self.blocks.append(Paragraph(text, muted, bold))
 
-    def item(self, number: str, title: str, lines: Iterable[str] = (), excerpt: str = "") -> None:
-        self.blocks.append(Item(number, title, tuple(x for x in lines if x), excerpt))
+    def item(
+        self,
+        number: str,
+        title: str,
+        lines: Iterable[str] = (),
+        excerpt: str = "",
+        more: Iterable[str] = (),
+    ) -> None:
+        self.blocks.append(
+            Item(number, title, tuple(x for x in lines if x), excerpt, tuple(x for x in more if x))
+        )
 
     def table(
         self,
@@ -463,6 +475,10 @@ def _pdf_item(pdf: Any, item: Item, nl: dict[str, Any]) -> None:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(width, 4.4, printable(item.excerpt), **nl, align="L")
         pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, "", 9.5)
+    for line in item.more:
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(width, 4.8, printable(line), **nl, align="L")
     pdf.ln(1)
 
 
@@ -712,6 +728,8 @@ def _docx_item(out: Any, item: Item) -> None:
         run = hanging(False).add_run(item.excerpt)
         run.font.size = Pt(8.5)
         run.font.color.rgb = RGBColor(*GREY)
+    for line in item.more:
+        hanging(False).add_run(line).font.size = Pt(9.5)
     last = out.paragraphs[-1].paragraph_format
     last.keep_with_next = False
     last.space_after = Pt(3)
