@@ -191,6 +191,7 @@ async def test_agenda_buttons_pdf_for_everyone_docx_and_sheet_for_coordinators(b
     await petra.press("📝 DOCX k úpravě")
     document = docx_of(petra.last())
     assert petra.last().document.filename == "program-2026-12-15.docx"
+    export("program.docx", petra.last().document.data)
     paragraphs = [p.text for p in document.paragraphs]
     assert "Program jednání" in paragraphs and "3. jednání MDT Poruba v roce 2026" in paragraphs
     assert "Čas:\t14:00" in paragraphs
