@@ -181,3 +181,17 @@ def test_odd_texts_do_not_break_either_document() -> None:
     paragraphs, tables, _, _ = docx_texts(doc.to_docx(document))
     assert "<b>tučně</b> & konec" in paragraphs  # control characters and emoji dropped
     assert tables[0][1][0] == unbroken
+
+
+def test_signatures_stay_together_wherever_the_page_ends() -> None:
+    t = Translator("cs", PRAGUE)
+    for lines in range(38, 52):  # the signatures fall at every height near the page's foot
+        b = doc.Builder(t, team="MDT Poruba", title="Zápis")
+        for n in range(lines):
+            b.paragraph(f"Řádek {n}")
+        b.signatures([("Zapsal(a)", "Jana Nováková"), ("Ověřil(a)", "")])
+        pages = pdf_pages(doc.to_pdf(b.build()))
+        signed = [p for p in pages if "Zapsal(a)" in p]
+        assert len(signed) == 1, lines
+        assert signed[0].count("datum, podpis") == 2 and "Ověřil(a)" in signed[0], lines
+        assert all("datum, podpis" not in p for p in pages if p is not signed[0]), lines

@@ -24,11 +24,11 @@ COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1",
             "/agenda", "/meeting", "/tasks", "/help", "/profile"]  # fmt: skip
 
 
-def surfaces(person) -> str:  # type: ignore[no-untyped-def]
-    """Everything the person's phone shows: texts, buttons, documents (PDF text, DOCX
-    paragraphs, tables, headers and footers, .ics)."""
+def surfaces(person, messages=None) -> str:  # type: ignore[no-untyped-def]
+    """Everything the person's phone (or a group's ``messages``) shows: texts, buttons,
+    documents (PDF text, DOCX paragraphs, tables, headers and footers, .ics)."""
     parts = []
-    for message in person.inbox:
+    for message in person.inbox if messages is None else messages:
         parts.append(message.text)
         parts += message.button_texts()
         document = message.document
@@ -90,7 +90,8 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
 
     for command in COMMANDS:
         await walk(olga, command)
-    seen = surfaces(olga) + "\n".join(m.text for m in group.messages)
+    seen = surfaces(olga) + surfaces(None, group.messages)
+    assert any(m.document and m.document.filename.startswith("program") for m in group.messages)
     for marker in MARKERS:
         assert marker not in seen, marker
     # the scan did read the printed agenda (from the notice, the group and /agenda's button)

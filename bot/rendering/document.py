@@ -526,31 +526,34 @@ def _pdf_table(pdf: Any, table: Table) -> None:
 
 
 def _pdf_signatures(pdf: Any, block: Signatures) -> None:
+    """Side by side: the label, the name (or room to write it), a line to sign on and a small
+    caption under it; kept together on one page."""
     n = max(1, len(block.people))
     gap = 10.0
     width = (pdf.epw - gap * (n - 1)) / n
-    if pdf.get_y() > pdf.h - MARGINS[3] - 35:
+    height = 8 + 5.5 + 5.5 + 12 + 5
+    if pdf.get_y() + height > pdf.h - MARGINS[3]:
         pdf.add_page()
     pdf.ln(8)
     top = pdf.get_y()
+    caption = ", ".join(x for x in (block.date_label, block.sign_label) if x)
     for i, (label, name) in enumerate(block.people):
         x = pdf.l_margin + i * (width + gap)
         pdf.set_xy(x, top)
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(width, 5.5, printable(label) + ":", new_x="LEFT", new_y="NEXT")
+        pdf.cell(width, 5.5, _fit(pdf, printable(label) + ":", width))
+        pdf.set_xy(x, top + 5.5)
         pdf.set_font(FONT, "", 10)
-        pdf.set_x(x)
-        pdf.cell(width, 5.5, printable(name), new_x="LEFT", new_y="NEXT")
+        pdf.cell(width, 5.5, _fit(pdf, printable(name), width))
+        line_y = top + 5.5 + 5.5 + 12
         pdf.set_draw_color(90, 90, 90)
-        y = pdf.get_y() + 12
-        pdf.line(x, y, x + width, y)
-        pdf.set_xy(x, y + 0.5)
+        pdf.line(x, line_y, x + width, line_y)
+        pdf.set_xy(x, line_y + 0.5)
         pdf.set_font(FONT, "", 8)
         pdf.set_text_color(*GREY)
-        caption = ", ".join(x for x in (block.date_label, block.sign_label) if x)
         pdf.cell(width, 4, printable(caption), align="C")
         pdf.set_text_color(0, 0, 0)
-    pdf.set_xy(pdf.l_margin, top + 30)
+    pdf.set_xy(pdf.l_margin, top + height - 8 + 2)
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
