@@ -42,6 +42,7 @@ from bot.services.errors import MeetingNotFound, NotAllowed, NotFound, NotMember
 from tests.conftest import START, BotHarness
 from tests.flows import invite_code, make_team, report
 from tests.test_forged_presses import snapshot
+from tests.test_leaks import docx_text
 from tests.test_meetings import schedule
 from tests.test_tasks import new_task
 
@@ -244,6 +245,8 @@ PRESSES = [
     ),
     Row("ag:t:{poruba}", PORUBA),
     Row("ag:p:{meeting}", PORUBA),
+    Row("ag:w:{meeting}", PORUBA_COORD),  # the agenda as DOCX
+    Row("ag:s:{meeting}", PORUBA_COORD),  # the attendance sheet
     Row("ag:e:{meeting}:0", PORUBA_COORD),
     Row("ag:r:{meeting}:1", PORUBA_COORD, writes=True),
     Row("ag:a:{meeting}", PORUBA_COORD),
@@ -459,6 +462,8 @@ def received(messages: list[Any], since: int) -> str:
             if document.data.startswith(b"%PDF"):
                 reader = PdfReader(io.BytesIO(document.data))
                 parts += [page.extract_text() for page in reader.pages]
+            elif document.data.startswith(b"PK"):
+                parts.append(docx_text(document.data))
             else:
                 parts.append(document.data.decode("utf-8", "replace"))
     return "\n".join(parts)

@@ -162,3 +162,36 @@ async def test_meeting_number_counts_held_meetings_of_the_team_in_that_year(bot)
         assert await meeting_number(repos, later) == 4
     t = Translator("cs", PRAGUE)
     assert doc.meeting_heading(t, "Poruba", 3, this) == "3. jednání MDT Poruba v roce 2027"
+
+
+def test_odd_texts_do_not_break_either_document() -> None:
+    t = Translator("cs", PRAGUE)
+    unbroken = "Ž" * 400
+    b = doc.Builder(t, team="MDT " + "Velmi dlouhé jméno týmu " * 8, title="Program " * 12)
+    b.title_block(subtitle=unbroken, fields=[("Místo", unbroken)])
+    b.heading(unbroken)
+    b.item("999.", unbroken, [unbroken], unbroken, [unbroken])
+    b.table([doc.Column("Jméno", 1), doc.Column("x", 3)], [(unbroken, "")], blank_rows=1)
+    b.signatures([("Zapsal(a)", unbroken), ("Ověřil(a)", "")])
+    b.paragraph("<b>tučně</b> & \x00\x07 konec 🚓")
+    document = b.build()
+    pages = pdf_pages(doc.to_pdf(document))
+    assert all(f"strana {n} z {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert "<b>tučně</b> & konec" in pages[-1]
+    paragraphs, tables, _, _ = docx_texts(doc.to_docx(document))
+    assert "<b>tučně</b> & konec" in paragraphs  # control characters and emoji dropped
+    assert tables[0][1][0] == unbroken
+
+
+def test_signatures_stay_together_wherever_the_page_ends() -> None:
+    t = Translator("cs", PRAGUE)
+    for lines in range(38, 52):  # the signatures fall at every height near the page's foot
+        b = doc.Builder(t, team="MDT Poruba", title="Zápis")
+        for n in range(lines):
+            b.paragraph(f"Řádek {n}")
+        b.signatures([("Zapsal(a)", "Jana Nováková"), ("Ověřil(a)", "")])
+        pages = pdf_pages(doc.to_pdf(b.build()))
+        signed = [p for p in pages if "Zapsal(a)" in p]
+        assert len(signed) == 1, lines
+        assert signed[0].count("datum, podpis") == 2 and "Ověřil(a)" in signed[0], lines
+        assert all("datum, podpis" not in p for p in pages if p is not signed[0]), lines

@@ -1,12 +1,14 @@
 """A marker in a coordinators-only problem and in another team's problem must not reach a plain
 member on any surface: lists, filters, detail, similar-problem offers, agenda and minutes
-text and PDF, tasks, meetings, notices and group notices."""
+text and the printed documents (agenda PDF and DOCX, attendance sheet), tasks, meetings,
+notices and group notices."""
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
 
+import docx
 from pypdf import PdfReader
 
 from tests.flows import invite_code, join, report
@@ -22,22 +24,11 @@ COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1",
             "/agenda", "/meeting", "/tasks", "/help", "/profile"]  # fmt: skip
 
 
-def docx_text(data: bytes) -> str:
-    """Paragraphs, table cells, headers and footers of a DOCX."""
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    parts += [c.text for table in document.tables for row in table.rows for c in row.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
-    return "\n".join(parts)
-
-
-def surfaces(person) -> str:  # type: ignore[no-untyped-def]
-    """Everything the person's phone shows: texts, buttons, documents (PDF text, .ics)."""
+def surfaces(person, messages=None) -> str:  # type: ignore[no-untyped-def]
+    """Everything the person's phone (or a group's ``messages``) shows: texts, buttons,
+    documents (PDF text, DOCX paragraphs, tables, headers and footers, .ics)."""
     parts = []
-    for message in person.inbox:
+    for message in person.inbox if messages is None else messages:
         parts.append(message.text)
         parts += message.button_texts()
         document = message.document
@@ -45,10 +36,19 @@ def surfaces(person) -> str:  # type: ignore[no-untyped-def]
             if document.data.startswith(b"%PDF"):
                 reader = PdfReader(io.BytesIO(document.data))
                 parts += [page.extract_text() for page in reader.pages]
-            elif document.filename.endswith(".docx"):
+            elif document.data.startswith(b"PK"):  # an office document
                 parts.append(docx_text(document.data))
             else:
                 parts.append(document.data.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def docx_text(data: bytes) -> str:
+    opened = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in opened.paragraphs]
+    parts += [cell.text for table in opened.tables for row in table.rows for cell in row.cells]
+    for section in opened.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
     return "\n".join(parts)
 
 
@@ -90,9 +90,14 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
 
     for command in COMMANDS:
         await walk(olga, command)
-    seen = surfaces(olga) + "\n".join(m.text for m in group.messages)
+    seen = surfaces(olga) + surfaces(None, group.messages)
+    assert any(m.document and m.document.filename.startswith("program") for m in group.messages)
     for marker in MARKERS:
         assert marker not in seen, marker
+    # the scan did read the printed agenda (from the notice, the group and /agenda's button)
+    programs = [m for m in olga.inbox if m.document and m.document.filename.startswith("program")]
+    assert len(programs) >= 2 and "Program jednání" in seen
+    assert not any(m.document and "prezencni" in m.document.filename for m in olga.inbox)
 
     # reporting at the secret place offers no similar problem from the closed part
     mark = len(olga.inbox)
@@ -103,6 +108,13 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     # the same walk as Petra does show her own team's secret: the scan can see it
     await walk(petra, "/problems")
     assert SECRET_PLACE in surfaces(petra)
+    # ... also in her documents: the agenda as DOCX and PDF, on the pages of the closed part
+    mark = len(petra.inbox)
+    await walk(petra, "/agenda")
+    documents = [m for m in petra.inbox[mark:] if m.document]
+    assert {m.document.filename.rsplit(".", 1)[1] for m in documents} == {"pdf", "docx"}
+    docx_copy = next(m for m in documents if m.document.filename.endswith(".docx"))
+    assert SECRET_PLACE in docx_text(docx_copy.document.data)
 
 
 async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(bot):

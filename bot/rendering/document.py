@@ -15,7 +15,8 @@ How to use it::
     )
     b.heading("1. Úkoly po termínu")                # level 1; b.heading(text, level=2) smaller
     b.item("1.", "Problém #12 — Zárubecká 12",      # a numbered item with a hanging indent
-           lines=["návykové látky · vysoká · 5 dní"], excerpt=doc.excerpt(description))
+           lines=["návykové látky · vysoká · 5 dní"], excerpt=doc.excerpt(description),
+           more=["Návrh: …"])                        # lines under the grey excerpt
     b.paragraph("Text.", muted=False)
     b.table(
         [doc.Column("Jméno", 3), doc.Column("Organizace", 3), doc.Column("Podpis", 2)],
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -91,13 +92,14 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Item:
-    """A numbered item: ``number`` in the left column, a bold ``title``, then ``lines`` and a
-    grey ``excerpt`` under it."""
+    """A numbered item: ``number`` in the left column, a bold ``title``, then ``lines``, a
+    grey ``excerpt`` and ``more`` lines under it."""
 
     number: str
     title: str
     lines: tuple[str, ...] = ()
     excerpt: str = ""
+    more: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Document:
                     out.append(block.text)
                 case Item():
                     out += [f"{block.number} {block.title}", *block.lines, block.excerpt]
+                    out += block.more
                 case Table():
                     out += [c.header for c in block.columns]
                     out += [cell for row in block.rows for cell in row]
@@ -209,8 +212,17 @@ class Builder:
     def paragraph(self, text: str, *, muted: bool = False, bold: bool = False) -> None:
         self.blocks.append(Paragraph(text, muted, bold))
 
-    def item(self, number: str, title: str, lines: Iterable[str] = (), excerpt: str = "") -> None:
-        self.blocks.append(Item(number, title, tuple(x for x in lines if x), excerpt))
+    def item(
+        self,
+        number: str,
+        title: str,
+        lines: Iterable[str] = (),
+        excerpt: str = "",
+        more: Iterable[str] = (),
+    ) -> None:
+        self.blocks.append(
+            Item(number, title, tuple(x for x in lines if x), excerpt, tuple(x for x in more if x))
+        )
 
     def table(
         self,
@@ -351,12 +363,13 @@ def _pdf_class() -> type[Any]:
             self.set_y(10)
             self.set_font(FONT, "", 8)
             self.set_text_color(*GREY)
-            self.cell(self.epw / 2, 4, printable(doc.team), align="L")
+            half = self.epw / 2 - 2
+            self.cell(self.epw / 2, 4, _fit(self, printable(doc.team), half), align="L")
             right = doc.title
             if self.closed and doc.closed_label:
                 right = f"{doc.title} · {doc.closed_label}"
                 self.set_text_color(*CLOSED_RED)
-            self.cell(self.epw / 2, 4, printable(right), align="R")
+            self.cell(self.epw / 2, 4, _fit(self, printable(right), half), align="R")
             self.set_draw_color(*LINE_GREY)
             self.set_line_width(0.2)
             self.line(self.l_margin, 15, self.w - self.r_margin, 15)
@@ -370,13 +383,27 @@ def _pdf_class() -> type[Any]:
             self.set_text_color(*GREY)
             label = doc.page_label.format(page=self.page_no(), pages="{nb}")
             if doc.created_label:
-                self.cell(self.epw / 2, 4, printable(doc.created_label), align="L")
+                self.cell(
+                    self.epw / 2,
+                    4,
+                    _fit(self, printable(doc.created_label), self.epw / 2 - 2),
+                    align="L",
+                )
                 self.cell(self.epw / 2, 4, label, align="R")
             else:
                 self.cell(self.epw, 4, label, align="C")
             self.set_text_color(0, 0, 0)
 
     return _Pdf
+
+
+def _fit(pdf: Any, text: str, width: float) -> str:
+    """The text cut with "…" to fit ``width`` in the current font (header and footer lines)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _pdf_block(pdf: Any, block: Block) -> None:
@@ -442,7 +469,7 @@ def _pdf_block(pdf: Any, block: Block) -> None:
 
 
 def _pdf_item(pdf: Any, item: Item, nl: dict[str, Any]) -> None:
-    indent = 9.0
+    indent = 10.0
     width = pdf.epw - indent
     # keep an item's first lines together with its number
     if pdf.get_y() > pdf.h - MARGINS[3] - 16:
@@ -463,6 +490,10 @@ def _pdf_item(pdf: Any, item: Item, nl: dict[str, Any]) -> None:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(width, 4.4, printable(item.excerpt), **nl, align="L")
         pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, "", 9.5)
+    for line in item.more:
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(width, 4.8, printable(line), **nl, align="L")
     pdf.ln(1)
 
 
@@ -495,31 +526,34 @@ def _pdf_table(pdf: Any, table: Table) -> None:
 
 
 def _pdf_signatures(pdf: Any, block: Signatures) -> None:
+    """Side by side: the label, the name (or room to write it), a line to sign on and a small
+    caption under it; kept together on one page."""
     n = max(1, len(block.people))
     gap = 10.0
     width = (pdf.epw - gap * (n - 1)) / n
-    if pdf.get_y() > pdf.h - MARGINS[3] - 35:
+    height = 8 + 5.5 + 5.5 + 12 + 5
+    if pdf.get_y() + height > pdf.h - MARGINS[3]:
         pdf.add_page()
     pdf.ln(8)
     top = pdf.get_y()
+    caption = ", ".join(x for x in (block.date_label, block.sign_label) if x)
     for i, (label, name) in enumerate(block.people):
         x = pdf.l_margin + i * (width + gap)
         pdf.set_xy(x, top)
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(width, 5.5, printable(label) + ":", new_x="LEFT", new_y="NEXT")
+        pdf.cell(width, 5.5, _fit(pdf, printable(label) + ":", width))
+        pdf.set_xy(x, top + 5.5)
         pdf.set_font(FONT, "", 10)
-        pdf.set_x(x)
-        pdf.cell(width, 5.5, printable(name), new_x="LEFT", new_y="NEXT")
+        pdf.cell(width, 5.5, _fit(pdf, printable(name), width))
+        line_y = top + 5.5 + 5.5 + 12
         pdf.set_draw_color(90, 90, 90)
-        y = pdf.get_y() + 12
-        pdf.line(x, y, x + width, y)
-        pdf.set_xy(x, y + 0.5)
+        pdf.line(x, line_y, x + width, line_y)
+        pdf.set_xy(x, line_y + 0.5)
         pdf.set_font(FONT, "", 8)
         pdf.set_text_color(*GREY)
-        caption = ", ".join(x for x in (block.date_label, block.sign_label) if x)
         pdf.cell(width, 4, printable(caption), align="C")
         pdf.set_text_color(0, 0, 0)
-    pdf.set_xy(pdf.l_margin, top + 30)
+    pdf.set_xy(pdf.l_margin, top + height - 8 + 2)
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
@@ -530,12 +564,26 @@ def to_docx(document: Document) -> bytes:
     return _docx(document)
 
 
+def _cleaned(value: Any) -> Any:
+    """Every text of a block (or a tuple of them) through ``printable``: the DOCX shows what the
+    PDF shows, and XML gets no control characters."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(_cleaned(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _cleaned(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)
+    return value
+
+
 @lru_cache(maxsize=16)
 def _docx(document: Document) -> bytes:
     import docx
     from docx.enum.section import WD_SECTION
     from docx.shared import Mm, Pt
 
+    document = replace(document, blocks=_cleaned(document.blocks))
     out = docx.Document()
     props = out.core_properties
     props.title = document.title
@@ -572,19 +620,33 @@ def _docx(document: Document) -> bytes:
 
 
 def _docx_header(section: Any, document: Document, *, closed: bool) -> None:
-    from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt, RGBColor
 
     paragraph = section.header.paragraphs[0]
     paragraph.clear()
-    width = section.page_width - section.left_margin - section.right_margin
-    paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    _right_tab_only(paragraph, section)
     right = document.title
     if closed and document.closed_label:
         right = f"{document.title} · {document.closed_label}"
     run = paragraph.add_run(f"{document.team}\t{right}")
     run.font.size = Pt(8)
     run.font.color.rgb = RGBColor(*CLOSED_RED) if closed else RGBColor(*GREY)
+
+
+def _right_tab_only(paragraph: Any, section: Any) -> None:
+    """One right tab at the margin, instead of the header style's centre and right tabs (set
+    for a Letter page)."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+
+    tabs = paragraph.paragraph_format.tab_stops
+    style = paragraph.style.element.pPr
+    inherited = style.findall(f"{qn('w:tabs')}/{qn('w:tab')}") if style is not None else []
+    for tab in inherited:
+        tabs.add_tab_stop(Twips(int(tab.get(qn("w:pos")))), WD_TAB_ALIGNMENT.CLEAR)
+    width = section.page_width - section.left_margin - section.right_margin
+    tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
 
 
 def _docx_field(paragraph: Any, code: str, size: Any) -> None:
@@ -615,15 +677,14 @@ def _docx_field(paragraph: Any, code: str, size: Any) -> None:
 
 
 def _docx_footer(section: Any, document: Document) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-    from docx.shared import Pt
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
 
     paragraph = section.footer.paragraphs[0]
     paragraph.clear()
     size = Pt(8)
     if document.created_label:
-        width = section.page_width - section.left_margin - section.right_margin
-        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        _right_tab_only(paragraph, section)
         paragraph.add_run(document.created_label + "\t").font.size = size
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -635,6 +696,8 @@ def _docx_footer(section: Any, document: Document) -> None:
             _docx_field(paragraph, "NUMPAGES", size)
         elif part:
             paragraph.add_run(part).font.size = size
+    for run in paragraph.runs:
+        run.font.color.rgb = RGBColor(*GREY)
 
 
 def _docx_block(out: Any, block: Block) -> None:
@@ -690,7 +753,7 @@ def _docx_block(out: Any, block: Block) -> None:
 def _docx_item(out: Any, item: Item) -> None:
     from docx.shared import Mm, Pt, RGBColor
 
-    indent = Mm(9)
+    indent = Mm(10)
 
     def hanging(first: bool) -> Any:
         paragraph = out.add_paragraph()
@@ -712,6 +775,8 @@ def _docx_item(out: Any, item: Item) -> None:
         run = hanging(False).add_run(item.excerpt)
         run.font.size = Pt(8.5)
         run.font.color.rgb = RGBColor(*GREY)
+    for line in item.more:
+        hanging(False).add_run(line).font.size = Pt(9.5)
     last = out.paragraphs[-1].paragraph_format
     last.keep_with_next = False
     last.space_after = Pt(3)

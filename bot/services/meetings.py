@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,14 +65,9 @@ _MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
 
 
 async def meeting_number(repos: Repos, meeting: Meeting) -> int:
-    """The meeting's number in its year ("3. jednání MDT Poruba v roce 2027"): the team's held
-    meetings that started earlier in the same calendar year (in the meeting's time zone), plus
-    this one. The same for the agenda before the meeting and the zápis after it; cancelled
-    meetings and meetings never minuted do not count."""
-    local = meeting.local_start
-    new_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    start = new_year.astimezone(UTC)
-    return await repos.meetings.count_held(meeting.team_id, start, meeting.starts_at) + 1
+    """The meeting's number in its year: the team's held meetings that started earlier in the
+    same calendar year, plus this one (see ``MeetingRepo.number_in_year``)."""
+    return await repos.meetings.number_in_year(meeting)
 
 
 def clean_place(text: str | None) -> str:

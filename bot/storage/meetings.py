@@ -159,14 +159,19 @@ class MeetingRepo(Repo):
         )
         return _meeting(row) if row else None
 
-    async def count_held(self, team_id: int, start: datetime, before: datetime) -> int:
-        """How many of the team's meetings starting in [start, before) were held."""
+    async def number_in_year(self, meeting: Meeting) -> int:
+        """The meeting's number in its year ("3. jednání MDT Poruba v roce 2027"): the team's
+        held meetings that started earlier in the same calendar year (in the meeting's time
+        zone), plus this one. The same for the agenda before the meeting and the zápis after
+        it; cancelled meetings and meetings never minuted do not count."""
+        local = meeting.local_start
+        new_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         row = await self._one(
             "SELECT COUNT(*) FROM meetings WHERE team_id = ? AND status = 'held' "
             "AND starts_at >= ? AND starts_at < ?",
-            (team_id, to_db(start), to_db(before)),
+            (meeting.team_id, to_db(new_year), to_db(meeting.starts_at)),
         )
-        return int(row[0]) if row else 0
+        return (int(row[0]) if row else 0) + 1
 
     async def team_of(self, meeting_id: int) -> int | None:
         """The team a meeting belongs to (to check the reader's membership before reading it)."""
