@@ -275,6 +275,9 @@ PRESSES = [
     # no minutes yet: the coordinator is shown the meeting's screen saying so; a held
     # meeting's documents per role are in tests/test_zapis.py
     Row("dc:g:{meeting}:z:p", PORUBA_COORD),
+    Row("dc:g:{meeting}:a:p", PORUBA_COORD),  # the agenda and the attendance sheet: audited
+    Row("dc:g:{meeting}:a:d", PORUBA_COORD),
+    Row("dc:g:{meeting}:s:p", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),
     Row("gs:a:{meeting}:m", PORUBA_COORD),
     Row("prv:l:{poruba}", frozenset({MEMBER, COORD})),  # one leaves only a team one is in

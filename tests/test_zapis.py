@@ -46,6 +46,13 @@ def docx_tables(data: bytes) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
 
 
+def named(person, filename: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The newest document of that name the person received."""
+    found = [m for m in person.inbox if m.document and m.document.filename == filename]
+    assert found, [m.document.filename for m in person.inbox if m.document]
+    return found[-1].document.data  # type: ignore[no-any-return]
+
+
 def zapis_files(person, ext: str = "pdf") -> list:  # type: ignore[no-untyped-def]
     return [
         m
@@ -159,10 +166,26 @@ async def test_documents_gives_the_zapis_as_pdf_and_docx(bot):
     assert "PAGE" in footer
     await petra.press("📝 Zápis (PDF)")
     assert len(zapis_files(petra)) == 2  # the one sent after the minutes, and this one
+    # the agenda and the attendance sheet of the same meeting
+    await petra.press("📋 Program (PDF)")
+    agenda = named(petra, "program-2026-12-15.pdf")
+    pages = pdf_pages(agenda)
+    assert (
+        "1. jednání MDT Poruba v roce 2026" in pages[0] and f"strana 1 z {len(pages)}" in pages[0]
+    )
+    assert "Zárubecká 12" in pdf_text(agenda) and "Hulváky" in pdf_text(agenda)
+    await petra.press("📋 Program (DOCX)")
+    assert "Zárubecká 12" in docx_text(named(petra, "program-2026-12-15.docx"))
+    await petra.press("🖊 Prezenční listina (PDF)")
+    sheet = " ".join(pdf_text(named(petra, "prezencni-listina-2026-12-15.pdf")).split())
+    assert "Prezenční listina" in sheet and "Olga Členová" in sheet and "Šárka Žlutá" in sheet
     async with bot.db.read() as repos:
         entries = await repos.audit_log.latest(None, None, None)
-    taken = [e for e in entries if e.action == "meeting.document"]
-    assert [e.details for e in taken] == [
+    taken = [e.details for e in entries if e.action == "meeting.document"]
+    assert taken == [  # newest first
+        {"document": "sheet", "format": "pdf"},
+        {"document": "agenda", "format": "docx"},
+        {"document": "agenda", "format": "pdf"},
         {"document": "zapis", "format": "pdf"},
         {"document": "zapis", "format": "docx"},
     ]
@@ -189,6 +212,8 @@ async def test_the_closed_part_is_only_in_a_coordinators_copy(bot):
     await petra.press("📝 Zápis (DOCX)")
     (word,) = zapis_files(petra, "docx")
     assert SECRET_PLACE in docx_text(word.document.data)
+    await petra.press("📋 Program (PDF)")
+    assert SECRET_PLACE in pdf_text(named(petra, "program-2026-12-15.pdf"))
 
 
 async def test_documents_are_made_afresh(bot):
@@ -211,7 +236,7 @@ async def test_documents_refused_to_members_and_strangers(bot):
     await stranger.send("/start")
     await stranger.send("/documents")
     assert "jen pro členy týmu" in stranger.last().text
-    for forged in ("dc:m:1", "dc:g:1:z:p", "dc:g:1:z:d", "dc:l:1:0", "dc:t:1"):
+    for forged in ("dc:m:1", "dc:g:1:z:p", "dc:g:1:z:d", "dc:g:1:a:p", "dc:g:1:s:p", "dc:l:1:0"):
         for person in (jan, stranger):
             answer = await person.press_data(forged)
             assert answer is not None and answer.show_alert, (person.first_name, forged)
@@ -221,7 +246,15 @@ async def test_documents_refused_to_members_and_strangers(bot):
     assert answer is not None and "Tato schůzka neexistuje" in answer.text
     await karel.send("/documents")
     assert "zatím nemá žádnou proběhlou schůzku" in karel.last().text
-    for junk in ("dc:g:1:q:p", "dc:g:1:z:x", "dc:g:abc:z:p", "dc:m", "dc:zz:1", "dc:l:1"):
+    for junk in (
+        "dc:g:1:q:p",
+        "dc:g:1:z:x",
+        "dc:g:1:s:d",
+        "dc:g:abc:z:p",
+        "dc:m",
+        "dc:zz:1",
+        "dc:l:1",
+    ):
         answer = await karel.press_data(junk)
         assert answer is not None and answer.show_alert, junk
     async with bot.db.read() as repos:

@@ -28,6 +28,9 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
+from bot.rendering.agenda import agenda_document, agenda_filename
+from bot.rendering.attendance import attendance_document, attendance_filename
+from bot.rendering.document import to_docx, to_pdf
 from bot.rendering.minutes import zapis_docx, zapis_filename, zapis_pdf
 from bot.rendering.problems import escape
 from bot.services.documents import DocFormat, DocKind, PastMeeting
@@ -105,7 +108,13 @@ async def _meeting(update: Update, ctx: BotContext, t: Translator, meeting_id: i
         ),
         t._("Which document? It is made afresh from what is stored now."),
     ]
-    rows: Rows = []
+    rows: Rows = [
+        [
+            button("📋 " + t._("Agenda (PDF)"), f"dc:g:{meeting_id}:a:p"),
+            button("📋 " + t._("Agenda (DOCX)"), f"dc:g:{meeting_id}:a:d"),
+        ],
+        [button("🖊 " + t._("Attendance sheet (PDF)"), f"dc:g:{meeting_id}:s:p")],
+    ]
     if past.minuted:
         rows.append(
             [
@@ -138,6 +147,16 @@ async def _send(
             render = zapis_pdf if fmt is DocFormat.PDF else zapis_docx
             data = await asyncio.to_thread(render, t, zapis)
             name = zapis_filename(zapis, fmt.value)
+        case DocKind.AGENDA:
+            papers = await ctx.services.documents.papers(actor, meeting_id, kind, fmt)
+            document = agenda_document(t, papers, ctx.services.documents.clock.now())
+            data = await asyncio.to_thread(to_pdf if fmt is DocFormat.PDF else to_docx, document)
+            name = agenda_filename(papers.agenda, fmt.value)
+        case DocKind.SHEET if fmt is DocFormat.PDF:
+            papers = await ctx.services.documents.papers(actor, meeting_id, kind, fmt)
+            sheet = attendance_document(t, papers, ctx.services.documents.clock.now())
+            data = await asyncio.to_thread(to_pdf, sheet)
+            name = attendance_filename(papers, fmt.value)
         case _:
             raise BadButton(kind)
     await send_file(update, ctx, chat.id, data, name)

@@ -9,10 +9,11 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.agenda import AgendaPapers
 from bot.domain.meetings import Meeting
 from bot.domain.minutes import Zapis
 from bot.domain.models import Team
-from bot.services import authz
+from bot.services import agenda, authz
 from bot.services.authz import Action, Actor
 from bot.services.base import Service
 from bot.services.errors import NoMinutes
@@ -74,6 +75,20 @@ class DocumentService(Service):
         async with self.db.read() as repos:
             access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
             return PastMeeting(access.meeting, await _minuted(repos, meeting_id)), access.team
+
+    async def papers(
+        self, actor: Actor, meeting_id: int, kind: DocKind, fmt: DocFormat
+    ) -> AgendaPapers:
+        """The material of the agenda or the attendance sheet, a coordinator's copy (with the
+        closed part and the attendance); audited."""
+        if kind is DocKind.ZAPIS:
+            raise ValueError(kind)
+        async with self.db.transaction() as repos:
+            access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+            whole = await agenda.load(repos, access.meeting)
+            papers = await agenda.papers_of(repos, whole, coordinator=True)
+            await _record(self, repos, actor, access.meeting, kind, fmt)
+        return papers
 
     async def zapis(self, actor: Actor, meeting_id: int, fmt: DocFormat) -> Zapis:
         """The zápis's content for a coordinator (with the closed part); audited."""
