@@ -381,3 +381,74 @@ async def test_people_who_left_are_former_members_in_a_zapis_taken_later(bot):
     assert "Jan Členová" not in text and "Petra Koordinátorová" not in text
     assert "Přítomni (2): bývalý člen (" in text, text
     assert "Zapsal(a): bývalý člen (Úřad městského obvodu)" in text
+
+
+async def test_the_demo_zapis_as_a_czech_office_files_it(bot):
+    """The sandbox demo's Poruba (tests/test_agenda_documents.py) minuted: the third meeting of
+    the year. ``MDTBOT_DOC_IMAGES=dir`` also writes the members' zápis to ``dir/zapis.pdf``
+    (docs/img/zapis.png is its first page)."""
+    from bot.domain.minutes import Outcome
+    from tests.test_agenda_documents import SECRET_PLACE as DEMO_SECRET
+    from tests.test_agenda_documents import demo_meeting, export
+
+    people, meeting = await demo_meeting(bot)
+    petra, jan = people["Petra"], people["Jan"]
+    bot.clock.set(MEETING_UTC + timedelta(minutes=5))
+    await run_due(bot)
+    await petra.send("/minutes")
+    await petra.press("▫ Petra Svobodová")
+    services = bot.app.bot_data.services
+    actor = Actor(petra.id)
+    minutes = await services.minutes.get(actor, meeting.id)
+    for item in minutes.items:
+        position, problem = item.position, item.entry.problem
+        if item.entry.task is not None:
+            await services.minutes.set_outcome(actor, meeting.id, position, Outcome.DONE)
+        elif problem is not None and problem.coordinators_only:
+            await services.minutes.set_note(
+                actor,
+                meeting.id,
+                position,
+                "Policie prověří informace z domu, další postup příště.",
+            )
+            await services.minutes.set_outcome(actor, meeting.id, position, Outcome.CARRIED)
+        elif problem is not None and problem.id == 1:
+            await services.minutes.set_note(
+                actor,
+                meeting.id,
+                position,
+                "Charita sbírá stříkačky dvakrát týdně; Technické služby prořežou křoví u plotu.",
+            )
+            (proposal,) = await services.minutes.proposals(actor, meeting.id, position)
+            await services.minutes.accept_proposal(actor, meeting.id, position, proposal.id)
+            await services.minutes.add_task(
+                actor,
+                meeting.id,
+                position,
+                "Doplnit kontejner na ostré předměty u koupaliště",
+                MEETING_UTC + timedelta(days=14),
+                owner_org="Technické služby Poruba",
+            )
+        elif problem is not None and problem.urgency.value == "acute":
+            await services.minutes.set_outcome(actor, meeting.id, position, Outcome.DISCUSSED)
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    await run_due(bot)
+
+    (members,) = zapis_files(jan)
+    export("zapis.pdf", members.document.data)
+    pages = pdf_pages(members.document.data)
+    text = " ".join("\n".join(pages).split())
+    assert "3. jednání MDT Poruba v roce 2026" in text
+    assert "Omluveni (1): Lucie Dvořáková" in text
+    assert "Hosté (1): Probační a mediační služba: Mgr. Eva Řeháková" in text
+    assert "Přijat návrh: Častější hlídky MP a PČR v pátek večer" in text
+    assert "Doplnit kontejner na ostré předměty u koupaliště" in text
+    assert "Výsledek: úkol splněn" in text
+    assert "Zapsal(a): Petra Svobodová" in text
+    assert DEMO_SECRET not in text and "Neveřejná" not in text
+    assert all(f"strana {n} z {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    (coordinators,) = zapis_files(petra)
+    closed = " ".join(pdf_text(coordinators.document.data).split()).split("Neveřejná část")[1]
+    assert DEMO_SECRET in closed and "Policie prověří informace z domu" in closed
