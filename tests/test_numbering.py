@@ -72,13 +72,14 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     sent = "\n".join(m.text for m in jan.inbox if "Program schůzky týmu Poruba" in m.text)
     assert numbers(sent.split("Návrh: může")[-1])[1] == 2
     member_pdf = next(m for m in jan.inbox if m.document and m.document.filename.startswith("prog"))
-    assert "1) Problém #3" in flat(member_pdf) and "2) Problém #1" in flat(member_pdf)
+    # the printed agenda numbers "1." where the message says "1)"
+    assert "1. Problém #3" in flat(member_pdf) and "2. Problém #1" in flat(member_pdf)
     for word in ("Tajná ulice", CLOSED):
         assert word not in flat(member_pdf)
     coordinator_pdf = next(
         m for m in petra.inbox if m.document and m.document.filename.startswith("prog")
     )
-    assert "3) Problém #2" in flat(coordinator_pdf)  # before the late addition came
+    assert "3. Problém #2" in flat(coordinator_pdf)  # before the late addition came
     start = next(i for i, m in enumerate(group.messages) if "Program schůzky" in m.text)
     group_text = "\n".join(m.text for m in group.messages[start:])
     assert "2) Problém #1" in group_text
