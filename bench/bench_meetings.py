@@ -21,8 +21,8 @@ from harness import add_member, ms, running_bot
 from bot.domain.models import Role
 from bot.domain.problems import Category, Urgency
 from bot.i18n import Translator
-from bot.rendering.agenda import agenda_pdf
-from bot.rendering.pdf import _render
+from bot.rendering import document
+from bot.rendering.agenda import agenda_document
 from bot.sandbox.emulator import TelegramEmulator
 from bot.scheduling.clock import FakeClock
 from bot.services.authz import Actor
@@ -69,14 +69,19 @@ async def main(members: int, problems: int) -> None:
             await coordinator.send("/agenda")
             drafts.append(time.perf_counter() - began)
 
-        agenda, _ = await services.agenda.for_meeting(Actor(user_id=coordinator.id), meeting.id)
+        papers = await services.agenda.papers(Actor(user_id=coordinator.id), meeting.id)
         t = Translator("cs", app.bot_data.settings.tz)
         pdfs: list[float] = []
+        docxs: list[float] = []
         for _ in range(5):
-            _render.cache_clear()
+            document._pdf.cache_clear()
+            document._docx.cache_clear()
             began = time.perf_counter()
-            agenda_pdf(t, agenda, clock.now())
+            document.to_pdf(agenda_document(t, papers, clock.now()))
             pdfs.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            document.to_docx(agenda_document(t, papers, clock.now()))
+            docxs.append(time.perf_counter() - began)
 
         clock.set(start - timedelta(hours=48))
         began = time.perf_counter()
@@ -96,8 +101,9 @@ async def main(members: int, problems: int) -> None:
         print(f"{members} members, {problems} open problems")
         print(f"/agenda (draft compiled, split, sent): {ms(drafts)}")
         print(f"agenda PDF, cold: {ms(pdfs)}")
+        print(f"agenda DOCX, cold: {ms(docxs)}")
         print(f"agenda fan-out at the lead time (text parts + PDF to all): {fan_out:.2f} s")
-        print(f"documents delivered so far (.ics + PDF): {sent}")
+        print(f"documents delivered so far (.ics + PDF + attendance sheets): {sent}")
         print(f"reminder fan-out: {reminder * 1000:.0f} ms")
 
 

@@ -120,13 +120,19 @@ async def test_the_agenda_is_frozen_at_the_lead_time_and_sent_as_text_and_pdf(bo
     pdf = jan.inbox[-1]
     assert pdf.document is not None and pdf.document.filename == "program-2026-12-15.pdf"
     text = pdf_text(pdf)
-    assert "Program schůzky týmu Poruba" in text
+    assert "Program jednání" in text and "1. jednání MDT Poruba v roce 2026" in text
     assert "Nové problémy od minulé schůzky" in text  # Czech letters survive in the PDF
     assert "Tajná ulice" not in text
+    assert not any(m.document and "prezencni" in m.document.filename for m in jan.inbox)
     coordinator_pdf = [
-        m for m in petra.inbox if m.document and m.document.filename.endswith(".pdf")
+        m for m in petra.inbox if m.document and m.document.filename.startswith("program")
     ]
     assert "Tajná ulice" in pdf_text(coordinator_pdf[-1])
+    # coordinators also get the attendance sheet, right after the agenda
+    sheet = petra.inbox[-1]
+    assert sheet.document is not None
+    assert sheet.document.filename == "prezencni-listina-2026-12-15.pdf"
+    assert "Prezenční listina" in pdf_text(sheet) and "Jan Členová" in pdf_text(sheet)
     start = next(i for i, m in enumerate(group.messages) if "Program schůzky" in m.text)
     group_text = "\n".join(m.text for m in group.messages[start:])
     assert "Zárubecká 12" in group_text and "Tajná ulice" not in group_text
@@ -138,6 +144,7 @@ async def test_the_agenda_is_frozen_at_the_lead_time_and_sent_as_text_and_pdf(bo
     await bot.restart()
     await run_due(bot)
     assert len([m for m in jan.inbox if m.document and m.document.filename.endswith(".pdf")]) == 1
+    assert len([m for m in petra.inbox if m.document and "prezencni" in m.document.filename]) == 1
 
 
 async def test_urgent_reports_after_the_freeze_are_late_additions(bot):
@@ -227,7 +234,7 @@ async def test_a_long_agenda_is_split_safely_and_survives_429(bot):
         assert len(parts) >= 2, person.first_name  # split over several messages
         assert body.count("· " + long_place) == 150, person.first_name  # nothing lost twice
         assert "\n150) Problém #" in body
-        pdfs = [m for m in person.inbox if m.document and m.document.filename.endswith(".pdf")]
+        pdfs = [m for m in person.inbox if m.document and m.document.filename.startswith("program")]
         assert len(pdfs) == 1
         assert pdf_text(pdfs[0]).count("Dlouhá") >= 150
 

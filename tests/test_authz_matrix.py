@@ -42,6 +42,7 @@ from bot.services.errors import MeetingNotFound, NotAllowed, NotFound, NotMember
 from tests.conftest import START, BotHarness
 from tests.flows import invite_code, make_team, report
 from tests.test_forged_presses import snapshot
+from tests.test_leaks import docx_text
 from tests.test_meetings import schedule
 from tests.test_tasks import new_task
 
@@ -134,6 +135,7 @@ COMMANDS = [
     Row("/meeting", IN_A_TEAM),
     Row("/agenda", IN_A_TEAM),
     Row("/minutes", A_COORD),
+    Row("/documents", A_COORD),
     Row("/tasks", ANYONE),  # outsiders: "no open tasks"
     Row("/members", IN_A_TEAM),
     Row("/invite", A_COORD),
@@ -243,6 +245,8 @@ PRESSES = [
     ),
     Row("ag:t:{poruba}", PORUBA),
     Row("ag:p:{meeting}", PORUBA),
+    Row("ag:w:{meeting}", PORUBA_COORD),  # the agenda as DOCX
+    Row("ag:s:{meeting}", PORUBA_COORD),  # the attendance sheet
     Row("ag:e:{meeting}:0", PORUBA_COORD),
     Row("ag:r:{meeting}:1", PORUBA_COORD, writes=True),
     Row("ag:a:{meeting}", PORUBA_COORD),
@@ -264,6 +268,16 @@ PRESSES = [
     Row("mn:x:{meeting}", PORUBA_COORD),
     Row("mn:p:{meeting}:{olga}", PORUBA_COORD),
     Row("mn:f:{meeting}", PORUBA_COORD),
+    Row("dc:t:{poruba}", PORUBA_COORD),
+    Row("dc:l:{poruba}:0", PORUBA_COORD),
+    Row("dc:m:{meeting}", PORUBA_COORD),  # a meeting not yet held: no zápis button
+    Row("dc:c", ANYONE),  # closes the team picker, nothing to protect
+    # no minutes yet: the coordinator is shown the meeting's screen saying so; a held
+    # meeting's documents per role are in tests/test_zapis.py
+    Row("dc:g:{meeting}:z:p", PORUBA_COORD),
+    Row("dc:g:{meeting}:a:p", PORUBA_COORD),  # the agenda and the attendance sheet: audited
+    Row("dc:g:{meeting}:a:d", PORUBA_COORD),
+    Row("dc:g:{meeting}:s:p", PORUBA_COORD),
     Row("gs:l:{meeting}:m", PORUBA_COORD),
     Row("gs:a:{meeting}:m", PORUBA_COORD),
     Row("prv:l:{poruba}", frozenset({MEMBER, COORD})),  # one leaves only a team one is in
@@ -451,6 +465,8 @@ def received(messages: list[Any], since: int) -> str:
             if document.data.startswith(b"%PDF"):
                 reader = PdfReader(io.BytesIO(document.data))
                 parts += [page.extract_text() for page in reader.pages]
+            elif document.data.startswith(b"PK"):
+                parts.append(docx_text(document.data))
             else:
                 parts.append(document.data.decode("utf-8", "replace"))
     return "\n".join(parts)

@@ -1,16 +1,18 @@
 """A marker in a coordinators-only problem and in another team's problem must not reach a plain
 member on any surface: lists, filters, detail, similar-problem offers, agenda and minutes
-text and PDF, tasks, meetings, notices and group notices."""
+text and the printed documents (agenda PDF and DOCX, attendance sheet), tasks, meetings,
+notices and group notices."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import docx
 from pypdf import PdfReader
 
 from tests.flows import invite_code, join, report
-from tests.test_meetings import run_due, schedule
+from tests.test_meetings import MEETING_UTC, run_due, schedule
 from tests.test_two_teams import two_teams
 
 SECRET_PLACE = "Confaulice 7"
@@ -22,10 +24,11 @@ COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1",
             "/agenda", "/meeting", "/tasks", "/help", "/profile"]  # fmt: skip
 
 
-def surfaces(person) -> str:  # type: ignore[no-untyped-def]
-    """Everything the person's phone shows: texts, buttons, documents (PDF text, .ics)."""
+def surfaces(person, messages=None) -> str:  # type: ignore[no-untyped-def]
+    """Everything the person's phone (or a group's ``messages``) shows: texts, buttons,
+    documents (PDF text, DOCX paragraphs, tables, headers and footers, .ics)."""
     parts = []
-    for message in person.inbox:
+    for message in person.inbox if messages is None else messages:
         parts.append(message.text)
         parts += message.button_texts()
         document = message.document
@@ -33,8 +36,19 @@ def surfaces(person) -> str:  # type: ignore[no-untyped-def]
             if document.data.startswith(b"%PDF"):
                 reader = PdfReader(io.BytesIO(document.data))
                 parts += [page.extract_text() for page in reader.pages]
+            elif document.data.startswith(b"PK"):  # an office document
+                parts.append(docx_text(document.data))
             else:
                 parts.append(document.data.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def docx_text(data: bytes) -> str:
+    opened = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in opened.paragraphs]
+    parts += [cell.text for table in opened.tables for row in table.rows for cell in row.cells]
+    for section in opened.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
     return "\n".join(parts)
 
 
@@ -76,9 +90,14 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
 
     for command in COMMANDS:
         await walk(olga, command)
-    seen = surfaces(olga) + "\n".join(m.text for m in group.messages)
+    seen = surfaces(olga) + surfaces(None, group.messages)
+    assert any(m.document and m.document.filename.startswith("program") for m in group.messages)
     for marker in MARKERS:
         assert marker not in seen, marker
+    # the scan did read the printed agenda (from the notice, the group and /agenda's button)
+    programs = [m for m in olga.inbox if m.document and m.document.filename.startswith("program")]
+    assert len(programs) >= 2 and "Program jednání" in seen
+    assert not any(m.document and "prezencni" in m.document.filename for m in olga.inbox)
 
     # reporting at the secret place offers no similar problem from the closed part
     mark = len(olga.inbox)
@@ -89,6 +108,13 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     # the same walk as Petra does show her own team's secret: the scan can see it
     await walk(petra, "/problems")
     assert SECRET_PLACE in surfaces(petra)
+    # ... also in her documents: the agenda as DOCX and PDF, on the pages of the closed part
+    mark = len(petra.inbox)
+    await walk(petra, "/agenda")
+    documents = [m for m in petra.inbox[mark:] if m.document]
+    assert {m.document.filename.rsplit(".", 1)[1] for m in documents} == {"pdf", "docx"}
+    docx_copy = next(m for m in documents if m.document.filename.endswith(".docx"))
+    assert SECRET_PLACE in docx_text(docx_copy.document.data)
 
 
 async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(bot):
@@ -114,3 +140,58 @@ async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(b
     assert "Tajná poznámka" not in seen and "#2" not in seen, seen
     await petra.send("/problem 2")  # the coordinators still have it where it was
     assert "Tajná poznámka" in petra.last().text
+
+
+SECRET_NOTE = "TAJNAPOZNAMKA o informatorovi"
+SECRET_TASK = "TAJNYUKOL prověřit byt ve třetím patře"
+
+
+async def test_a_members_zapis_has_no_closed_part(bot):
+    """The zápis sent after the minutes and the documents of /documents: a coordinators-only
+    item, its note and its task reach the coordinators' copy only."""
+    petra, jan, karel = await two_teams(bot)
+    olga = bot.person("Olga")
+    await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
+    await report(olga, locality="Zárubecká 12")
+    await report(petra, locality=SECRET_PLACE, description=SECRET_TEXT, send=False)
+    await petra.press("🔒 Jen pro koordinátory")
+    await petra.press("✅ Odeslat")
+    await report(karel, locality=OTHER_TEAM_PLACE, description=OTHER_TEAM_TEXT)
+    await schedule(petra)
+    bot.clock.set(MEETING_UTC + timedelta(minutes=5))
+    await run_due(bot)
+    await petra.send("/minutes")
+    await petra.press("Pokračovat programem ▶")
+    await petra.press("💬 projednáno")  # item 1, then the closed item 2
+    assert SECRET_PLACE in petra.last().text
+    await petra.press("📝 Poznámka")
+    await petra.send(SECRET_NOTE)
+    await petra.press("📌 Nový úkol")
+    await petra.send(SECRET_TASK)
+    await petra.press("🏢 Jen organizace")
+    await petra.send("OO PČR Poruba")
+    await petra.send("20.12.")
+    await petra.press("✅ Ano")
+    await petra.press("« Zpět k zápisu")
+    await petra.press("🏁 Dokončit")
+    await petra.press("✅ Uložit a rozeslat zápis")
+    await run_due(bot)
+
+    poruba_secrets = (SECRET_PLACE, SECRET_TEXT, SECRET_NOTE, SECRET_TASK, "Neveřejná část")
+    # Olga is a plain member; Jan is a member of Poruba (and sees Jih's, which he coordinates)
+    for person, markers in ((olga, (*MARKERS, *poruba_secrets)), (jan, poruba_secrets)):
+        assert any(m.document and m.document.filename.startswith("zapis-") for m in person.inbox)
+        await walk(person, "/documents")
+        seen = surfaces(person)
+        assert "Zápis z jednání" in seen and "Zárubecká 12" in seen
+        for marker in markers:
+            assert marker not in seen, (person.first_name, marker)
+    # the coordinator's copies (sent, and PDF and DOCX from /documents) do have the closed part
+    await petra.send("/documents")
+    await petra.press(0)
+    await petra.press("📝 Zápis (DOCX)")
+    seen = surfaces(petra)
+    for marker in (SECRET_PLACE, SECRET_NOTE, SECRET_TASK, "Neveřejná část"):
+        assert marker in seen, marker
+    word = [m for m in petra.inbox if m.document and m.document.filename.endswith(".docx")]
+    assert SECRET_TASK in docx_text(word[-1].document.data)

@@ -66,7 +66,8 @@ async def test_minutes_from_attendance_to_the_zapis(bot):
     assert "— návrh přijat" in zapis.text
     assert "Poznámka: Hlídka MP <b>každý</b> pátek" in zapis.text
     pdf = next(m for m in jan.inbox if m.document and m.document.filename == "zapis-2026-12-15.pdf")
-    assert "Zápis ze schůzky týmu Poruba" in pdf_text(pdf)
+    assert "Zápis z jednání" in pdf_text(pdf)
+    assert "1. jednání MDT Poruba v roce 2026" in pdf_text(pdf)
     assert "projednáno" in pdf_text(pdf)
 
     assert "Zárubecká 12" in first  # item 1 is #1, item 2 is #2 (with the proposal)

@@ -72,13 +72,14 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     sent = "\n".join(m.text for m in jan.inbox if "Program schůzky týmu Poruba" in m.text)
     assert numbers(sent.split("Návrh: může")[-1])[1] == 2
     member_pdf = next(m for m in jan.inbox if m.document and m.document.filename.startswith("prog"))
-    assert "1) Problém #3" in flat(member_pdf) and "2) Problém #1" in flat(member_pdf)
+    # the printed agenda numbers "1." where the message says "1)"
+    assert "1. Problém #3" in flat(member_pdf) and "2. Problém #1" in flat(member_pdf)
     for word in ("Tajná ulice", CLOSED):
         assert word not in flat(member_pdf)
     coordinator_pdf = next(
         m for m in petra.inbox if m.document and m.document.filename.startswith("prog")
     )
-    assert "3) Problém #2" in flat(coordinator_pdf)  # before the late addition came
+    assert "3. Problém #2" in flat(coordinator_pdf)  # before the late addition came
     start = next(i for i, m in enumerate(group.messages) if "Program schůzky" in m.text)
     group_text = "\n".join(m.text for m in group.messages[start:])
     assert "2) Problém #1" in group_text
@@ -106,8 +107,15 @@ async def test_members_and_coordinators_number_the_items_alike(bot):
     for word in SECRETS:
         assert word not in member_zapis, word
     zapis_pdf = next(m for m in jan.inbox if m.document and m.document.filename.startswith("zapis"))
-    assert "3) Problém #4" in flat(zapis_pdf)
+    # the zápis document numbers it "3." in its program, its course and the carried-over items
+    assert len(re.findall(r"3\.\s*Problém #4", flat(zapis_pdf))) == 3
     assert "Tajn" not in flat(zapis_pdf)
+    coordinator_pdf = next(
+        m for m in petra.inbox if m.document and m.document.filename.startswith("zapis")
+    )
+    closed_pages = flat(coordinator_pdf).split("Neveřejná část — jen koordinátoři")[1]
+    assert re.search(r"4\.\s*Problém #2 · Tajná ulice", closed_pages)
+    assert re.search(r"5\.\s*Problém #5 · Tajný dvůr", closed_pages)
 
 
 async def test_a_coordinator_orders_the_closed_part_and_members_numbers_stay(bot):

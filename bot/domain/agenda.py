@@ -7,7 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.meetings import Meeting
+from bot.domain.guests import Guest
+from bot.domain.meetings import AttendanceLine, Meeting
+from bot.domain.models import OrgType
 from bot.domain.problems import Category, Status, Urgency
 from bot.domain.tasks import Task
 
@@ -88,3 +90,36 @@ def arrange(entries: list[AgendaEntry]) -> list[AgendaEntry]:
     section the order given is kept."""
     ordered = sorted(entries, key=lambda e: SECTION_ORDER.index(e.section))
     return [e.model_copy(update={"number": n}) for n, e in enumerate(ordered, start=1)]
+
+
+class PaperProposal(_Model):
+    """An open proposal as the printed agenda shows it (no proposer's name)."""
+
+    text: str
+    support: int
+    responsible: OrgType | None = None
+
+
+class ProblemPaper(_Model):
+    """What the printed agenda adds to a problem: the description, the reporter's organisation
+    (never a person's name), open proposals with their support and unfinished tasks."""
+
+    description: str
+    reporter_org: str | None = None
+    reporter_org_type: OrgType | None = None
+    proposals: list[PaperProposal] = []
+    tasks: list[Task] = []
+
+
+class AgendaPapers(_Model):
+    """Everything the agenda's documents (program, prezenční listina) show for one reader."""
+
+    agenda: Agenda  # as the reader may see it
+    #: the meeting's number in its year ("3. jednání MDT Poruba v roce 2027")
+    number: int
+    problems: dict[int, ProblemPaper]
+    #: whether the reader coordinates the team (their copy has the closed part)
+    coordinator: bool
+    #: the members with their answers and the guests so far (coordinators' papers only)
+    attendance: list[AttendanceLine] = []
+    guests: list[Guest] = []

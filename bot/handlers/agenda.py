@@ -1,5 +1,6 @@
-"""``/agenda``: the next meeting's agenda (draft or frozen) any time, as text and PDF; before it
-is frozen a coordinator removes and restores problems, moves them up and adds topics.
+"""``/agenda``: the next meeting's agenda (draft or frozen) any time, as text and PDF (for
+coordinators also as an editable DOCX, and the attendance sheet to print); before it is frozen a
+coordinator removes and restores problems, moves them up and adds topics.
 
 Callback data: ``ag:<action>:<meeting>[:<object>]``, numbers only; every press re-reads the
 meeting and re-checks the role (the service refuses edits once the agenda is frozen).
@@ -25,13 +26,16 @@ from bot.handlers.common import (
     lead_in,
     nav_row,
     require_actor,
+    send_file,
     send_long,
     show,
 )
 from bot.handlers.context import BotContext
 from bot.handlers.dialogue import DialogueSteps, checked_text, register_dialogue
 from bot.i18n import N_, Translator
-from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf
+from bot.rendering.agenda import agenda_document, agenda_filename, agenda_lines
+from bot.rendering.attendance import attendance_document, attendance_filename
+from bot.rendering.document import to_docx, to_pdf
 from bot.rendering.problems import escape
 from bot.services.dialogues import AGENDA_TOPIC
 
@@ -82,12 +86,44 @@ async def _team_agenda(update: Update, ctx: BotContext, t: Translator, team_id: 
 
 
 async def _show_agenda(update: Update, ctx: BotContext, t: Translator, meeting_id: int) -> None:
-    agenda, may_edit = await ctx.services.agenda.for_meeting(require_actor(update, ctx), meeting_id)
+    papers = await ctx.services.agenda.papers(require_actor(update, ctx), meeting_id)
+    agenda = papers.agenda
     rows: Rows = [[button("📄 " + t._("PDF for printing"), f"ag:p:{meeting_id}")]]
-    if may_edit:
+    if papers.coordinator:
+        rows[0].append(button("📝 " + t._("DOCX to edit"), f"ag:w:{meeting_id}"))
+        rows.append([button("🖊 " + t._("Attendance sheet"), f"ag:s:{meeting_id}")])
+    if papers.coordinator and agenda.frozen_at is None:
         rows.insert(0, [button("✏ " + t._("Edit the agenda"), f"ag:e:{meeting_id}:0")])
     now = ctx.services.agenda.clock.now()
     await send_long(update, agenda_lines(t, agenda, now), keyboard(rows))
+
+
+async def _send_document(
+    update: Update, ctx: BotContext, t: Translator, meeting_id: int, kind: str
+) -> None:
+    """``p``: the agenda as PDF (the reader's copy); ``w``: as DOCX, ``s``: the attendance
+    sheet (coordinators only: the service refuses others)."""
+    actor = require_actor(update, ctx)
+    agendas = ctx.services.agenda
+    now = agendas.clock.now()
+    chat = update.effective_chat
+    if kind == "s":
+        papers = await agendas.attendance_sheet(actor, meeting_id)
+        data = await asyncio.to_thread(to_pdf, attendance_document(t, papers, now))
+        name = attendance_filename(papers)
+    else:
+        papers = await agendas.papers(actor, meeting_id)
+        if kind == "w" and not papers.coordinator:
+            raise BadButton("docx for a member")
+        document = agenda_document(t, papers, now)
+        if kind == "w":
+            data = await asyncio.to_thread(to_docx, document)
+            name = agenda_filename(papers.agenda, "docx")
+        else:
+            data = await asyncio.to_thread(to_pdf, document)
+            name = agenda_filename(papers.agenda)
+    if chat is not None:
+        await send_file(update, ctx, chat.id, data, name)
 
 
 def _edit_screen(t: Translator, agenda: Agenda, page: int) -> tuple[str, Rows]:
@@ -165,14 +201,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         case "v", None:
             await _show_agenda(update, ctx, t, target)
             return
-        case "p", None:
-            agenda, _ = await agendas.for_meeting(actor, target)
-            chat = update.effective_chat
-            if chat is not None:
-                data = await asyncio.to_thread(agenda_pdf, t, agenda, agendas.clock.now())
-                await update.get_bot().send_document(
-                    chat.id, document=data, filename=agenda_filename(agenda)
-                )
+        case ("p" | "w" | "s") as kind, None:
+            await _send_document(update, ctx, t, target, kind)
             return
         case "e", int(page):
             pass

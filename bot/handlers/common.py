@@ -30,6 +30,7 @@ from bot.services.errors import (
     InviteUnusable,
     MeetingNotFound,
     MeetingOver,
+    NoMinutes,
     NotAllowed,
     NotFound,
     NotMember,
@@ -78,6 +79,8 @@ def explain(t: Translator, error: Exception) -> str:
         return t._("Problem #{n} does not exist, or you have no access to it.", n=error.number)
     if isinstance(error, MeetingNotFound):
         return t._("This meeting does not exist, or you have no access to it.")
+    if isinstance(error, NoMinutes):
+        return t._("The minutes of this meeting have not been finished, so there is no zápis.")
     if isinstance(error, NotFound):
         return t._("This no longer exists.")
     if isinstance(error, MeetingOver):

@@ -41,6 +41,7 @@ PRIVATE_ONLY_COMMANDS = [
     "agenda",
     "tasks",
     "minutes",
+    "documents",
     "propose",
     "team",
 ]

@@ -42,6 +42,7 @@ MEMBER_COMMANDS = [
 COORDINATOR_COMMANDS = [
     ("team", N_("Localities and settings of the team (coordinator)")),
     ("minutes", N_("Minutes of a meeting (coordinator)")),
+    ("documents", N_("Documents of past meetings: agenda, zápis (coordinator)")),
     ("invite", N_("Invite a new member (coordinator)")),
     ("invites", N_("Open invites, cancel one (coordinator)")),
 ]

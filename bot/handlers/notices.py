@@ -13,7 +13,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
-from bot.domain.agenda import Agenda
+from bot.domain.agenda import Agenda, AgendaPapers
 from bot.domain.meetings import Answer, Meeting, MeetingStatus
 from bot.domain.models import Role
 from bot.domain.notices import Notice
@@ -23,11 +23,13 @@ from bot.handlers.common import button, keyboard
 from bot.handlers.meetings import answer_row
 from bot.handlers.tasks import LIST_MAX, list_line, task_rows
 from bot.i18n import Translator
-from bot.rendering.agenda import agenda_filename, agenda_lines, agenda_pdf, task_item
+from bot.rendering.agenda import agenda_document, agenda_filename, agenda_lines, task_item
+from bot.rendering.attendance import attendance_document, attendance_filename
 from bot.rendering.calendar import ics_filename, meeting_ics
+from bot.rendering.document import to_pdf
 from bot.rendering.labels import former_member, org_type_name, role_name
 from bot.rendering.meetings import recurrence_text, when_where
-from bot.rendering.minutes import minutes_filename, minutes_lines, minutes_pdf
+from bot.rendering.minutes import minutes_lines, zapis_filename, zapis_pdf
 from bot.rendering.problems import (
     category_name,
     escape,
@@ -459,35 +461,40 @@ async def _no_coordinator(services: Services, t: Translator, item: OutboxItem) -
 
 
 async def _agenda_messages(
-    t: Translator, agenda: Agenda, item: OutboxItem, now: datetime
+    t: Translator, papers: AgendaPapers, item: OutboxItem, now: datetime
 ) -> list[OutMessage]:
+    """The agenda as text, the printed agenda (PDF) and, for a coordinator, the attendance
+    sheet (prezenční listina) to print and sign at the meeting."""
+    agenda = papers.agenda
     lines = agenda_lines(t, agenda, now)
     if item.payload.get("late"):
         lines.append(_late_note(t, item).strip())
     parts = [OutMessage(part) for part in split_lines(lines)]
     # a PDF takes a few hundred milliseconds: not on the event loop
-    pdf = await asyncio.to_thread(agenda_pdf, t, agenda, now)
-    document = Attachment(agenda_filename(agenda), pdf)
+    pdf = await asyncio.to_thread(to_pdf, agenda_document(t, papers, now))
     caption = t._("Agenda for printing (PDF)")
-    return [*parts, OutMessage(caption, document=document)]
+    parts.append(OutMessage(caption, document=Attachment(agenda_filename(agenda), pdf)))
+    if papers.coordinator:
+        sheet = await asyncio.to_thread(to_pdf, attendance_document(t, papers, now))
+        caption = t._("Attendance sheet to print and sign at the meeting (PDF)")
+        parts.append(OutMessage(caption, document=Attachment(attendance_filename(papers), sheet)))
+    return parts
 
 
 async def _agenda(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
-    agenda, _ = await services.agenda.for_meeting(
-        _reader(services, item), int(item.payload["meeting_id"])
-    )
-    if not _agenda_current(services, agenda, item):
+    papers = await services.agenda.papers(_reader(services, item), int(item.payload["meeting_id"]))
+    if not _agenda_current(services, papers.agenda, item):
         return None
-    return await _agenda_messages(t, agenda, item, services.clock.now())
+    return await _agenda_messages(t, papers, item, services.clock.now())
 
 
 async def _agenda_group(
     services: Services, t: Translator, item: OutboxItem
 ) -> list[OutMessage] | None:
-    agenda = await services.agenda.for_group(int(item.payload["meeting_id"]), item.chat_id)
-    if agenda is None or not _agenda_current(services, agenda, item):
+    papers = await services.agenda.papers_for_group(int(item.payload["meeting_id"]), item.chat_id)
+    if papers is None or not _agenda_current(services, papers.agenda, item):
         return None
-    return await _agenda_messages(t, agenda, item, services.clock.now())
+    return await _agenda_messages(t, papers, item, services.clock.now())
 
 
 def _agenda_current(services: Services, agenda: Agenda, item: OutboxItem) -> bool:
@@ -621,15 +628,16 @@ async def _retention_notice(
 
 
 async def _minutes(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
-    minutes, tasks = await services.minutes.for_reader(
-        _reader(services, item), int(item.payload["meeting_id"])
-    )
+    reader = _reader(services, item)
+    minutes, tasks = await services.minutes.for_reader(reader, int(item.payload["meeting_id"]))
     if minutes.finished_at is None:
         return None
     now = services.clock.now()
     parts = [OutMessage(p) for p in split_lines(minutes_lines(t, minutes, tasks, now))]
-    pdf = await asyncio.to_thread(minutes_pdf, t, minutes, tasks, now)
-    document = Attachment(minutes_filename(minutes), pdf)
+    # the zápis to print: a coordinator's copy has the closed part, a member's has none
+    zapis = await services.minutes.zapis(reader, int(item.payload["meeting_id"]))
+    pdf = await asyncio.to_thread(zapis_pdf, t, zapis)
+    document = Attachment(zapis_filename(zapis, "pdf"), pdf)
     return [*parts, OutMessage(t._("Minutes for printing (PDF)"), document=document)]
 
 

@@ -25,6 +25,7 @@ DOMAIN = "messages"
 _BABEL_LOCALES = {"cs": "cs_CZ", "en": "en_GB"}
 _DATETIME_PATTERN = {"cs": "EEEE d. MMMM y H:mm", "en": "EEEE d MMMM y, HH:mm"}
 _DATE_PATTERN = {"cs": "d. M. y", "en": "d MMM y"}
+_LONG_DATE_PATTERN = {"cs": "EEEE d. MMMM y", "en": "EEEE d MMMM y"}
 _SHORT_DATETIME_PATTERN = {"cs": "d. M. y H:mm", "en": "d MMM y, HH:mm"}
 
 
@@ -87,6 +88,11 @@ class Translator:
     def date(self, moment: dt.datetime) -> str:
         local = moment.astimezone(self.timezone)
         return format_datetime(local, _DATE_PATTERN[self.language], locale=self._locale)
+
+    def long_date(self, moment: dt.datetime) -> str:
+        """E.g. ``úterý 15. prosince 2026``: the date line of a document."""
+        local = moment.astimezone(self.timezone)
+        return format_datetime(local, _LONG_DATE_PATTERN[self.language], locale=self._locale)
 
 
 def pick_language(stored: str | None, telegram_code: str | None, default: str) -> str:

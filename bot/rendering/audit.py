@@ -80,6 +80,7 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "meeting.cancel": lambda: t._("meeting cancelled"),
         "meeting.series_end": lambda: t._("meeting series cancelled"),
         "meeting.minutes": lambda: t._("meeting minutes"),
+        "meeting.document": lambda: t._("meeting document taken (/documents)"),
         "meeting.guest_add": lambda: t._("meeting guest added"),
         "meeting.guest_remove": lambda: t._("meeting guest removed"),
         "task.create": lambda: t._("task created"),

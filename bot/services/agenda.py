@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.domain.agenda import (
     Agenda,
     AgendaEntry,
+    AgendaPapers,
     AgendaProblem,
     AgendaTopic,
     Section,
@@ -129,6 +130,32 @@ class AgendaService(Service):
                 return None
             return visible_to(await load(repos, found[0]), None, None)
 
+    # --- the printed documents (program, prezenční listina) ---------------------------------
+
+    async def papers(self, actor: Actor, meeting_id: int) -> AgendaPapers:
+        """The agenda's documents as the actor may see them: a coordinator's papers have the
+        closed part and the attendance (members with their answers, guests so far)."""
+        async with self.db.read() as repos:
+            access = await authz.require_meeting(repos, actor, Action.VIEW_TEAM, meeting_id)
+            agenda = visible_to(await load(repos, access.meeting), actor, access.role)
+            return await papers_of(repos, agenda, coordinator=access.role is Role.COORDINATOR)
+
+    async def papers_for_group(self, meeting_id: int, chat_id: int) -> AgendaPapers | None:
+        """The members' papers for the team's linked group (no closed part, no attendance)."""
+        async with self.db.read() as repos:
+            found = await authz.meeting_of_group(repos, meeting_id, chat_id)
+            if found is None:
+                return None
+            agenda = visible_to(await load(repos, found[0]), None, None)
+            return await papers_of(repos, agenda, coordinator=False)
+
+    async def attendance_sheet(self, actor: Actor, meeting_id: int) -> AgendaPapers:
+        """The papers for the prezenční listina: coordinators only."""
+        async with self.db.read() as repos:
+            access = await authz.require_meeting(repos, actor, Action.MANAGE_MEETINGS, meeting_id)
+            agenda = visible_to(await load(repos, access.meeting), actor, access.role)
+            return await papers_of(repos, agenda, coordinator=True)
+
     # --- a coordinator's edits (draft only) ------------------------------------------------
 
     async def set_removed(
@@ -187,6 +214,27 @@ class AgendaService(Service):
         if await repos.agenda.frozen_at(meeting_id) is not None:
             raise MeetingOver("frozen")
         return meeting
+
+
+async def papers_of(repos: Repos, agenda: Agenda, *, coordinator: bool) -> AgendaPapers:
+    """The documents' material for an agenda already cut to its reader: the meeting's number
+    in the year, the problems' details and, for a coordinator, the attendance."""
+    meeting = agenda.meeting
+    ids = [e.problem.id for e in agenda.entries if e.problem is not None]
+    papers = AgendaPapers(
+        agenda=agenda,
+        number=await repos.meetings.number_in_year(meeting),
+        problems=await repos.agenda.papers(meeting.team_id, ids),
+        coordinator=coordinator,
+    )
+    if not coordinator:
+        return papers
+    return papers.model_copy(
+        update={
+            "attendance": await repos.meetings.attendance(meeting.team_id, meeting.id),
+            "guests": await repos.guests.of_meeting(meeting.id),
+        }
+    )
 
 
 async def confidential_problems(repos: Repos, team_id: int, tasks: list[Task]) -> set[int]:

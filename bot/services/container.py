@@ -11,6 +11,7 @@ from bot.services.agenda import AgendaService
 from bot.services.audit import AuditService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
+from bot.services.documents import DocumentService
 from bot.services.groups import GroupService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
@@ -55,6 +56,7 @@ class Services:
         self.quiet = QuietHoursService(db, clock)
         self.minutes = MinutesService(db, clock)
         self.guests = GuestService(db, clock)
+        self.documents = DocumentService(db, clock)
         self.privacy = PrivacyService(db, clock, settings.tz)
         self.audit = AuditService(db, clock)
         self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)

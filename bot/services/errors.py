@@ -99,3 +99,7 @@ class InviteUnusable(ServiceError):
         self.problem = problem
         self.team_name = team_name
         self.wait_minutes = wait_minutes
+
+
+class NoMinutes(NotFound):
+    """The meeting's minutes are not finished (or were never written): no zápis yet."""

@@ -64,6 +64,12 @@ HORIZON = timedelta(days=730)
 _MEETING_WORK = (DueKind.REMINDER, DueKind.AGENDA, DueKind.NEXT_OCCURRENCE)
 
 
+async def meeting_number(repos: Repos, meeting: Meeting) -> int:
+    """The meeting's number in its year: the team's held meetings that started earlier in the
+    same calendar year, plus this one (see ``MeetingRepo.number_in_year``)."""
+    return await repos.meetings.number_in_year(meeting)
+
+
 def clean_place(text: str | None) -> str:
     return clean_line(text, min_len=PLACE_MIN, max_len=PLACE_MAX)
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.agenda import AgendaEntry, AgendaTopic
 from bot.domain.meetings import Answer, DueKind, Meeting, MeetingStatus
-from bot.domain.minutes import Minutes, MinutesItem, Outcome
+from bot.domain.minutes import Attendee, Minutes, MinutesItem, Outcome, Zapis
 from bot.domain.models import Role, Team
 from bot.domain.notices import Notice
 from bot.domain.problems import Proposal, ProposalStatus, Status
@@ -34,6 +34,7 @@ from bot.services.errors import (
     NotAllowed,
     NotFound,
 )
+from bot.services.meetings import meeting_number
 from bot.services.problems import apply_status
 from bot.services.proposals import apply_decision
 from bot.services.tasks import ORG_MAX, clean_task, give_out
@@ -268,6 +269,72 @@ class MinutesService(Service):
                 secret = await agenda.confidential_problems(repos, team_id, tasks)
                 tasks = [task for task in tasks if task.problem_id not in secret]
             return minutes.model_copy(update={"items": items}), tasks
+
+    async def zapis(self, reader: Actor, meeting_id: int) -> Zapis:
+        """The zápis of finished minutes as the reader may have it: a coordinator's copy
+        with the closed part, anyone else's without it."""
+        async with self.db.read() as repos:
+            access = await authz.require_meeting(repos, reader, Action.VIEW_TEAM, meeting_id)
+            if await repos.minutes.state(meeting_id) is None:
+                raise MeetingOver("minutes not started")
+            return await load_zapis(repos, access.meeting, full=access.role is Role.COORDINATOR)
+
+
+#: a plain member, to ask what belongs to the open part
+_PLAIN_MEMBER = Actor(user_id=0)
+
+
+async def load_zapis(repos: Repos, meeting: Meeting, *, full: bool) -> Zapis:
+    """The zápis's content; ``full``: a coordinator's copy, with the closed part (the items and
+    tasks a plain member may not see). The minutes must have been started."""
+    minutes = await _load(repos, meeting)
+    team_id = meeting.team_id
+    open_items, closed_items = [], []
+    for item in minutes.items:
+        if agenda.shown_to(item.entry, _PLAIN_MEMBER, Role.MEMBER):
+            open_items.append(item)
+        else:
+            closed_items.append(item)
+    tasks = await repos.tasks.of_meeting(team_id, meeting.id)
+    secret = await agenda.confidential_problems(repos, team_id, tasks)
+    secret |= {i.entry.problem.id for i in closed_items if i.entry.problem is not None}
+    open_tasks = [task for task in tasks if task.problem_id not in secret]
+    closed_tasks = [task for task in tasks if task.problem_id in secret]
+    present = await repos.minutes.present_people(meeting.id)
+    here = {person.user_id for person in present}
+    answers = {
+        line.user_id: line.answer for line in await repos.meetings.attendance(team_id, meeting.id)
+    }
+    excused: list[Attendee] = []
+    absent: list[Attendee] = []
+    for member in minutes.members:
+        if member.user_id in here or member.joined_at > meeting.starts_at:
+            continue  # came, or joined the team only later
+        person = Attendee(
+            user_id=member.user_id,
+            name=member.display_name,
+            org=member.org_name,
+            org_type=member.org_type,
+        )
+        (excused if answers.get(member.user_id) is Answer.NO else absent).append(person)
+    following = await repos.meetings.upcoming(team_id, meeting.starts_at, limit=1)
+    return Zapis(
+        meeting=meeting,
+        team_name=minutes.team_name,
+        number=await meeting_number(repos, meeting),
+        present=present,
+        excused=excused,
+        absent=absent,
+        guests=minutes.guests,
+        items=open_items,
+        tasks=open_tasks,
+        closed_items=closed_items if full else [],
+        closed_tasks=closed_tasks if full else [],
+        next_meeting=following[0] if following else None,
+        recorded_by=await repos.minutes.recorder(meeting.id),
+        finished_at=minutes.finished_at,
+        full=full,
+    )
 
 
 async def _apply(

@@ -9,9 +9,13 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.domain.agenda import AgendaProblem, AgendaTopic, Section
+from bot.domain.agenda import AgendaProblem, AgendaTopic, PaperProposal, ProblemPaper, Section
+from bot.domain.models import OrgType
 from bot.domain.problems import OPEN_STATUSES, Category, Status, Urgency
+from bot.domain.tasks import Task
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.tasks import _SELECT as TASK_SELECT
+from bot.storage.tasks import _task as task_of_row
 
 _SELECT = """
     SELECT p.id, p.team_id, p.category, COALESCE(l.name, p.locality_name) AS locality,
@@ -189,3 +193,50 @@ class AgendaRepo(Repo):
             (team_id, to_db(since), *statuses),
         )
         return [_problem(r) for r in rows]
+
+    async def papers(self, team_id: int, ids: list[int]) -> dict[int, ProblemPaper]:
+        """The printed agenda's detail of the problems: description, the reporter's
+        organisation, open proposals (most supported first) and unfinished tasks (by deadline);
+        three statements for any number of problems."""
+        if not ids:
+            return {}
+        marks = _marks(ids)
+        rows = await self._all(
+            "SELECT p.id, p.description, u.org_type, u.org_name FROM problems p "
+            f"LEFT JOIN users u ON u.id = p.reporter_id WHERE p.team_id = ? AND p.id IN ({marks})",
+            (team_id, *ids),
+        )
+        proposals: dict[int, list[PaperProposal]] = {}
+        for r in await self._all(
+            "SELECT pr.problem_id, pr.text, pr.responsible, "
+            "(SELECT COUNT(*) FROM proposal_supporters s WHERE s.proposal_id = pr.id) AS support "
+            f"FROM proposals pr WHERE pr.team_id = ? AND pr.status = 'open' "
+            f"AND pr.problem_id IN ({marks}) ORDER BY support DESC, pr.id",
+            (team_id, *ids),
+        ):
+            proposals.setdefault(r["problem_id"], []).append(
+                PaperProposal(
+                    text=r["text"],
+                    support=r["support"],
+                    responsible=OrgType(r["responsible"]) if r["responsible"] else None,
+                )
+            )
+        tasks: dict[int, list[Task]] = {}
+        for r in await self._all(
+            TASK_SELECT + f" WHERE t.team_id = ? AND t.status != 'done' "
+            f"AND t.problem_id IN ({marks}) ORDER BY t.deadline, t.id",
+            (team_id, *ids),
+        ):
+            task = task_of_row(r)
+            assert task.problem_id is not None
+            tasks.setdefault(task.problem_id, []).append(task)
+        return {
+            r["id"]: ProblemPaper(
+                description=r["description"],
+                reporter_org=r["org_name"] or None,
+                reporter_org_type=OrgType(r["org_type"]) if r["org_type"] else None,
+                proposals=proposals.get(r["id"], []),
+                tasks=tasks.get(r["id"], []),
+            )
+            for r in rows
+        }

@@ -159,6 +159,20 @@ class MeetingRepo(Repo):
         )
         return _meeting(row) if row else None
 
+    async def number_in_year(self, meeting: Meeting) -> int:
+        """The meeting's number in its year ("3. jednání MDT Poruba v roce 2027"): the team's
+        held meetings that started earlier in the same calendar year (in the meeting's time
+        zone), plus this one. The same for the agenda before the meeting and the zápis after
+        it; cancelled meetings and meetings never minuted do not count."""
+        local = meeting.local_start
+        new_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        row = await self._one(
+            "SELECT COUNT(*) FROM meetings WHERE team_id = ? AND status = 'held' "
+            "AND starts_at >= ? AND starts_at < ?",
+            (meeting.team_id, to_db(new_year), to_db(meeting.starts_at)),
+        )
+        return (int(row[0]) if row else 0) + 1
+
     async def team_of(self, meeting_id: int) -> int | None:
         """The team a meeting belongs to (to check the reader's membership before reading it)."""
         row = await self._one("SELECT team_id FROM meetings WHERE id = ?", (meeting_id,))
@@ -171,6 +185,25 @@ class MeetingRepo(Repo):
             (team_id, to_db(now), limit),
         )
         return [_meeting(r) for r in rows]
+
+    async def past(
+        self, team_id: int, now: datetime, *, offset: int = 0, limit: int = 10
+    ) -> list[Meeting]:
+        """The team's meetings that have started (not cancelled), newest first."""
+        rows = await self._all(
+            "SELECT * FROM meetings WHERE team_id = ? AND status != 'cancelled' "
+            "AND starts_at <= ? ORDER BY starts_at DESC, id DESC LIMIT ? OFFSET ?",
+            (team_id, to_db(now), limit, offset),
+        )
+        return [_meeting(r) for r in rows]
+
+    async def count_past(self, team_id: int, now: datetime) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM meetings WHERE team_id = ? AND status != 'cancelled' "
+            "AND starts_at <= ?",
+            (team_id, to_db(now)),
+        )
+        return int(row[0]) if row else 0
 
     async def all_upcoming(self, now: datetime) -> list[Meeting]:
         rows = await self._all(

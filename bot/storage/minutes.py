@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from bot.domain.agenda import Section
-from bot.domain.minutes import Outcome
+from bot.domain.minutes import Attendee, Outcome
+from bot.domain.models import OrgType
 from bot.storage.agenda import FrozenItem
 from bot.storage.base import Repo, from_db, req_time, to_db
 
@@ -205,3 +206,39 @@ class MinutesRepo(Repo):
             (team_id, to_db(until)),
         )
         return int(row[0]) if row else None
+
+    async def recorder(self, meeting_id: int) -> Attendee | None:
+        """Who ran /minutes ("Zapsal(a)"): a former member has no name, only the
+        organisation type; None if not known at all."""
+        row = await self._one(
+            "SELECT u.id, u.display_name, u.org_name, u.org_type FROM minutes x "
+            "JOIN users u ON u.id = x.started_by WHERE x.meeting_id = ?",
+            (meeting_id,),
+        )
+        if row is None:
+            return None
+        return Attendee(
+            user_id=row[0],
+            name=row[1] or None,
+            org=row[2] or "",
+            org_type=OrgType(row[3]) if row[3] else None,
+        )
+
+    async def present_people(self, meeting_id: int) -> list[Attendee]:
+        """Who was marked present, by name, also those who have left the team since (a
+        pseudonym has no name, only the organisation type)."""
+        rows = await self._all(
+            "SELECT u.id, u.display_name, u.org_name, u.org_type FROM minutes_attendance x "
+            "JOIN users u ON u.id = x.user_id WHERE x.meeting_id = ? "
+            "ORDER BY u.display_name IS NULL, u.display_name COLLATE NOCASE, u.id",
+            (meeting_id,),
+        )
+        return [
+            Attendee(
+                user_id=r[0],
+                name=r[1] or None,
+                org=r[2] or "",
+                org_type=OrgType(r[3]) if r[3] else None,
+            )
+            for r in rows
+        ]
