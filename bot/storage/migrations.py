@@ -427,4 +427,58 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE meeting_series ADD COLUMN place TEXT
     """,
+    # 20: full-text search over problem descriptions, comments and proposals (diacritics and
+    # case do not matter). Kept in sync by triggers, so every rewrite (edit, redaction,
+    # anonymisation, erasure, merge) reaches it; an emptied text leaves the index. rowid =
+    # source id * 4 + kind (0 description, 1 comment, 2 proposal); kind d / c / p. (Statements
+    # inside a trigger start with ";" on a new line: the migration runner splits on ";" + newline.)
+    """
+    CREATE VIRTUAL TABLE search_texts USING fts5(
+        body, problem_id UNINDEXED, kind UNINDEXED,
+        tokenize = "unicode61 remove_diacritics 2"
+    );
+    INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT id * 4, description, id, 'd' FROM problems WHERE description != '';
+    INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT id * 4 + 1, text, problem_id, 'c' FROM problem_events
+        WHERE kind = 'comment' AND text != '';
+    INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT id * 4 + 2, text, problem_id, 'p' FROM proposals WHERE text != '';
+    CREATE TRIGGER search_problem_insert AFTER INSERT ON problems WHEN new.description != ''
+    BEGIN
+        INSERT INTO search_texts (rowid, body, problem_id, kind)
+        VALUES (new.id * 4, new.description, new.id, 'd'); END;
+    CREATE TRIGGER search_problem_update AFTER UPDATE OF description ON problems
+        WHEN old.description IS NOT new.description
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.id * 4
+        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT new.id * 4, new.description, new.id, 'd' WHERE new.description != ''; END;
+    CREATE TRIGGER search_problem_delete AFTER DELETE ON problems
+    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4; END;
+    CREATE TRIGGER search_comment_insert AFTER INSERT ON problem_events
+        WHEN new.kind = 'comment' AND new.text != ''
+    BEGIN
+        INSERT INTO search_texts (rowid, body, problem_id, kind)
+        VALUES (new.id * 4 + 1, new.text, new.problem_id, 'c'); END;
+    CREATE TRIGGER search_comment_update AFTER UPDATE OF text, kind, problem_id ON problem_events
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.id * 4 + 1
+        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT new.id * 4 + 1, new.text, new.problem_id, 'c'
+        WHERE new.kind = 'comment' AND new.text != ''; END;
+    CREATE TRIGGER search_comment_delete AFTER DELETE ON problem_events
+    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4 + 1; END;
+    CREATE TRIGGER search_proposal_insert AFTER INSERT ON proposals WHEN new.text != ''
+    BEGIN
+        INSERT INTO search_texts (rowid, body, problem_id, kind)
+        VALUES (new.id * 4 + 2, new.text, new.problem_id, 'p'); END;
+    CREATE TRIGGER search_proposal_update AFTER UPDATE OF text, problem_id ON proposals
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.id * 4 + 2
+        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
+        SELECT new.id * 4 + 2, new.text, new.problem_id, 'p' WHERE new.text != ''; END;
+    CREATE TRIGGER search_proposal_delete AFTER DELETE ON proposals
+    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4 + 2; END
+    """,
 ]
