@@ -181,7 +181,8 @@ async def on_export(update: Update, ctx: BotContext) -> None:
         return
     flt = ProblemFilter()
     if typed.rest:
-        names = {team_id: name for team_id, name in teams}
+        # every team the person is in, so that naming one they may not export is refused
+        names = {team.id: team.name for team in await ctx.services.problems.filter_teams(actor)}
         localities = await ctx.services.problems.filter_localities(actor, ProblemFilter())
         translators = [t, ctx.translator_for("cs"), ctx.translator_for("en")]
         flt, unknown = parse_arguments(list(typed.rest), translators, localities, names)
@@ -362,7 +363,7 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     if team == 0 and not actor.is_admin:
         raise NotAllowed("export")
     if team and team not in dict(teams):
-        raise NotMember("export")  # as for a team that does not exist
+        raise NotAllowed("export")  # the same for a team that does not exist
     match op:
         case "s":
             await _choices(update, ctx, t, actor, choice, teams)
