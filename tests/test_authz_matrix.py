@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import pytest_asyncio
 from pypdf import PdfReader
@@ -145,6 +146,8 @@ COMMANDS = [
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
     Row("/audit", ADMIN_ONLY),
+    Row("/export", A_COORD),
+    Row("/export vše xlsx", A_COORD),  # coordinators get the file; the administrator a picker
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
     Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
@@ -273,6 +276,11 @@ PRESSES = [
     Row("prv:e:{jan}", ADMIN_ONLY),
     Row("prv:eok:{jan}", ADMIN_ONLY, writes=True),
     Row("prv:no:0", ANYONE),
+    Row("ex:s:p:{poruba}:a:-", PORUBA_COORD),
+    Row("ex:t:p:-:a:-", A_COORD),
+    Row("ex:x:p:{poruba}:a:sa", PORUBA_COORD),  # the XLSX (its audit row is not in the snapshot)
+    Row("ex:c:m:{poruba}:a:-", PORUBA_COORD),
+    Row("ex:x:t:0:a:-", ADMIN_ONLY),  # the whole city
     Row("dlg:cancel", ANYONE),
     Row("dlg:back", ANYONE),
 ]
@@ -431,6 +439,10 @@ def refusals(bot: BotHarness) -> list[str]:
     ]
     return [explain(t, error) for error in errors] + [
         t._("You are not a member of any team."),
+        t._(  # /export for a member or a stranger
+            "Exports are for the coordinators of a team and for the city administrators. "
+            "Your coordinator can export what you need."
+        ),
         t._(  # /linkgroup in another team's group
             "This group belongs to the team {team}; only its coordinators can link "
             "it to another team.",
@@ -451,9 +463,21 @@ def received(messages: list[Any], since: int) -> str:
             if document.data.startswith(b"%PDF"):
                 reader = PdfReader(io.BytesIO(document.data))
                 parts += [page.extract_text() for page in reader.pages]
+            elif document.data.startswith(b"PK"):  # an XLSX export
+                parts.append(xlsx_text(document.data))
             else:
                 parts.append(document.data.decode("utf-8", "replace"))
     return "\n".join(parts)
+
+
+def xlsx_text(data: bytes) -> str:
+    """Every cell of every sheet of an XLSX file, as text."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        " ".join(str(value) for value in row if value is not None)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
 
 
 async def run_cell(world: World, row: Row, role: str) -> Outcome:

@@ -345,9 +345,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
         team = int(team_s)
     else:
         raise BadButton(team_s)
-    teams = await _teams(update, ctx, t, actor)
-    if teams is None:
-        return
+    # refused with a pop-up like any other press (a member, a removed coordinator, a stranger)
+    teams = [(team.id, team.name) for team in await ctx.services.exports.teams(actor)]
     localities = await ctx.services.problems.filter_localities(
         actor, ProblemFilter(team_id=team or None)
     )
