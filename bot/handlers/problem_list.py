@@ -381,7 +381,7 @@ async def _show_found(
         await send_new(update, "\n".join(lines), keyboard(rows))
         return
     header = t.n_("{n} problem found", "{n} problems found", found.total)
-    lines = [f"<b>{header}</b> · “{words}” · {description}"]
+    lines = [f"<b>{header}</b> · <i>{words}</i> · {description}"]
     if found.total > len(found.hits):
         lines.append(
             t._("The best {n} are shown; add a word or a filter to narrow it.", n=len(found.hits))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -213,7 +214,7 @@ class XlsxWriter:
                     cell.number_format = "d.m.yyyy h:mm"
                     values.append(cell)
                 elif isinstance(value, str):
-                    values.append(_xlsx_text(value))
+                    values.append(_xlsx_text(value) if value else None)  # no empty cells
                 else:
                     values.append(value)
             self.sheet.append(values)
@@ -226,11 +227,14 @@ class XlsxWriter:
         return out.getvalue()
 
 
+#: characters XML 1.0 cannot hold (openpyxl refuses a cell with one)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xlsx_text(value: str) -> str:
     """Text as a string cell: openpyxl would take ``=…`` for a formula; control characters
-    XML cannot hold are dropped."""
-    clean = "".join(ch for ch in value if ch >= " " or ch in "\t\n")
-    return _text_cell(clean)[:32000]
+    XML cannot hold are dropped; at most Excel's 32,767 characters."""
+    return _text_cell(_ILLEGAL.sub("", value))[:32000]
 
 
 def _sheet_title(title: str) -> str:
