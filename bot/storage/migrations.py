@@ -427,58 +427,119 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE meeting_series ADD COLUMN place TEXT
     """,
-    # 20: full-text search over problem descriptions, comments and proposals (diacritics and
-    # case do not matter). Kept in sync by triggers, so every rewrite (edit, redaction,
-    # anonymisation, erasure, merge) reaches it; an emptied text leaves the index. rowid =
-    # source id * 4 + kind (0 description, 1 comment, 2 proposal); kind d / c / p. (Statements
-    # inside a trigger start with ";" on a new line: the migration runner splits on ";" + newline.)
+    # 20: full-text search: one row per problem (rowid = the problem's id) with its description,
+    # its comments and its proposals as three columns; diacritics and case do not matter.
+    # Triggers rebuild a problem's row whenever one of its texts is written, moved or deleted,
+    # so every path (edit, redaction, anonymisation, erasure, merge) keeps the index in step.
+    # (Statements inside a trigger start with ";" on a new line: the migration runner splits on
+    # ";" + newline.)
     """
     CREATE VIRTUAL TABLE search_texts USING fts5(
-        body, problem_id UNINDEXED, kind UNINDEXED,
+        description, comments, proposals,
         tokenize = "unicode61 remove_diacritics 2"
     );
-    INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT id * 4, description, id, 'd' FROM problems WHERE description != '';
-    INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT id * 4 + 1, text, problem_id, 'c' FROM problem_events
-        WHERE kind = 'comment' AND text != '';
-    INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT id * 4 + 2, text, problem_id, 'p' FROM proposals WHERE text != '';
-    CREATE TRIGGER search_problem_insert AFTER INSERT ON problems WHEN new.description != ''
+    INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p;
+    CREATE TRIGGER search_problem_insert AFTER INSERT ON problems
     BEGIN
-        INSERT INTO search_texts (rowid, body, problem_id, kind)
-        VALUES (new.id * 4, new.description, new.id, 'd'); END;
+        INSERT INTO search_texts (rowid, description, comments, proposals)
+        VALUES (new.id, new.description, '', ''); END;
     CREATE TRIGGER search_problem_update AFTER UPDATE OF description ON problems
         WHEN old.description IS NOT new.description
     BEGIN
-        DELETE FROM search_texts WHERE rowid = old.id * 4
-        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT new.id * 4, new.description, new.id, 'd' WHERE new.description != ''; END;
+        DELETE FROM search_texts WHERE rowid = new.id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.id; END;
     CREATE TRIGGER search_problem_delete AFTER DELETE ON problems
-    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4; END;
+    BEGIN DELETE FROM search_texts WHERE rowid = old.id; END;
     CREATE TRIGGER search_comment_insert AFTER INSERT ON problem_events
-        WHEN new.kind = 'comment' AND new.text != ''
+        WHEN new.kind = 'comment'
     BEGIN
-        INSERT INTO search_texts (rowid, body, problem_id, kind)
-        VALUES (new.id * 4 + 1, new.text, new.problem_id, 'c'); END;
+        DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
     CREATE TRIGGER search_comment_update AFTER UPDATE OF text, kind, problem_id ON problem_events
+        WHEN old.kind = 'comment' OR new.kind = 'comment'
     BEGIN
-        DELETE FROM search_texts WHERE rowid = old.id * 4 + 1
-        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT new.id * 4 + 1, new.text, new.problem_id, 'c'
-        WHERE new.kind = 'comment' AND new.text != ''; END;
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id
+        ; DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
     CREATE TRIGGER search_comment_delete AFTER DELETE ON problem_events
-    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4 + 1; END;
-    CREATE TRIGGER search_proposal_insert AFTER INSERT ON proposals WHEN new.text != ''
+        WHEN old.kind = 'comment'
     BEGIN
-        INSERT INTO search_texts (rowid, body, problem_id, kind)
-        VALUES (new.id * 4 + 2, new.text, new.problem_id, 'p'); END;
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id; END;
+    CREATE TRIGGER search_proposal_insert AFTER INSERT ON proposals
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
     CREATE TRIGGER search_proposal_update AFTER UPDATE OF text, problem_id ON proposals
     BEGIN
-        DELETE FROM search_texts WHERE rowid = old.id * 4 + 2
-        ; INSERT INTO search_texts (rowid, body, problem_id, kind)
-        SELECT new.id * 4 + 2, new.text, new.problem_id, 'p' WHERE new.text != ''; END;
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id
+        ; DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
     CREATE TRIGGER search_proposal_delete AFTER DELETE ON proposals
-    BEGIN DELETE FROM search_texts WHERE rowid = old.id * 4 + 2; END
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id; END
     """,
 ]

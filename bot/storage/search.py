@@ -30,6 +30,10 @@ def match_expression(terms: list[str]) -> str:
     return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
 
 
+#: the columns of ``search_texts``, in order, and the kind each one's match is shown as
+_COLUMNS = ("d", "c", "p")
+
+
 class SearchRepo(Repo):
     async def find(
         self,
@@ -46,38 +50,40 @@ class SearchRepo(Repo):
             return [], 0
         match = match_expression(terms)
         where, params = filter_sql(team_ids, flt, visible, now)
+        # the matches first (a materialised CTE: the planner must not run the MATCH once per
+        # problem of the team), then the list's filter and visibility on them
         ranked = await self._all(
-            "WITH hits AS MATERIALIZED (SELECT problem_id, rank AS score FROM search_texts "
-            "WHERE search_texts MATCH ?), "
-            "best AS (SELECT problem_id, MIN(score) AS score FROM hits GROUP BY problem_id) "
-            "SELECT p.id, COUNT(*) OVER () AS total FROM best b "
-            "JOIN problems p ON p.id = b.problem_id "
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, rank AS score FROM search_texts "
+            "WHERE search_texts MATCH ?) "
+            "SELECT p.id, COUNT(*) OVER () AS total FROM m JOIN problems p ON p.id = m.id "
             "LEFT JOIN localities l ON l.id = p.locality_id "
             "LEFT JOIN users u ON u.id = p.reporter_id "
-            f"WHERE {where} ORDER BY b.score, p.id DESC LIMIT ?",
+            f"WHERE {where} ORDER BY m.score, p.id DESC LIMIT ?",
             (match, *params, limit),
         )
         if not ranked:
             return [], 0
         total = int(ranked[0]["total"])
         ids = [int(r["id"]) for r in ranked]
-        texts = await self._all(
-            "SELECT problem_id, kind, rank AS score, "
-            f"snippet(search_texts, 0, ?, ?, '…', {EXCERPT_WORDS}) AS excerpt "
-            f"FROM search_texts WHERE search_texts MATCH ? AND problem_id IN ({_marks(ids)})",
-            (MARK_OPEN, MARK_CLOSE, match, *ids),
+        found = await self._all(_PROBLEM_SELECT + f" WHERE p.id IN ({_marks(ids)})", ids)
+        by_id = {int(r["id"]): r for r in found}
+        rows = [by_id[i] for i in ids if i in by_id]
+        excerpts = await self._all(
+            "SELECT rowid, "
+            + ", ".join(
+                f"snippet(search_texts, {i}, ?, ?, '…', {EXCERPT_WORDS}) AS c{i}"
+                for i in range(len(_COLUMNS))
+            )
+            + f" FROM search_texts WHERE search_texts MATCH ? AND rowid IN ({_marks(ids)})",
+            (*[MARK_OPEN, MARK_CLOSE] * len(_COLUMNS), match, *ids),
         )
-        best: dict[int, tuple[float, str, str]] = {}
-        for row in texts:
-            found = (float(row["score"]), row["kind"], row["excerpt"])
-            problem_id = int(row["problem_id"])
-            if problem_id not in best or found[0] < best[problem_id][0]:
-                best[problem_id] = found
-        rows = await self._all(_PROBLEM_SELECT + f" WHERE p.id IN ({_marks(ids)})", ids)
-        lines = {int(r["id"]): _line(r) for r in rows}
-        hits = [
-            SearchHit(lines[i], best[i][1], best[i][2]) for i in ids if i in lines and i in best
-        ]
+        best: dict[int, tuple[str, str]] = {}
+        for row in excerpts:
+            texts = [row[f"c{i}"] or "" for i in range(len(_COLUMNS))]
+            # the first column with a match: the description, else a comment, else a proposal
+            column = next((i for i, text in enumerate(texts) if MARK_OPEN in text), 0)
+            best[int(row["rowid"])] = (_COLUMNS[column], texts[column])
+        hits = [SearchHit(_line(r), *best.get(int(r["id"]), ("d", ""))) for r in rows]
         return hits, total
 
     async def purge(self) -> None:
