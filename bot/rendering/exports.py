@@ -205,13 +205,19 @@ class XlsxWriter:
         self.last_column = get_column_letter(len(self.columns))
 
     def add(self, rows: Sequence[Any]) -> None:
+        # one styled date cell per column, reused: a row is serialised when it is appended
+        dates = {}
+        for index, column in enumerate(self.columns):
+            if column.kind == "datetime":
+                dates[index] = self.cell(self.sheet)
+                dates[index].number_format = "d.m.yyyy h:mm"
         for row in rows:
             values: list[Any] = []
-            for column in self.columns:
+            for index, column in enumerate(self.columns):
                 value = column.value(self.t, row)
                 if isinstance(value, datetime):
-                    cell = self.cell(self.sheet, value=value)
-                    cell.number_format = "d.m.yyyy h:mm"
+                    cell = dates[index]
+                    cell.value = value
                     values.append(cell)
                 elif isinstance(value, str):
                     values.append(_xlsx_text(value) if value else None)  # no empty cells

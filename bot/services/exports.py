@@ -30,7 +30,7 @@ from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
 
 #: rows read per chunk
-CHUNK = 2000
+CHUNK = 500
 
 
 class ExportKind(StrEnum):
