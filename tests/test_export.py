@@ -216,6 +216,8 @@ async def test_the_administrator_exports_the_whole_city_or_one_team(bot):
     assert entries[0][1] is None and entries[0][2]["city"] is True
     await admin.send("/export město vše xlsx")
     assert len(sheet_rows(admin.last())) == 4
+    await admin.send("/audit")
+    assert "export (/export): problémy, 2026, 3 řádky, celé město" in admin.last().text
     # a coordinator cannot ask for the city
     await karel.send("/export město")
     assert "Export je pro koordinátory" in karel.last().text
