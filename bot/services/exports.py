@@ -30,7 +30,7 @@ from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
 
 #: rows read per chunk
-CHUNK = 500
+CHUNK = 1000
 
 
 class ExportKind(StrEnum):
