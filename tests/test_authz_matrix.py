@@ -21,7 +21,6 @@ row's change.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -31,7 +30,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from pypdf import PdfReader
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.common import BadButton, explain
@@ -40,9 +38,9 @@ from bot.sandbox.people import Group, Person
 from bot.scheduling.clock import FakeClock
 from bot.services.errors import MeetingNotFound, NotAllowed, NotFound, NotMember, ProblemNotFound
 from tests.conftest import START, BotHarness
+from tests.documents import file_text
 from tests.flows import invite_code, make_team, report
 from tests.test_forged_presses import snapshot
-from tests.test_leaks import docx_text
 from tests.test_meetings import schedule
 from tests.test_tasks import new_task
 
@@ -147,6 +145,8 @@ COMMANDS = [
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
     Row("/audit", ADMIN_ONLY),
+    Row("/export", A_COORD),
+    Row("/export vše xlsx", A_COORD),  # coordinators get the file; the administrator a picker
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
     Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
@@ -287,6 +287,11 @@ PRESSES = [
     Row("prv:e:{jan}", ADMIN_ONLY),
     Row("prv:eok:{jan}", ADMIN_ONLY, writes=True),
     Row("prv:no:0", ANYONE),
+    Row("ex:s:p:{poruba}:a:-", PORUBA_COORD),
+    Row("ex:t:p:-:a:-", A_COORD),
+    Row("ex:x:p:{poruba}:a:sa", PORUBA_COORD),  # the XLSX (its audit row is not in the snapshot)
+    Row("ex:c:m:{poruba}:a:-", PORUBA_COORD),
+    Row("ex:x:t:0:a:-", ADMIN_ONLY),  # the whole city
     Row("dlg:cancel", ANYONE),
     Row("dlg:back", ANYONE),
 ]
@@ -445,6 +450,10 @@ def refusals(bot: BotHarness) -> list[str]:
     ]
     return [explain(t, error) for error in errors] + [
         t._("You are not a member of any team."),
+        t._(  # /export for a member or a stranger
+            "Exports are for the coordinators of a team and for the city administrators. "
+            "Your coordinator can export what you need."
+        ),
         t._(  # /linkgroup in another team's group
             "This group belongs to the team {team}; only its coordinators can link "
             "it to another team.",
@@ -462,13 +471,7 @@ def received(messages: list[Any], since: int) -> str:
         parts += message.button_texts()
         document = message.document
         if document is not None:
-            if document.data.startswith(b"%PDF"):
-                reader = PdfReader(io.BytesIO(document.data))
-                parts += [page.extract_text() for page in reader.pages]
-            elif document.data.startswith(b"PK"):
-                parts.append(docx_text(document.data))
-            else:
-                parts.append(document.data.decode("utf-8", "replace"))
+            parts.append(file_text(document.data))
     return "\n".join(parts)
 
 

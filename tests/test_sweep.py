@@ -15,7 +15,8 @@ COMMANDS = [
     "/start", "/help", "/report", "/problems", "/problem 1", "/problem 2", "/propose 1",
     "/meeting", "/agenda", "/minutes", "/tasks", "/members", "/invite", "/invites", "/team",
     "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup", "/mydata", "/leave",
-    "/admins", "/erase", "/audit", "/documents",
+    "/admins", "/erase", "/audit", "/documents", "/export", "/export vše csv",
+    "/problems stříkačky",
 ]  # fmt: skip
 BROKEN = "Něco se pokazilo"
 MAX_SECOND_LEVEL = 6

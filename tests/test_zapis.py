@@ -13,6 +13,7 @@ import pypdf
 
 from bot.services.authz import Actor
 from bot.services.redaction import TextKind
+from tests.documents import docx_text
 from tests.flows import invite_code, join, make_team, report
 from tests.test_meetings import MEETING_UTC, run_due, said, schedule
 from tests.test_two_teams import two_teams
@@ -28,17 +29,6 @@ def pdf_text(data: bytes) -> str:
 
 def pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
-def docx_text(data: bytes) -> str:
-    """Paragraphs, table cells, header and footer of a DOCX, in order."""
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs]
-    return "\n".join(parts)
 
 
 def docx_tables(data: bytes) -> list[list[list[str]]]:

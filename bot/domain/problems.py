@@ -181,6 +181,11 @@ class ProblemLine(_Model):
     created_at: datetime
 
 
+#: around each matched word in a search excerpt (private-use characters, which typed texts
+#: never keep); the renderer turns them into bold after escaping the text
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+
+
 class StatusFilter(StrEnum):
     OPEN = "open"
     ALL = "all"

@@ -36,6 +36,7 @@ PRIVATE_ONLY_COMMANDS = [
     "cancel",
     "report",
     "problems",
+    "export",
     "problem",
     "meeting",
     "agenda",

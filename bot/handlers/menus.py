@@ -45,6 +45,7 @@ COORDINATOR_COMMANDS = [
     ("documents", N_("Documents of past meetings: agenda, zápis (coordinator)")),
     ("invite", N_("Invite a new member (coordinator)")),
     ("invites", N_("Open invites, cancel one (coordinator)")),
+    ("export", N_("Export problems, tasks, meetings: XLSX / CSV (coordinator)")),
 ]
 GROUP_COMMANDS = [
     ("linkgroup", N_("Link this group to my team (coordinator)")),

@@ -27,11 +27,12 @@ from bot.handlers.common import (
     show,
 )
 from bot.handlers.context import BotContext
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.rendering.labels import org_type_name
 from bot.rendering.problems import (
     category_name,
     escape,
+    excerpt_html,
     problem_line,
     status_name,
     urgency_label,
@@ -39,7 +40,7 @@ from bot.rendering.problems import (
 )
 from bot.rendering.split import split_lines
 from bot.services.authz import Actor
-from bot.services.problems import ProblemPage
+from bot.services.problems import ProblemPage, SearchResult, search_terms
 from bot.services.text import name_key
 
 AGE_CHOICES = (7, 30, 90, 180)
@@ -346,12 +347,55 @@ async def on_problems(update: Update, ctx: BotContext) -> None:
         localities = await ctx.services.problems.filter_localities(actor, flt)
         translators = [t, ctx.translator_for("cs"), ctx.translator_for("en")]
         flt, unknown = parse_arguments(list(ctx.args), translators, localities, teams)
+    if unknown and search_terms(unknown):  # words that are no filter are searched for
+        found = await ctx.services.problems.search_text(actor, flt, unknown)
+        await _show_found(update, ctx, t, found, " ".join(unknown), encode(flt))
+        return
     page = await ctx.services.problems.search(actor, flt, 0)
     note = None
     if unknown:
         said = t._("I did not understand: {words}", words=escape(" ".join(unknown)))
         note = "\n".join([said, *understood(t)])
     await _show_page(update, ctx, t, page, note=note, fresh=True)
+
+
+_HIT_KINDS = {"d": N_("description"), "c": N_("comment"), "p": N_("proposal")}
+
+
+async def _show_found(
+    update: Update, ctx: BotContext, t: Translator, found: SearchResult, typed: str, code: str
+) -> None:
+    """The problems whose texts contain the words, best first, each with the matching text in
+    context; when there is none, what can be filtered by."""
+    now = ctx.services.clock.now()
+    several = len(found.teams) > 1
+    words = escape(typed[:100])
+    description = _describe(t, found.filter, found.teams)
+    if not found.hits:
+        lines = [
+            t._("Nothing found for “{words}” ({filter}).", words=words, filter=description),
+            t._("I search descriptions, comments and proposals; other words can filter:"),
+            *understood(t)[1:],
+        ]
+        rows: Rows = [[button("✖ " + t._("Clear the search"), f"pl:0:{code}")]]
+        await send_new(update, "\n".join(lines), keyboard(rows))
+        return
+    header = t.n_("{n} problem found", "{n} problems found", found.total)
+    lines = [f"<b>{header}</b> · <i>{words}</i> · {description}"]
+    if found.total > len(found.hits):
+        lines.append(
+            t._("The best {n} are shown; add a word or a filter to narrow it.", n=len(found.hits))
+        )
+    for hit in found.hits:
+        team = found.teams[hit.line.team_id] if several else None
+        lines.append("")
+        lines.append(problem_line(t, hit.line, now, team))
+        lines.append(f"   {t._(_HIT_KINDS[hit.kind])}: {excerpt_html(hit.excerpt)}")
+    numbers = [button(f"#{hit.line.id}", f"pb:v:{hit.line.id}") for hit in found.hits]
+    rows = [numbers[i : i + 5] for i in range(0, len(numbers), 5)]
+    rows.append([button("✖ " + t._("Clear the search"), f"pl:0:{code}")])
+    parts = split_lines(lines)
+    await send_new(update, parts[0], keyboard(rows))
 
 
 async def _show_page(

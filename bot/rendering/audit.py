@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.i18n import Translator
+from bot.domain.periods import Period, PeriodError
+from bot.i18n import N_, Translator
+from bot.rendering.exports import period_label
 from bot.rendering.problems import escape
 from bot.storage.audit_log import AuditEntry
 
@@ -64,6 +66,7 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
         "admin.add": lambda: t._("administrator added: {who}", who=who),
         "admin.remove": lambda: t._("administrator removed: {who}", who=who),
         "audit.export": lambda: t._("audit export"),
+        "data.export": lambda: _data_export(t, entry),
         "audit.purged": lambda: t._(
             "old audit entries deleted: {n}", n=entry.details.get("removed", "?")
         ),
@@ -96,6 +99,26 @@ def action_text(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:
     if entry.object_type == "problem":
         return f"{entry.action} #{number}"
     return entry.action
+
+
+_EXPORTED = {"p": N_("problems"), "t": N_("tasks"), "m": N_("meetings")}
+
+
+def _data_export(t: Translator, entry: AuditEntry) -> str:
+    """``export (/export): problémy, 2026, 120 řádků, celé město``"""
+    details = entry.details
+    what = _EXPORTED.get(str(details.get("what")), "")
+    parts = [t._(what)] if what else []
+    if details.get("period"):
+        try:
+            parts.append(period_label(t, Period.from_code(str(details["period"]))))
+        except PeriodError:
+            parts.append(str(details["period"]))
+    if isinstance(details.get("rows"), int):
+        parts.append(t.n_("{n} row", "{n} rows", details["rows"]))
+    if details.get("city"):
+        parts.append(t._("the whole city"))
+    return t._("export (/export)") + (": " + ", ".join(parts) if parts else "")
 
 
 def entry_line(t: Translator, entry: AuditEntry, names: dict[int, str]) -> str:

@@ -6,9 +6,12 @@ Every user-supplied string goes through :func:`escape`; the output is Telegram H
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 
 from bot.domain.problems import (
+    MARK_CLOSE,
+    MARK_OPEN,
     Category,
     EventKind,
     Organisation,
@@ -119,6 +122,31 @@ def problem_line(
     parts += [age(t, line.created_at, now), status_name(t, line.status)]
     text = " · ".join(parts)
     return ("🔒 " if line.coordinators_only else "") + text
+
+
+_MARKED = re.compile(f"{MARK_OPEN}([^{MARK_OPEN}{MARK_CLOSE}]*){MARK_CLOSE}")
+_EXCERPT_MAX = 300
+
+
+def excerpt_html(text: str) -> str:
+    """A search excerpt (with :data:`MARK_OPEN` / :data:`MARK_CLOSE` around the matches) as
+    HTML: the text escaped, the matches in bold, any stray mark dropped, on one line."""
+    one_line = " ".join(text.split())
+    if len(one_line) > _EXCERPT_MAX:
+        one_line = one_line[:_EXCERPT_MAX] + "…"
+    parts: list[str] = []
+    position = 0
+    for match in _MARKED.finditer(one_line):
+        parts.append(_plain(one_line[position : match.start()]))
+        if match.group(1):
+            parts.append(f"<b>{escape(match.group(1))}</b>")
+        position = match.end()
+    parts.append(_plain(one_line[position:]))
+    return "".join(parts)
+
+
+def _plain(piece: str) -> str:
+    return escape(piece.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
 
 
 def headline(t: Translator, problem: Problem) -> str:

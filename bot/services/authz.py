@@ -36,6 +36,7 @@ class Action(StrEnum):
     MANAGE_PROBLEMS = "manage_problems"  # status, lead, duplicates, confidentiality, decisions
     MANAGE_TEAM = "manage_team"  # localities and team settings
     MANAGE_MEETINGS = "manage_meetings"  # schedule, move, cancel, minute meetings
+    EXPORT = "export"  # export the team's problems, tasks and meetings (/export)
 
 
 _ADMIN_ONLY = {
@@ -52,6 +53,7 @@ _COORDINATOR = {
     Action.MANAGE_PROBLEMS,
     Action.MANAGE_TEAM,
     Action.MANAGE_MEETINGS,
+    Action.EXPORT,
 }
 
 

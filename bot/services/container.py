@@ -12,6 +12,7 @@ from bot.services.audit import AuditService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
 from bot.services.documents import DocumentService
+from bot.services.exports import ExportService
 from bot.services.groups import GroupService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
@@ -61,6 +62,7 @@ class Services:
         self.audit = AuditService(db, clock)
         self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
         self.redaction = RedactionService(db, clock)
+        self.exports = ExportService(db, clock, settings.tz)
         self.meetings = MeetingService(
             db,
             clock,

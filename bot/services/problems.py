@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from bot.domain.problems import (
     ProblemLine,
     Proposal,
     Status,
+    StatusFilter,
     TimelineEntry,
     allowed_transitions,
 )
@@ -38,8 +40,12 @@ from bot.services.errors import (
 from bot.services.text import clean_text, name_key
 from bot.storage.problems import Visibility
 from bot.storage.repos import Repos
+from bot.storage.search import SearchHit
 
 PAGE_SIZE = 10
+SEARCH_SHOWN = 10  # the best matches shown; more words or filters narrow the rest
+SEARCH_TERMS = 6  # words searched at most
+_WORD = re.compile(r"[^\W_]+")
 TIMELINE_SHOWN = 5  # the detail shows the newest entries; the rest behind a button
 HISTORY_MAX = 1000
 COMMENT_MIN, COMMENT_MAX = 2, 1000
@@ -81,6 +87,28 @@ class ProblemPage:
     pages: int
     teams: dict[int, str]  # names of the teams searched, to label lines when there are several
     filter: ProblemFilter
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    terms: list[str]  # what was searched for (folded words, see :func:`search_terms`)
+    teams: dict[int, str]
+    filter: ProblemFilter
+
+
+def search_terms(words: list[str]) -> list[str]:
+    """Typed words as search terms: without case and accents, one letter or digit alone
+    dropped, and a word of five letters or more without its last letter, so that Czech endings
+    do not matter ("stříkačky" → "strikack", which finds "stříkačka" and "stříkačkami")."""
+    terms: list[str] = []
+    for word in words:
+        for token in _WORD.findall(name_key(word)):
+            term = token[:-1] if len(token) >= 5 else token
+            if len(term) >= 2 and term not in terms:
+                terms.append(term[:40])
+    return terms[:SEARCH_TERMS]
 
 
 class ProblemService(Service):
@@ -160,6 +188,25 @@ class ProblemService(Service):
                     team_ids, flt, visibility, now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
                 )
         return ProblemPage(lines, total, page, pages, {t.id: t.name for t in teams}, flt)
+
+    async def search_text(self, actor: Actor, flt: ProblemFilter, words: list[str]) -> SearchResult:
+        """The visible problems whose description, comments or proposals contain the words,
+        best match first; all statuses unless the filter names one."""
+        terms = search_terms(words)
+        if "status" not in flt.model_fields_set:
+            flt = flt.model_copy(update={"status": StatusFilter.ALL})
+        async with self.db.read() as repos:
+            teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+            if flt.team_id is not None:
+                teams = [t for t in teams if t.id == flt.team_id]
+                if not teams:
+                    raise NotAllowed(Action.VIEW_TEAM.value)
+            team_ids = [t.id for t in teams]
+            visibility = await _visibility(repos, actor, team_ids)
+            hits, total = await repos.search.find(
+                team_ids, flt, visibility, self.clock.now(), terms, limit=SEARCH_SHOWN
+            )
+        return SearchResult(hits, total, terms, {t.id: t.name for t in teams}, flt)
 
     async def filter_teams(self, actor: Actor) -> list[Team]:
         async with self.db.read() as repos:

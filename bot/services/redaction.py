@@ -155,6 +155,8 @@ class RedactionService(Service):
                     note = await repos.redaction.note(ref[0], ref[1])
                     assert note is not None
                     await repos.redaction.replace_note(note, new)
+            if kind is not TextKind.NOTE:  # the search index keeps no word of the old text
+                await repos.search.purge()
             if target.problem_id is not None:
                 await repos.problems.add_event(
                     target.problem_id, EventKind.EDITED, actor.user_id, now, text=kind.value

@@ -89,10 +89,12 @@ class RetentionService(Service):
             await repos.audit.add(
                 now, None, "retention.notice", team_id=team_id, details={"problems": told}
             )
+        anonymised = 0
         for problem_id in await repos.retention.to_anonymise(
             team_id, now - self.retention, now - NOTICE_AHEAD
         ):
             if await repos.retention.anonymise(problem_id, now):
+                anonymised += 1
                 await repos.due.drop_pending((DueKind.STILL_SOLVED,), problem_id)
                 await repos.audit.add(
                     now,
@@ -102,6 +104,8 @@ class RetentionService(Service):
                     object_type="problem",
                     object_id=problem_id,
                 )
+        if anonymised:  # the search index keeps no word of the emptied texts
+            await repos.search.purge()
         guests = await repos.retention.remove_old_guests(team_id, now - self.retention)
         if guests:
             await repos.audit.add(

@@ -443,4 +443,119 @@ MIGRATIONS: list[str] = [
     CREATE INDEX update_journal_query ON update_journal(query_id) WHERE query_id IS NOT NULL;
     CREATE INDEX update_journal_handled ON update_journal(handled_at) WHERE handled_at IS NOT NULL
     """,
+    # 21: full-text search: one row per problem (rowid = the problem's id) with its description,
+    # its comments and its proposals as three columns; diacritics and case do not matter.
+    # Triggers rebuild a problem's row whenever one of its texts is written, moved or deleted,
+    # so every path (edit, redaction, anonymisation, erasure, merge) keeps the index in step.
+    # (Statements inside a trigger start with ";" on a new line: the migration runner splits on
+    # ";" + newline.)
+    """
+    CREATE VIRTUAL TABLE search_texts USING fts5(
+        description, comments, proposals,
+        tokenize = "unicode61 remove_diacritics 2"
+    );
+    INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p;
+    CREATE TRIGGER search_problem_insert AFTER INSERT ON problems
+    BEGIN
+        INSERT INTO search_texts (rowid, description, comments, proposals)
+        VALUES (new.id, new.description, '', ''); END;
+    CREATE TRIGGER search_problem_update AFTER UPDATE OF description ON problems
+        WHEN old.description IS NOT new.description
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = new.id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.id; END;
+    CREATE TRIGGER search_problem_delete AFTER DELETE ON problems
+    BEGIN DELETE FROM search_texts WHERE rowid = old.id; END;
+    CREATE TRIGGER search_comment_insert AFTER INSERT ON problem_events
+        WHEN new.kind = 'comment'
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
+    CREATE TRIGGER search_comment_update AFTER UPDATE OF text, kind, problem_id ON problem_events
+        WHEN old.kind = 'comment' OR new.kind = 'comment'
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id
+        ; DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
+    CREATE TRIGGER search_comment_delete AFTER DELETE ON problem_events
+        WHEN old.kind = 'comment'
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id; END;
+    CREATE TRIGGER search_proposal_insert AFTER INSERT ON proposals
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
+    CREATE TRIGGER search_proposal_update AFTER UPDATE OF text, problem_id ON proposals
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id
+        ; DELETE FROM search_texts WHERE rowid = new.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = new.problem_id; END;
+    CREATE TRIGGER search_proposal_delete AFTER DELETE ON proposals
+    BEGIN
+        DELETE FROM search_texts WHERE rowid = old.problem_id
+        ; INSERT INTO search_texts (rowid, description, comments, proposals)
+        SELECT p.id, p.description,
+            COALESCE((SELECT group_concat(e.text, char(10)) FROM problem_events e
+                WHERE e.problem_id = p.id AND e.kind = 'comment' AND e.text != ''), ''),
+            COALESCE((SELECT group_concat(r.text, char(10)) FROM proposals r
+                WHERE r.problem_id = p.id AND r.text != ''), '')
+        FROM problems p WHERE p.id = old.problem_id; END
+    """,
 ]

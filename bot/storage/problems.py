@@ -270,36 +270,7 @@ class ProblemRepo(Repo):
         how many match in all."""
         if not team_ids:
             return [], 0
-        clauses = [f"p.team_id IN ({_marks(team_ids)})", "p.status != 'withdrawn'"]
-        params: list[Any] = list(team_ids)
-        where, visible_params = visible.sql()
-        clauses.append(where)
-        params += visible_params
-        if flt.category is not None:
-            clauses.append("p.category = ?")
-            params.append(flt.category.value)
-        if flt.locality_key is not None:
-            clauses.append("(p.locality_key = ? OR l.name_key = ?)")
-            params += [flt.locality_key, flt.locality_key]
-        if flt.status == StatusFilter.OPEN:
-            clauses.append(f"p.status IN ({_marks(_OPEN)})")
-            params += _OPEN
-        elif isinstance(flt.status, Status):
-            clauses.append("p.status = ?")
-            params.append(flt.status.value)
-        if flt.urgency is not None:
-            clauses.append("p.urgency = ?")
-            params.append(flt.urgency.value)
-        if flt.older_than_days is not None:
-            clauses.append("p.created_at <= ?")
-            params.append(to_db(now - timedelta(days=flt.older_than_days)))
-        if flt.org_type is not None:
-            clauses.append(
-                "(p.lead_org_type = ? OR u.org_type = ? OR EXISTS (SELECT 1 FROM "
-                "problem_contributors c WHERE c.problem_id = p.id AND c.org_type = ?))"
-            )
-            params += [flt.org_type.value] * 3
-        where_all = " AND ".join(clauses)
+        where_all, params = filter_sql(team_ids, flt, visible, now)
         count_row = await self._one(
             "SELECT COUNT(*) FROM problems p LEFT JOIN localities l ON l.id = p.locality_id "
             f"LEFT JOIN users u ON u.id = p.reporter_id WHERE {where_all}",
@@ -486,6 +457,44 @@ _OPEN = [Status.NEW.value, Status.DISCUSSED.value, Status.IN_PROGRESS.value]
 
 def _marks(values: list[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def filter_sql(
+    team_ids: list[int], flt: ProblemFilter, visible: Visibility, now: datetime
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``problems p``, ``localities l``, ``users u`` of the reporter) of
+    the problems of ``team_ids`` the viewer may see that match ``flt`` (its team aside): one
+    place for ``/problems``, its full-text search and ``/export``."""
+    clauses = [f"p.team_id IN ({_marks(team_ids)})", "p.status != 'withdrawn'"]
+    params: list[Any] = list(team_ids)
+    where, visible_params = visible.sql()
+    clauses.append(where)
+    params += visible_params
+    if flt.category is not None:
+        clauses.append("p.category = ?")
+        params.append(flt.category.value)
+    if flt.locality_key is not None:
+        clauses.append("(p.locality_key = ? OR l.name_key = ?)")
+        params += [flt.locality_key, flt.locality_key]
+    if flt.status == StatusFilter.OPEN:
+        clauses.append(f"p.status IN ({_marks(_OPEN)})")
+        params += _OPEN
+    elif isinstance(flt.status, Status):
+        clauses.append("p.status = ?")
+        params.append(flt.status.value)
+    if flt.urgency is not None:
+        clauses.append("p.urgency = ?")
+        params.append(flt.urgency.value)
+    if flt.older_than_days is not None:
+        clauses.append("p.created_at <= ?")
+        params.append(to_db(now - timedelta(days=flt.older_than_days)))
+    if flt.org_type is not None:
+        clauses.append(
+            "(p.lead_org_type = ? OR u.org_type = ? OR EXISTS (SELECT 1 FROM "
+            "problem_contributors c WHERE c.problem_id = p.id AND c.org_type = ?))"
+        )
+        params += [flt.org_type.value] * 3
+    return " AND ".join(clauses), params
 
 
 class Visibility:

@@ -27,6 +27,7 @@ from bot.domain.notices import QuietHours
 from bot.storage.agenda import AgendaRepo
 from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.exports import ExportRepo
 from bot.storage.guests import GuestRepo
 from bot.storage.journal import JournalRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
@@ -36,6 +37,7 @@ from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 from bot.storage.redaction import RedactionRepo
 from bot.storage.retention import RetentionRepo
+from bot.storage.search import SearchRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -611,3 +613,5 @@ class Repos:
         self.retention = RetentionRepo(conn)
         self.audit_log = AuditLogRepo(conn)
         self.redaction = RedactionRepo(conn)
+        self.search = SearchRepo(conn)
+        self.exports = ExportRepo(conn)
