@@ -427,4 +427,8 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE meeting_series ADD COLUMN place TEXT
     """,
+    # 20: /stats counts open and solved problems per team and status, and solved ones by when
+    """
+    CREATE INDEX problems_status ON problems(team_id, status, progressed_at)
+    """,
 ]

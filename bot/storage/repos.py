@@ -35,6 +35,7 @@ from bot.storage.privacy import PrivacyRepo
 from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 from bot.storage.redaction import RedactionRepo
 from bot.storage.retention import RetentionRepo
+from bot.storage.stats import StatsRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -609,3 +610,4 @@ class Repos:
         self.retention = RetentionRepo(conn)
         self.audit_log = AuditLogRepo(conn)
         self.redaction = RedactionRepo(conn)
+        self.stats = StatsRepo(conn)
