@@ -81,7 +81,7 @@ class StatsView(_Model):
 
     team_id: int | None  # None: the whole city
     name: str  # the team's name ("" for the city)
-    start: date | None  # the period, local dates [start, end); None: open-ended
+    start: date | None  # the period's first and last local day; None: open-ended
     end: date | None
     open: OpenCounts
     figures: TeamFigures | None

@@ -11,13 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import date
 
 from telegram import InputMediaPhoto, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.domain.periods import Period, PeriodError, PeriodKind, from_code, parse_period, this
+from bot.domain.periods import (
+    ALL,
+    Period,
+    PeriodError,
+    parse_period,
+    this_month,
+    this_quarter,
+    this_year,
+)
 from bot.domain.stats import StatsView
 from bot.handlers import delivery
 from bot.handlers.common import (
@@ -41,12 +50,11 @@ from bot.rendering.stats import period_label, period_problem, stats_charts, stat
 log = logging.getLogger(__name__)
 
 CITY = "c"
-DEFAULT = PeriodKind.YEAR
 PERIOD_BUTTONS = (
-    (PeriodKind.MONTH, N_("Month")),
-    (PeriodKind.QUARTER, N_("Quarter")),
-    (PeriodKind.YEAR, N_("Year")),
-    (PeriodKind.ALL, N_("All")),
+    (this_month, N_("Month")),
+    (this_quarter, N_("Quarter")),
+    (this_year, N_("Year")),
+    (lambda _today: ALL, N_("All")),
 )
 
 
@@ -63,7 +71,7 @@ async def on_stats(update: Update, ctx: BotContext) -> None:
             await show(update, period_problem(t, error.problem))
             return
     else:
-        period = this(DEFAULT, stats.today())
+        period = this_year(stats.today())
     teams, city = await stats.choices(actor)
     if len(teams) == 1 and not city:
         await _show_stats(update, ctx, t, teams[0][0], period)
@@ -73,7 +81,7 @@ async def on_stats(update: Update, ctx: BotContext) -> None:
 
 async def _picker(update: Update, ctx: BotContext, t: Translator, period: Period) -> None:
     teams, city = await ctx.services.stats.choices(require_actor(update, ctx))
-    code = period.code()
+    code = period.code
     rows: Rows = []
     if city:
         rows.append([button("🏙 " + t._("Whole city"), f"st:{CITY}:{code}")])
@@ -95,8 +103,8 @@ async def on_button(update: Update, ctx: BotContext) -> None:
     if len(parts) != 3 or parts[0] != "st":
         raise BadButton(parts)
     try:
-        period = from_code(parts[2], ctx.services.stats.today())
-    except (ValueError, PeriodError):
+        period = Period.from_code(parts[2])
+    except PeriodError:
         raise BadButton(parts) from None
     t = await ctx.tr(update)
     if parts[1] == "p":
@@ -119,7 +127,7 @@ async def _show_stats(
     teams, city = await stats.choices(actor)
     shown_period = period if view.figures is not None else None
     text = stats_text(t, view, shown_period, stats.clock.now())
-    markup = keyboard(_buttons(t, view, period, len(teams) > 1 or city))
+    markup = keyboard(_buttons(t, view, period, len(teams) > 1 or city, stats.today()))
     charts = stats_charts(t, view)
     if not charts:
         await show(update, text, markup)
@@ -134,17 +142,18 @@ async def _show_stats(
         )
 
 
-def _buttons(t: Translator, view: StatsView, period: Period, others: bool) -> Rows:
+def _buttons(t: Translator, view: StatsView, period: Period, others: bool, today: date) -> Rows:
     scope = CITY if view.team_id is None else str(view.team_id)
     rows: Rows = []
     if view.figures is not None:
         row = []
-        for kind, label in PERIOD_BUTTONS:
-            mark = "• " if period.kind is kind else ""
-            row.append(button(mark + t._(label), f"st:{scope}:{kind.value}"))
+        for make, label in PERIOD_BUTTONS:
+            choice = make(today)
+            mark = "• " if choice == period else ""
+            row.append(button(mark + t._(label), f"st:{scope}:{choice.code}"))
         rows.append(row)
     if others:
-        rows.append([button("« " + t._("Another team"), f"st:p:{period.code()}")])
+        rows.append([button("« " + t._("Another team"), f"st:p:{period.code}")])
     return rows
 
 

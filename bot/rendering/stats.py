@@ -34,17 +34,21 @@ def org_short(t: Translator, org_type: OrgType | None) -> str:
 
 
 def period_label(t: Translator, period: Period | None) -> str:
-    if period is None or period.kind is PeriodKind.ALL or period.start is None:
+    if period is None or period.is_all:
         return t._("all time")
-    if period.is_year:
-        return t._("year {year}", year=period.start.year)
-    if period.quarter is not None:
-        return t._("Q{q} {year}", q=period.quarter, year=period.start.year)
-    if period.is_month:
-        return _month(t, period.start, "LLLL y")
-    assert period.end is not None
-    last = date.fromordinal(period.end.toordinal() - 1)
-    return f"{_day(t, period.start)} – {_day(t, last)}"
+    match period.kind:
+        case PeriodKind.YEAR if period.start is not None:
+            return t._("year {year}", year=period.start.year)
+        case PeriodKind.QUARTER if period.start is not None:
+            return t._("Q{q} {year}", q=period.quarter, year=period.start.year)
+        case PeriodKind.MONTH if period.start is not None:
+            return _month(t, period.start, "LLLL y")
+    if period.start is None:
+        assert period.end is not None
+        return t._("until {day}", day=_day(t, period.end))
+    if period.end is None:
+        return t._("since {day}", day=_day(t, period.start))
+    return f"{_day(t, period.start)} – {_day(t, period.end)}"
 
 
 def _day(t: Translator, day: date) -> str:
@@ -57,14 +61,14 @@ def _month(t: Translator, day: date, pattern: str) -> str:
 
 def period_problem(t: Translator, problem: PeriodProblem) -> str:
     match problem:
-        case PeriodProblem.FUTURE:
-            return t._("That period has not begun yet.")
         case PeriodProblem.REVERSED:
             return t._("The end of the period is before its start.")
         case PeriodProblem.INVALID_DATE:
             return t._("That date does not exist.")
-        case PeriodProblem.TOO_OLD:
-            return t._("The bot has no records from that long ago.")
+        case PeriodProblem.BAD_QUARTER:
+            return t._("A year has quarters 1 to 4.")
+        case PeriodProblem.BAD_YEAR:
+            return t._("Please write a year between 2000 and 2099.")
     return t._(
         "I did not understand the period. Write e.g. /stats 2026, /stats Q3 2026, "
         "/stats září 2026 or /stats od 1.9. do 30.11."

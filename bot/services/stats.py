@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Role
-from bot.domain.periods import Period, add_months
+from bot.domain.periods import Period
 from bot.domain.stats import (
     LOCALITIES,
     OLDEST,
@@ -96,12 +96,13 @@ class StatsService(Service):
     async def _figures(
         self, repos: Repos, scope: StatsScope, period: Period, now: datetime
     ) -> TeamFigures:
-        start, end = period.bounds(self.zone)
+        start, end = period.utc_bounds(self.zone)
         first = period.start
         if first is None:
             reported = await repos.stats.first_report(scope)
             first = reported.astimezone(self.zone).date() if reported else self.today()
-        bucket, starts = _buckets(first, period.end, self.today())
+        after = period.end + timedelta(days=1) if period.end is not None else None
+        bucket, starts = _buckets(first, after, self.today())
         bounds = [_utc(day, self.zone) for day in starts]
         flows = await repos.stats.new_and_solved(scope, bounds)
         flow = [
@@ -156,9 +157,15 @@ def _utc(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), zone).astimezone(UTC)
 
 
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _buckets(first: date, end: date | None, today: date) -> tuple[Bucket, list[date]]:
-    """The starts of the months (or years) from ``first`` up to ``end`` but not beyond the
-    current month, with the end of the last one appended."""
+    """The starts of the months (or years) from ``first`` up to ``end`` (exclusive) but not
+    beyond the current month, with the end of the last one appended."""
     stop = add_months(today.replace(day=1), 1)
     if end is not None and end < stop:
         stop = end
