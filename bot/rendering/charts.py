@@ -9,6 +9,7 @@ event loop (``asyncio.to_thread``).
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -18,6 +19,9 @@ MAX_SERIES = 6
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
 #: pixels: Telegram shows a photo up to 1280 px on its longer side
 WIDTH_IN, DPI = 8.0, 160
+
+#: characters per line of a bar's name and of the title
+LABEL_WIDTH, TITLE_WIDTH = 18, 40
 
 _lock = threading.Lock()  # pyplot's state is global: one chart at a time
 
@@ -89,7 +93,7 @@ def _draw(plt, chart: Chart) -> bytes:  # type: ignore[no-untyped-def]
     count = len(chart.categories)
     several = len(chart.series) > 1
     if chart.horizontal:
-        height = max(4.0, 1.6 + 0.62 * count * (1 + 0.5 * (len(chart.series) - 1)))
+        height = max(4.5, 1.8 + 0.75 * count * (1 + 0.5 * (len(chart.series) - 1)))
     else:
         height = 6.0
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
@@ -111,20 +115,22 @@ def _draw(plt, chart: Chart) -> bytes:  # type: ignore[no-untyped-def]
                              fontsize=15 if count <= 12 else 11)  # fmt: skip
         ticks = list(range(count))
         if chart.horizontal:
-            ax.set_yticks(ticks, labels=list(chart.categories))
+            ax.set_yticks(ticks, labels=[_wrap(label) for label in chart.categories])
             ax.invert_yaxis()  # the first (largest) on top
             ax.set_xlim(0, top * 1.18)
             ax.xaxis.set_visible(False)
             ax.spines["bottom"].set_visible(False)
         else:
-            rotate = count > 8
+            rotate = count > 18
             ax.set_xticks(ticks, labels=list(chart.categories),
                           rotation=60 if rotate else 0, ha="right" if rotate else "center",
-                          fontsize=13 if rotate else 16)  # fmt: skip
+                          fontsize=13 if rotate or count > 12 else 15)  # fmt: skip
             ax.set_ylim(0, top * (1.35 if several else 1.15))  # room for the legend
             ax.yaxis.set_visible(False)
             ax.spines["left"].set_visible(False)
-        ax.set_title(chart.title, loc="left", pad=14)
+        # the title starts at the figure's edge, not at the axes (long names on the left)
+        fig.suptitle(_wrap(chart.title, TITLE_WIDTH), x=0.02, ha="left", fontsize=21,
+                     fontweight="bold")  # fmt: skip
         if several:
             ax.legend(frameon=False, loc="upper left", ncol=min(3, len(chart.series)))
         if chart.caption:
@@ -135,6 +141,14 @@ def _draw(plt, chart: Chart) -> bytes:  # type: ignore[no-untyped-def]
         return buffer.getvalue()
     finally:
         plt.close(fig)
+
+
+def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
+    """At most two lines of ``width`` characters (a longer text ends with "…")."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    return "\n".join(lines)
 
 
 def _number(value: float) -> str:

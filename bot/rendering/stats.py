@@ -8,7 +8,7 @@ from babel.dates import format_date
 
 from bot.domain.models import OrgType
 from bot.domain.periods import Period, PeriodKind, PeriodProblem
-from bot.domain.stats import Bucket, Median, StatsView
+from bot.domain.stats import Bucket, Median, StatsView, TeamFigures
 from bot.i18n import Translator
 from bot.rendering.charts import Chart, Series
 from bot.rendering.problems import category_name, escape, status_name
@@ -23,8 +23,6 @@ ORG_SHORT = {
     OrgType.MMO: "MMO",
     OrgType.APK: "APK",
 }
-#: a name on a chart's axis is cut to this many characters
-AXIS_LABEL = 26
 
 
 def org_short(t: Translator, org_type: OrgType | None) -> str:
@@ -164,8 +162,13 @@ def stats_text(t: Translator, view: StatsView, period: Period | None, now: datet
     return "\n".join(lines)
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= AXIS_LABEL else text[: AXIS_LABEL - 1] + "…"
+def _flow_labels(t: Translator, f: TeamFigures) -> tuple[str, ...]:
+    """Months as "led" (one year) or "led\n26" (several), years as "2026"."""
+    if f.bucket is Bucket.YEAR:
+        return tuple(str(flow.start.year) for flow in f.flow)
+    one_year = len({flow.start.year for flow in f.flow}) == 1
+    pattern = "LLL" if one_year else "LLL'\n'yy"
+    return tuple(_month(t, flow.start, pattern) for flow in f.flow)
 
 
 def stats_charts(t: Translator, view: StatsView) -> list[Chart]:
@@ -190,8 +193,7 @@ def stats_charts(t: Translator, view: StatsView) -> list[Chart]:
             pairs.append((t._("other localities"), counts.other_localities))
         charts.append(_bars(t._("Open problems by locality"), pairs, keep_order=True))
     if any(flow.new or flow.solved for flow in f.flow):
-        pattern = "LLL yy" if f.bucket is Bucket.MONTH else "y"
-        months = tuple(_month(t, flow.start, pattern) for flow in f.flow)
+        months = _flow_labels(t, f)
         charts.append(
             Chart(
                 title=t._("Reported and solved")
@@ -199,11 +201,11 @@ def stats_charts(t: Translator, view: StatsView) -> list[Chart]:
                 else t._("Reported and solved by year"),
                 categories=months,
                 series=(
-                    Series(t._("reported"), tuple(flow.new for flow in f.flow)),
-                    Series(t._("solved"), tuple(flow.solved for flow in f.flow)),
+                    Series(t._("reported problems"), tuple(flow.new for flow in f.flow)),
+                    Series(t._("solved problems"), tuple(flow.solved for flow in f.flow)),
                 ),
                 horizontal=False,
-                value_labels=len(months) <= 12,
+                value_labels=len(months) <= 13,
             )
         )
     if f.attendance:
@@ -221,6 +223,6 @@ def _bars(title: str, pairs: list[tuple[str, int]], *, keep_order: bool = False)
         pairs = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
     return Chart(
         title=title,
-        categories=tuple(_cut(name) for name, _ in pairs),
+        categories=tuple(name for name, _ in pairs),
         series=(Series(title, tuple(n for _, n in pairs)),),
     )

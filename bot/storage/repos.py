@@ -28,6 +28,7 @@ from bot.storage.agenda import AgendaRepo
 from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.guests import GuestRepo
+from bot.storage.history import HistoryRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
@@ -611,3 +612,4 @@ class Repos:
         self.audit_log = AuditLogRepo(conn)
         self.redaction = RedactionRepo(conn)
         self.stats = StatsRepo(conn)
+        self.history = HistoryRepo(conn)

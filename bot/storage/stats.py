@@ -76,7 +76,7 @@ class StatsRepo(Repo):
         where, params = scope.where()
         rows = await self._all(
             f"SELECT {expr} AS k, COUNT(*) AS n FROM problems p "
-            f"WHERE {where} AND p.status IN {_OPEN} GROUP BY k ORDER BY n DESC, k",
+            f"WHERE {where} AND p.status IN {_OPEN} GROUP BY k ORDER BY k IS NULL, n DESC, k",
             params,
         )
         return [(r["k"], r["n"]) for r in rows]
