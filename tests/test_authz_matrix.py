@@ -145,6 +145,8 @@ COMMANDS = [
     Row("/admins", ADMIN_ONLY),
     Row("/erase {jan}", ADMIN_ONLY),
     Row("/audit", ADMIN_ONLY),
+    Row("/stats", IN_A_TEAM),
+    Row("/stats Q5 2026", ANYONE),  # a bad period is explained before anything is looked up
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
     Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
@@ -273,6 +275,12 @@ PRESSES = [
     Row("prv:e:{jan}", ADMIN_ONLY),
     Row("prv:eok:{jan}", ADMIN_ONLY, writes=True),
     Row("prv:no:0", ANYONE),
+    Row("st:{poruba}:a", PORUBA),  # a member sees open counts, a coordinator everything
+    Row("st:{poruba}:q20263", PORUBA),
+    Row("st:{jih}:y2026", JIH),
+    Row("st:c:a", ADMIN_ONLY),  # the whole city
+    Row("st:p:a", IN_A_TEAM),  # the team picker
+    Row("st:x", ANYONE),  # closes the picker
     Row("dlg:cancel", ANYONE),
     Row("dlg:back", ANYONE),
 ]

@@ -15,7 +15,7 @@ COMMANDS = [
     "/start", "/help", "/report", "/problems", "/problem 1", "/problem 2", "/propose 1",
     "/meeting", "/agenda", "/minutes", "/tasks", "/members", "/invite", "/invites", "/team",
     "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup", "/mydata", "/leave",
-    "/admins", "/erase", "/audit",
+    "/admins", "/erase", "/audit", "/stats",
 ]  # fmt: skip
 BROKEN = "Něco se pokazilo"
 MAX_SECOND_LEVEL = 6
@@ -34,8 +34,14 @@ async def seeded(bot):  # type: ignore[no-untyped-def]
     await report(jan, team="Jih", locality="Hrabůvka, Horní 5")
     await schedule(petra, team=None)
     await schedule(jan, team="Jih", place="ÚMOb Jih")
-    return {"jan": jan, "petra": petra, "karel": karel, "admin": bot.admin, "stranger": eva,
-            "member": olga}
+    return {
+        "jan": jan,
+        "petra": petra,
+        "karel": karel,
+        "admin": bot.admin,
+        "stranger": eva,
+        "member": olga,
+    }
 
 
 PROBLEMS: list[str] = []
