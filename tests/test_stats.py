@@ -335,6 +335,7 @@ async def test_the_demo_has_a_year_of_history_to_count(bot):
 
     services = bot.app.bot_data.services
     people = await seed_demo(services, bot.emu, bot.admin)
+    await bot.app.bot_data.outbox.settle()  # today's two reports are notified first
     petra = next(p for p in people if p.first_name == "Petra")
     mark = len(petra.inbox)
     await petra.send("/stats")

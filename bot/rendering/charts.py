@@ -2,8 +2,9 @@
 
 A :class:`Chart` says what is drawn (every text on it is in ``labels()``, so a test can check
 that nothing confidential is written on a chart); :func:`render_png` draws it. matplotlib is
-imported inside :func:`render_png` only (start-up time), with the Agg backend; call it off the
-event loop (``asyncio.to_thread``).
+imported inside :func:`render_png` only (start-up time), with the Agg backend and without pyplot
+(each chart is its own Figure, so charts can be drawn in parallel threads); call it off the event
+loop (``asyncio.to_thread``).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from importlib import resources
 MAX_SERIES = 6
 #: the colours of the series (colour-blind safe, Okabe–Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
-#: pixels: Telegram shows a photo up to 1280 px on its longer side
-WIDTH_IN, DPI = 8.0, 160
+#: 1024 px wide: sharp on a phone (Telegram scales photos to at most 1280 px)
+WIDTH_IN, DPI = 8.0, 128
 
 #: characters per line of a bar's name and of the title
 LABEL_WIDTH, TITLE_WIDTH = 18, 40
 
-_lock = threading.Lock()  # pyplot's state is global: one chart at a time
+_lock = threading.Lock()  # matplotlib's settings are global: set them up once
+_ready = False
 
 
 @dataclass(frozen=True)
@@ -67,80 +69,99 @@ def _font_path(bold: bool = False) -> str:
 
 def render_png(chart: Chart) -> bytes:
     """The chart as a PNG (blocking: run it in a thread)."""
-    import matplotlib
+    _setup()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    count = len(chart.categories)
+    series = len(chart.series)
+    labels = [_wrap(label) for label in chart.categories]
+    title = _wrap(chart.title, TITLE_WIDTH)
+    title_in = 0.45 * (title.count("\n") + 1) + 0.35
+    if chart.horizontal:
+        height = max(4.5, title_in + 0.4 + 0.7 * count * (1 + 0.5 * (series - 1)))
+    else:
+        height = 6.0
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    width = 0.8 / series
+    top = max((max(s.values, default=0) for s in chart.series), default=0) or 1
+    for index, one in enumerate(chart.series):
+        offset = (index - (series - 1) / 2) * width
+        positions = [i + offset for i in range(count)]
+        colour = COLOURS[index % len(COLOURS)]
+        if chart.horizontal:
+            bars = ax.barh(positions, one.values, height=width, color=colour, label=one.name)
+        else:
+            bars = ax.bar(positions, one.values, width=width, color=colour, label=one.name)
+        if chart.value_labels:
+            ax.bar_label(bars, labels=[_number(v) for v in one.values], padding=4,
+                         fontsize=15 if count <= 12 else 11)  # fmt: skip
+    ticks = list(range(count))
+    bottom_in = 0.25
+    if chart.horizontal:
+        ax.set_yticks(ticks, labels=labels)
+        ax.invert_yaxis()  # the first (largest) on top
+        ax.set_xlim(0, top * 1.18)
+        ax.xaxis.set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        # the names' column: the longest line, about 0.55 em per character at 17 pt
+        longest = max((len(line) for label in labels for line in label.split("\n")), default=1)
+        left_in = 0.25 + longest * 0.55 * 17 / 72
+    else:
+        rotate = count > 18
+        size = 13 if rotate or count > 12 else 15
+        ax.set_xticks(ticks, labels=labels, rotation=60 if rotate else 0,
+                      ha="right" if rotate else "center", fontsize=size)  # fmt: skip
+        ax.set_ylim(0, top * (1.35 if series > 1 else 1.15))  # room for the legend
+        ax.yaxis.set_visible(False)
+        ax.spines["left"].set_visible(False)
+        lines = max((label.count("\n") + 1 for label in labels), default=1)
+        bottom_in += (1.6 if rotate else lines * 0.3) + 0.1
+        left_in = 0.2
+    if chart.caption:
+        fig.text(0.01, 0.01, chart.caption, fontsize=13, color="#444444")
+        bottom_in += 0.35
+    # the title starts at the figure's edge, not at the axes (long names on the left)
+    fig.text(0.02, 1 - 0.2 / height, title, ha="left", va="top", fontsize=21, fontweight="bold")
+    if series > 1:
+        ax.legend(frameon=False, loc="upper left", ncol=min(3, series))
+    fig.subplots_adjust(
+        left=min(left_in / WIDTH_IN, 0.6),
+        right=0.97,
+        top=1 - title_in / height,
+        bottom=bottom_in / height,
+    )
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
+
+def _setup() -> None:
+    """Agg, the bundled DejaVu Sans and the common style, once per process."""
+    global _ready
+    if _ready:
+        return
     with _lock:
+        if _ready:
+            return
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import font_manager
+
         for bold in (False, True):
             font_manager.fontManager.addfont(_font_path(bold))
-        plt.rcParams.update(
+        matplotlib.rcParams.update(
             {
                 "font.family": "DejaVu Sans",
                 "font.size": 17,
-                "axes.titlesize": 21,
-                "axes.titleweight": "bold",
                 "axes.spines.top": False,
                 "axes.spines.right": False,
             }
         )
-        return _draw(plt, chart)
-
-
-def _draw(plt, chart: Chart) -> bytes:  # type: ignore[no-untyped-def]
-    count = len(chart.categories)
-    several = len(chart.series) > 1
-    if chart.horizontal:
-        height = max(4.5, 1.8 + 0.75 * count * (1 + 0.5 * (len(chart.series) - 1)))
-    else:
-        height = 6.0
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
-    try:
-        width = 0.8 / len(chart.series)
-        top = max((max(s.values, default=0) for s in chart.series), default=0) or 1
-        for index, series in enumerate(chart.series):
-            offset = (index - (len(chart.series) - 1) / 2) * width
-            positions = [i + offset for i in range(count)]
-            colour = COLOURS[index % len(COLOURS)]
-            if chart.horizontal:
-                bars = ax.barh(positions, series.values, height=width, color=colour,
-                               label=series.name)  # fmt: skip
-            else:
-                bars = ax.bar(positions, series.values, width=width, color=colour,
-                              label=series.name)  # fmt: skip
-            if chart.value_labels:
-                ax.bar_label(bars, labels=[_number(v) for v in series.values], padding=4,
-                             fontsize=15 if count <= 12 else 11)  # fmt: skip
-        ticks = list(range(count))
-        if chart.horizontal:
-            ax.set_yticks(ticks, labels=[_wrap(label) for label in chart.categories])
-            ax.invert_yaxis()  # the first (largest) on top
-            ax.set_xlim(0, top * 1.18)
-            ax.xaxis.set_visible(False)
-            ax.spines["bottom"].set_visible(False)
-        else:
-            rotate = count > 18
-            ax.set_xticks(ticks, labels=list(chart.categories),
-                          rotation=60 if rotate else 0, ha="right" if rotate else "center",
-                          fontsize=13 if rotate or count > 12 else 15)  # fmt: skip
-            ax.set_ylim(0, top * (1.35 if several else 1.15))  # room for the legend
-            ax.yaxis.set_visible(False)
-            ax.spines["left"].set_visible(False)
-        # the title starts at the figure's edge, not at the axes (long names on the left)
-        fig.suptitle(_wrap(chart.title, TITLE_WIDTH), x=0.02, ha="left", fontsize=21,
-                     fontweight="bold")  # fmt: skip
-        if several:
-            ax.legend(frameon=False, loc="upper left", ncol=min(3, len(chart.series)))
-        if chart.caption:
-            fig.text(0.01, 0.01, chart.caption, fontsize=13, color="#444444")
-        fig.tight_layout(rect=(0, 0.04 if chart.caption else 0, 1, 1))
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(fig)
+        _ready = True
 
 
 def _wrap(text: str, width: int = LABEL_WIDTH) -> str:

@@ -113,7 +113,9 @@ class StatsService(Service):
         to_solution = await repos.stats.to_solution(scope, start, end)
         meetings, attendance = await repos.stats.meetings_held(scope.team_ids, start, end)
         on_time, late, overdue = await repos.stats.tasks(scope.team_ids, start, end, now)
-        new_total, solved_total = await _totals(repos, scope, start, end)
+        # the buckets cover the whole period up to today, so they add up to its totals
+        new_total = sum(new for new, _ in flows)
+        solved_total = sum(solved for _, solved in flows)
         return TeamFigures(
             by_lead=await repos.stats.open_by_lead(scope),
             by_team=[],
@@ -143,14 +145,6 @@ async def _open_counts(repos: Repos, scope: StatsScope) -> OpenCounts:
         by_locality=named,
         other_localities=sum(n for name, n in localities if not name),
     )
-
-
-async def _totals(
-    repos: Repos, scope: StatsScope, start: datetime | None, end: datetime | None
-) -> tuple[int, int]:
-    bounds = [start or datetime(1, 1, 1, tzinfo=UTC), end or datetime(9999, 1, 1, tzinfo=UTC)]
-    rows = await repos.stats.new_and_solved(scope, bounds)
-    return rows[0] if rows else (0, 0)
 
 
 def _utc(day: date, zone: ZoneInfo) -> datetime:

@@ -51,9 +51,10 @@ def _range(column: str, start: datetime | None, end: datetime | None) -> tuple[s
 
 
 def _median_sql(durations: str) -> str:
-    """The count and the median of the ``days`` column of the query ``durations``."""
+    """The count and the median of the ``days`` column of the query ``durations``: the middle
+    one or two rows in order (the durations are computed once: MATERIALIZED)."""
     return (
-        f"WITH d AS ({durations}) "
+        f"WITH d AS MATERIALIZED ({durations}) "
         "SELECT (SELECT COUNT(*) FROM d) AS n, "
         "(SELECT AVG(days) FROM (SELECT days FROM d ORDER BY days "
         "LIMIT 2 - (SELECT COUNT(*) FROM d) % 2 OFFSET (SELECT (COUNT(*) - 1) / 2 FROM d)))"
