@@ -100,8 +100,8 @@ def stats_text(t: Translator, view: StatsView, period: Period | None, now: datet
                 head,
                 "",
                 t._(
-                    "Nothing to count yet: the team has no open problems and nothing "
-                    "happened in this period."
+                    "Nothing to count yet: there are no open problems, and nothing happened "
+                    "in this period."
                 ),
             ]
         )
