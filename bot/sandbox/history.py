@@ -293,8 +293,7 @@ def _meetings(
         waiting = [
             p
             for p in problems
-            if p.created_at < starts - timedelta(days=1)
-            and p.status in OPEN_STATUSES
+            if p.created_at < starts - timedelta(days=1) and p.status in OPEN_STATUSES
         ]
         for problem in waiting[:ITEMS]:
             recent = now - starts < timedelta(days=30)
