@@ -147,6 +147,8 @@ COMMANDS = [
     Row("/audit", ADMIN_ONLY),
     Row("/export", A_COORD),
     Row("/export vše xlsx", A_COORD),  # coordinators get the file; the administrator a picker
+    Row("/stats", IN_A_TEAM),
+    Row("/stats Q5 2026", ANYONE),  # a bad period is explained before anything is looked up
     Row("/linkgroup", A_COORD, where="group"),  # a coordinator links a new group to their team
     Row("/linkgroup", PORUBA_COORD, where="linked"),
 ]
@@ -292,6 +294,12 @@ PRESSES = [
     Row("ex:x:p:{poruba}:a:sa", PORUBA_COORD),  # the XLSX (its audit row is not in the snapshot)
     Row("ex:c:m:{poruba}:a:-", PORUBA_COORD),
     Row("ex:x:t:0:a:-", ADMIN_ONLY),  # the whole city
+    Row("st:{poruba}:a", PORUBA),  # a member sees open counts, a coordinator everything
+    Row("st:{poruba}:q20263", PORUBA),
+    Row("st:{jih}:y2026", JIH),
+    Row("st:c:a", ADMIN_ONLY),  # the whole city
+    Row("st:p:a", IN_A_TEAM),  # the team picker
+    Row("st:x", ANYONE),  # closes the picker
     Row("dlg:cancel", ANYONE),
     Row("dlg:back", ANYONE),
 ]

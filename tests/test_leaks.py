@@ -1,7 +1,7 @@
 """A marker in a coordinators-only problem and in another team's problem must not reach a plain
 member on any surface: lists, filters, detail, similar-problem offers, agenda and minutes
-text and the printed documents (agenda PDF and DOCX, attendance sheet), tasks, meetings,
-notices and group notices."""
+text and the printed documents (agenda PDF and DOCX, attendance sheet, zápis), exports and
+search, tasks, meetings, notices and group notices, statistics and the labels of their charts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ MARKERS = (SECRET_PLACE, SECRET_TEXT, OTHER_TEAM_TEXT, OTHER_TEAM_PLACE)
 COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1", "/problem 2",
             "/agenda", "/meeting", "/tasks", "/help", "/profile", "/problems tajnehlaseni",
             "/problems garazi", "/problems hrabuvky skupine", "/problems policie vše",
-            "/export", "/export vše xlsx"]  # fmt: skip
+            "/export", "/export vše xlsx", "/stats"]  # fmt: skip
 
 
 def surfaces(person, messages=None) -> str:  # type: ignore[no-untyped-def]
@@ -202,3 +202,50 @@ async def test_exports_and_search_of_a_person_in_two_teams_leave_out_the_other_t
     await walk(petra, "/export vše xlsx")
     await walk(petra, "/problems tajnykomentar")
     assert SECRET_TEXT in surfaces(petra) and "TAJNYKOMENTAR" in surfaces(petra)
+
+
+async def test_stats_and_chart_labels_keep_coordinators_only_and_other_teams_out(bot):
+    from bot.domain.periods import ALL
+    from bot.i18n import Translator
+    from bot.rendering.stats import stats_charts, stats_text
+    from bot.services.authz import Actor
+
+    petra, jan, karel = await two_teams(bot)
+    olga = bot.person("Olga")
+    await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
+    await report(jan, team="Poruba", locality="Dubina")
+    await report(petra, locality=SECRET_PLACE, description=SECRET_TEXT, send=False)
+    await petra.press("🔒 Jen pro koordinátory")
+    await petra.press("✅ Odeslat")
+    await report(karel, locality=OTHER_TEAM_PLACE, description=OTHER_TEAM_TEXT)
+
+    await walk(olga, "/stats")
+    assert "Otevřené: 1" in surfaces(olga)
+    assert not any(m.kind == "photo" for m in olga.inbox)
+    await walk(jan, "/stats")  # Poruba as a member, Jih as its coordinator
+    for person in (olga, jan):
+        seen = surfaces(person)
+        assert SECRET_PLACE not in seen and "sexbyznys" not in seen
+
+    # what the charts would say: every label of every chart a reader gets
+    stats = bot.app.bot_data.services.stats
+    t = Translator("cs", stats.zone)
+    teams = {name: team_id for team_id, name, _ in (await stats.choices(Actor(petra.id)))[0]}
+    jih = (await stats.choices(Actor(karel.id)))[0][0][0]
+    now = stats.clock.now()
+
+    def shown(view) -> str:  # type: ignore[no-untyped-def]
+        labels = [label for chart in stats_charts(t, view) for label in chart.labels()]
+        return stats_text(t, view, ALL, now) + "\n".join(labels)
+
+    poruba = teams["Poruba"]
+    both = (SECRET_PLACE, OTHER_TEAM_PLACE)
+    for reader, team_id, hidden in ((olga, poruba, both), (jan, poruba, both),
+                                    (jan, jih, (SECRET_PLACE,))):  # fmt: skip
+        seen = shown(await stats.team(Actor(reader.id), team_id, ALL))
+        for marker in hidden:
+            assert marker not in seen, (reader.first_name, marker)
+    # the coordinators do see their own: the scan can find the marker where it belongs
+    petras = await stats.team(Actor(petra.id), teams["Poruba"], ALL)
+    labels = [label for chart in stats_charts(t, petras) for label in chart.labels()]
+    assert SECRET_PLACE in labels

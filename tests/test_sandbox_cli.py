@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+
+from bot.sandbox.demo import PROBLEMS, TEAMS
+from bot.sandbox.history import DEFAULT_REPORTS, REPORTS
 
 SCRIPT = "\n".join(
     [
@@ -58,6 +62,9 @@ def test_sandbox_demo_has_ostrava_teams():
     assert "Poruba — 4 členové, 1 koordinátor" in result.stdout
 
 
+#: problems of the demo: its year of history in every team, and today's two in Poruba
+DEMO_PROBLEMS = sum(REPORTS.get(team, DEFAULT_REPORTS) for team in TEAMS) + len(PROBLEMS)
+
 REPORT_SCRIPT = "\n".join(
     [
         "/as Jan",
@@ -71,7 +78,7 @@ REPORT_SCRIPT = "\n".join(
         ":3",  # akutní
         ":1",  # Send
         "/as Petra",
-        "/problem 3",
+        "/problem {number}",
         "/problems akutní",
         ":quit",
     ]
@@ -79,13 +86,15 @@ REPORT_SCRIPT = "\n".join(
 
 
 def test_sandbox_report_with_photo_reaches_the_coordinator():
-    result = run_sandbox("--demo", script=REPORT_SCRIPT)
+    # the demo's year of history comes first: today's two reports are its last numbers
+    number = DEMO_PROBLEMS + 1
+    result = run_sandbox("--demo", script=REPORT_SCRIPT.format(number=number))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Už tu je 1 otevřený problém tohoto druhu" in out
     assert "Přidána 1 fotka" in out
-    assert "Problém byl uložen jako #3" in out
-    assert "Nový problém · 🚨 AKUTNÍ · #3 Zátiší u koupaliště — návykové látky" in out
+    assert re.search(rf"Problém byl uložen jako #{number}\b", out)
+    assert f"Nový problém · 🚨 AKUTNÍ · #{number} Zátiší u koupaliště — návykové látky" in out
     assert "Jan Novák: nahlásil(a) problém" in out
     assert "1 problém · otevřené, 🔴 akutní" in out
     assert "Traceback" not in result.stderr

@@ -45,6 +45,7 @@ PRIVATE_ONLY_COMMANDS = [
     "documents",
     "propose",
     "team",
+    "stats",
 ]
 
 

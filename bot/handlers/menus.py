@@ -34,6 +34,7 @@ MEMBER_COMMANDS = [
     ("meeting", N_("Team meetings: when, where, will I come")),
     ("agenda", N_("Agenda of the next meeting")),
     ("tasks", N_("My tasks: done / blocked")),
+    ("stats", N_("Statistics of my team: figures and charts")),
     ("members", N_("Members of my team")),
     ("profile", N_("My name and organisation")),
     ("mydata", N_("Everything stored about me (a file)")),

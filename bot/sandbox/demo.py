@@ -1,10 +1,12 @@
-"""``mdtbot sandbox --demo``: Ostrava's seven teams and a few people, ready to try."""
+"""``mdtbot sandbox --demo``: Ostrava's seven teams and a few people, ready to try, with a year
+of history (:mod:`bot.sandbox.history`) so that ``/stats`` shows something at once."""
 
 from __future__ import annotations
 
 from bot.domain.models import OrgType, Role
 from bot.domain.problems import Category, Urgency
 from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.history import Member, seed_history
 from bot.sandbox.people import Person
 from bot.services.authz import Actor
 from bot.services.container import Services
@@ -43,7 +45,26 @@ PEOPLE = [
         Role.COORDINATOR,
     ),
     ("Marie", "Marie Veselá", OrgType.ZS, "ZŠ Ostrava-Zábřeh", "Jih", Role.MEMBER),
-]
+    # the other five teams: a coordinator and a member each, so their history has people
+    ("Hana", "Hana Králová", OrgType.UMOB, "ÚMOb Moravská Ostrava a Přívoz",
+     "Moravská Ostrava a Přívoz", Role.COORDINATOR),
+    ("Ondřej", "Ondřej Malý", OrgType.NNO, "Armáda spásy, terénní program",
+     "Moravská Ostrava a Přívoz", Role.MEMBER),
+    ("Věra", "Věra Horáková", OrgType.UMOB, "ÚMOb Mariánské Hory a Hulváky",
+     "Mariánské Hory a Hulváky", Role.COORDINATOR),
+    ("Pavel", "Pavel Růžička", OrgType.PCR, "OO PČR Mariánské Hory",
+     "Mariánské Hory a Hulváky", Role.MEMBER),
+    ("Martin", "Martin Pokorný", OrgType.MPO, "Městská policie Ostrava, Vítkovice",
+     "Vítkovice", Role.COORDINATOR),
+    ("Alena", "Alena Benešová", OrgType.ZS, "ZŠ Ostrava-Vítkovice", "Vítkovice", Role.MEMBER),
+    ("Zuzana", "Zuzana Marková", OrgType.UMOB, "ÚMOb Slezská Ostrava", "Slezská Ostrava",
+     Role.COORDINATOR),
+    ("Michal", "Michal Fiala", OrgType.APK, "Statutární město Ostrava", "Slezská Ostrava",
+     Role.MEMBER),
+    ("Ivana", "Ivana Šimková", OrgType.NNO, "Vzájemné soužití", "Kunčičky", Role.COORDINATOR),
+    ("David", "David Kučera", OrgType.MPO, "Městská policie Ostrava, Slezská Ostrava",
+     "Kunčičky", Role.MEMBER),
+]  # fmt: skip
 
 #: people in a second team, with another role there: a police officer is a member in Poruba
 #: and a coordinator in Jih (every flow must work for them)
@@ -78,8 +99,23 @@ async def seed_demo(
             by_name[first].id, opened.team.id, opened.invite.id, Profile(full, org_type, org)
         )
     emulator.mark_started(admin)
-    await _seed_poruba(services, admin_actor, teams["Poruba"], people)
+    await _poruba_localities(services, admin_actor, teams["Poruba"])
+    await seed_history(
+        services.db, services.clock.now(), services.stats.zone, teams, _members(by_name)
+    )
+    await _seed_poruba(services, teams["Poruba"], people)
     return people
+
+
+def _members(by_name: dict[str, Person]) -> dict[str, list[Member]]:
+    """Each team's people for the history, as they joined it."""
+    members: dict[str, list[Member]] = {}
+    for first, _, org_type, org, team_name, role in PEOPLE:
+        members.setdefault(team_name, []).append(Member(by_name[first].id, org_type, org, role))
+    for first, team_name, role in SECOND_TEAMS:
+        _, _, org_type, org, _, _ = next(p for p in PEOPLE if p[0] == first)
+        members[team_name].append(Member(by_name[first].id, org_type, org, role))
+    return members
 
 
 # named localities of Poruba, with a map position (latitude, longitude)
@@ -111,13 +147,14 @@ PROBLEMS = [
 ]
 
 
-async def _seed_poruba(
-    services: Services, admin: Actor, team_id: int, people: list[Person]
-) -> None:
-    """Localities and two reported problems, so /team, /problems and /problem show something."""
+async def _poruba_localities(services: Services, admin: Actor, team_id: int) -> None:
     for name, latitude, longitude in LOCALITIES:
         locality = await services.localities.add(admin, team_id, name)
         await services.localities.set_position(admin, team_id, locality.id, latitude, longitude)
+
+
+async def _seed_poruba(services: Services, team_id: int, people: list[Person]) -> None:
+    """Two problems reported today, so /problems and /problem show something new."""
     by_name = {person.first_name: person for person in people}
     for first, category, locality_name, urgency, description in PROBLEMS:
         draft = ReportDraft.new().model_copy(

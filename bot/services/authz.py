@@ -27,6 +27,7 @@ class Action(StrEnum):
     EDIT_TEAM = "edit_team"  # rename or archive a team (city administrator)
     MANAGE_ADMINS = "manage_admins"  # add and remove city administrators
     VIEW_AUDIT = "view_audit"  # read and export the audit log (city administrator)
+    CITY_STATS = "city_stats"  # statistics of all teams together (city administrator)
     LIST_ALL_TEAMS = "list_all_teams"
     VIEW_TEAM = "view_team"  # see the team's members and (later) its problems
     INVITE = "invite"
@@ -45,6 +46,7 @@ _ADMIN_ONLY = {
     Action.LIST_ALL_TEAMS,
     Action.MANAGE_ADMINS,
     Action.VIEW_AUDIT,
+    Action.CITY_STATS,
 }
 _COORDINATOR = {
     Action.INVITE,

@@ -27,6 +27,7 @@ from bot.services.quiet import QuietHoursService
 from bot.services.redaction import RedactionService
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
+from bot.services.stats import StatsService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
 from bot.services.users import UserService
@@ -63,6 +64,7 @@ class Services:
         self.retention = RetentionService(db, clock, settings.retention, settings.audit_retention)
         self.redaction = RedactionService(db, clock)
         self.exports = ExportService(db, clock, settings.tz)
+        self.stats = StatsService(db, clock, settings.timezone)
         self.meetings = MeetingService(
             db,
             clock,

@@ -558,4 +558,8 @@ MIGRATIONS: list[str] = [
                 WHERE r.problem_id = p.id AND r.text != ''), '')
         FROM problems p WHERE p.id = old.problem_id; END
     """,
+    # 22: /stats counts open and solved problems per team and status, and solved ones by when
+    """
+    CREATE INDEX problems_status ON problems(team_id, status, progressed_at)
+    """,
 ]

@@ -29,6 +29,7 @@ from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
 from bot.storage.exports import ExportRepo
 from bot.storage.guests import GuestRepo
+from bot.storage.history import HistoryRepo
 from bot.storage.journal import JournalRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
@@ -38,6 +39,7 @@ from bot.storage.problems import LocalityRepo, ProblemRepo, ProposalRepo
 from bot.storage.redaction import RedactionRepo
 from bot.storage.retention import RetentionRepo
 from bot.storage.search import SearchRepo
+from bot.storage.stats import StatsRepo
 from bot.storage.tasks import TaskRepo
 
 
@@ -615,3 +617,5 @@ class Repos:
         self.redaction = RedactionRepo(conn)
         self.search = SearchRepo(conn)
         self.exports = ExportRepo(conn)
+        self.stats = StatsRepo(conn)
+        self.history = HistoryRepo(conn)
