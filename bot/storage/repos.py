@@ -27,6 +27,7 @@ from bot.domain.notices import QuietHours
 from bot.storage.agenda import AgendaRepo
 from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.digest import DigestRepo, PersonSettingsRepo
 from bot.storage.guests import GuestRepo
 from bot.storage.journal import JournalRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
@@ -611,3 +612,5 @@ class Repos:
         self.retention = RetentionRepo(conn)
         self.audit_log = AuditLogRepo(conn)
         self.redaction = RedactionRepo(conn)
+        self.person_settings = PersonSettingsRepo(conn)
+        self.digest = DigestRepo(conn)
