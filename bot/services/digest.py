@@ -83,8 +83,7 @@ async def may_get_digest(repos: Repos, user_id: int) -> bool:
         return False
     if await repos.memberships.roles_of(user_id):
         return True
-    # an administrator who has written to the bot (else it cannot write to them)
-    return user_id in await repos.admins.ids() and await repos.users.get(user_id) is not None
+    return user_id in await repos.admins.ids()
 
 
 async def schedule(

@@ -101,8 +101,7 @@ class PersonSettingsRepo(Repo):
         rows = await self._all(
             "SELECT DISTINCT m.user_id FROM memberships m JOIN teams t ON t.id = m.team_id "
             "WHERE m.removed_at IS NULL AND t.archived_at IS NULL AND m.user_id > 0 "
-            "UNION SELECT a.user_id FROM admins a JOIN users u ON u.id = a.user_id "
-            "ORDER BY 1"
+            "UNION SELECT user_id FROM admins ORDER BY 1"
         )
         return [int(r[0]) for r in rows]
 
