@@ -33,7 +33,7 @@ async def digest_rows(bot, person) -> list[dict]:  # type: ignore[no-untyped-def
 
 
 async def test_a_member_gets_the_digest_on_monday_at_730_once(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan)  # #1, new this week
     rows = await digest_rows(bot, jan)
     assert [r["due_at"] for r in rows] == [MONDAY_0730.isoformat()]
@@ -42,7 +42,8 @@ async def test_a_member_gets_the_digest_on_monday_at_730_once(bot):
     assert digests(jan) == []
     await until(bot, MONDAY_0730)
     [digest] = digests(jan)
-    assert "Poruba" in digest.text and "#1 Zárubecká 12 — návykové látky" in digest.text, digest.text
+    assert "Poruba" in digest.text, digest.text
+    assert "#1 Zárubecká 12 — návykové látky" in digest.text
     assert "1 nový problém za týden" in digest.text
 
     await bot.restart()
@@ -127,7 +128,7 @@ async def test_a_coordinator_hears_of_problems_without_progress_for_a_month(bot)
 
 
 async def test_lists_are_capped_with_and_n_more(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     for number in range(5):
         await report(jan, locality=f"Ulice {number}", category="jiné")
     await until(bot, MONDAY_0730)
@@ -172,7 +173,7 @@ async def test_changing_the_day_and_time_replans_the_digest(bot):
 
 
 async def test_after_this_weeks_digest_a_new_time_waits_for_next_week(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan)
     await until(bot, MONDAY_0730)
     assert len(digests(jan)) == 1
@@ -206,7 +207,7 @@ async def test_switching_the_digest_off_and_on(bot):
 
 
 async def test_a_digest_due_while_the_bot_was_down_comes_once_late_or_not_at_all(bot):
-    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
     await report(jan)
     await bot.stop()
     bot.advance(MONDAY_0730 + timedelta(hours=1) - bot.clock.now())
