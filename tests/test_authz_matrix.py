@@ -121,6 +121,7 @@ COMMANDS = [
     Row("/start", ANYONE),
     Row("/help", ANYONE),
     Row("/lang", ANYONE),
+    Row("/settings", ANYONE),
     Row("/cancel", ANYONE),
     Row("/profile", IN_A_TEAM),
     Row("/mydata", ANYONE),
@@ -151,6 +152,15 @@ COMMANDS = [
 
 PRESSES = [
     Row("lang:cs", ANYONE),
+    Row("st:v", ANYONE),
+    Row("st:l:cs", ANYONE),
+    Row("st:d", IN_A_TEAM),  # the digest: members of a team and administrators
+    Row("st:dd:2", IN_A_TEAM, writes=True),
+    Row("st:dt:0800", IN_A_TEAM, writes=True),
+    Row("st:dt:x", IN_A_TEAM),
+    Row("st:do:off", IN_A_TEAM, writes=True),
+    Row("st:m", frozenset()),  # muting is for a person in several teams: none here
+    Row("st:mt:{poruba}:off", frozenset()),
     Row("adm:add:0", ADMIN_ONLY),
     Row("adm:l:0", ADMIN_ONLY),
     Row("au:p:0:{poruba}:30:0", ADMIN_ONLY),

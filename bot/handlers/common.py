@@ -206,10 +206,7 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
                 "(at night I send no digests)."
             )
         case InputProblem.LAST_HEARD_TEAM:
-            return t._(
-                "You can mute a team only while you are in several teams, and one of them "
-                "always stays heard."
-            )
+            return t._("At least one of your teams must stay heard: switch another one on first.")
         case InputProblem.NOT_A_PHOTO:
             return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")

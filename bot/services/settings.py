@@ -19,7 +19,7 @@ from bot.scheduling.clock import Clock
 from bot.services import digest
 from bot.services.authz import Actor
 from bot.services.base import Service
-from bot.services.errors import InputProblem, InvalidInput, NotMember
+from bot.services.errors import InputProblem, InvalidInput, NotAllowed, NotMember
 from bot.storage.db import Database
 from bot.storage.repos import Repos
 
@@ -131,8 +131,8 @@ class SettingsService(Service):
             roles = await repos.memberships.roles_of(actor.user_id)
             if team_id not in roles:
                 raise NotMember()
-            if len(roles) < 2:
-                raise InvalidInput(InputProblem.LAST_HEARD_TEAM)
+            if len(roles) < 2:  # muting is for a person in several teams
+                raise NotAllowed("mute")
             already = await repos.person_settings.muted(actor.user_id)
             if muted and not (set(roles) - already - {team_id}):
                 raise InvalidInput(InputProblem.LAST_HEARD_TEAM)
