@@ -236,3 +236,21 @@ async def test_a_muted_team_is_left_out_of_the_digest(bot):
     await until(bot, MONDAY_0730)
     [digest] = digests(jan)
     assert "Poruba" in digest.text and "Jih" not in digest.text, digest.text
+
+
+async def test_a_digest_late_into_the_night_waits_for_the_morning(bot):
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await jan.send("/settings")
+    await jan.press("📰 Týdenní přehled")
+    await jan.press("✏ Jiný čas")
+    await jan.send("19:30")  # Monday 19:30 Prague = 18:30 UTC
+    await bot.stop()
+    bot.clock.set(datetime(2026, 11, 30, 20, 0, tzinfo=UTC))  # 21:00: quiet hours
+    await bot.start()
+    await run_due(bot)
+    assert digests(jan) == []
+    bot.clock.set(datetime(2026, 12, 1, 6, 1, tzinfo=UTC))  # 7:01 on Tuesday
+    await run_due(bot)
+    [digest] = digests(jan)
+    assert "30. 11. 2026" in digest.text
