@@ -139,6 +139,22 @@ async def test_in_a_group_settings_are_refused_politely(bot):
     await karel.send_to(group, "/linkgroup")
     await karel.send_to(group, "/settings")
     assert "soukromého chatu" in group.messages[-1].text, group.messages[-1].text
+    before = await stored(bot, karel)
+    answer = await karel.press_data("st:dd:3", message=group.messages[-1])
+    assert answer is not None and "soukromém chatu" in answer.text, answer
+    assert await stored(bot, karel) == before
+
+
+async def test_a_double_tap_sets_the_same_state_twice(bot):
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await jan.send("/settings")
+    await jan.press("📰 Týdenní přehled")
+    screen = jan.last()
+    await jan.press("🔕 Vypnout přehled", message=screen)
+    await jan.press_data("st:do:off", message=screen)  # the same button again
+    schedule_, _, _ = await stored(bot, jan)
+    assert not schedule_.on
+    assert "Týdenní přehled: vypnutý" in jan.last().text
 
 
 async def test_a_person_in_two_teams_mutes_one_and_still_gets_its_meetings(bot):
