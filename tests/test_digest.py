@@ -254,3 +254,35 @@ async def test_a_digest_late_into_the_night_waits_for_the_morning(bot):
     await run_due(bot)
     [digest] = digests(jan)
     assert "30. 11. 2026" in digest.text
+
+
+def test_the_digest_keeps_its_wall_clock_time_across_dst():
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.digest import DigestSchedule
+    from bot.services.digest import next_moment
+
+    prague = ZoneInfo("Europe/Prague")
+    monday = DigestSchedule()
+    # winter: 7:30 is 6:30 UTC; after the clocks go forward (28 March 2027) it is 5:30 UTC
+    assert next_moment(monday, datetime(2027, 3, 16, tzinfo=UTC), prague) == datetime(
+        2027, 3, 22, 6, 30, tzinfo=UTC
+    )
+    assert next_moment(monday, datetime(2027, 3, 23, tzinfo=UTC), prague) == datetime(
+        2027, 3, 29, 5, 30, tzinfo=UTC
+    )
+    # exactly at the moment: the next week's
+    at = datetime(2027, 3, 29, 5, 30, tzinfo=UTC)
+    assert next_moment(monday, at, prague) == at + timedelta(days=7)
+
+
+async def test_a_removed_member_gets_no_digest(bot):
+    petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    await report(jan)
+    await petra.send("/members")
+    await petra.press("Jan Členová")
+    await petra.press("Odebrat z týmu")
+    await petra.press("Ano, odebrat")
+    await until(bot, MONDAY_0730)
+    assert digests(jan) == [] and len(digests(petra)) == 1
+    assert [r for r in await digest_rows(bot, jan) if r["done_at"] is None] == []
