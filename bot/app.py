@@ -32,6 +32,7 @@ from bot.handlers import (
     minutes,
     notices,
     onboarding,
+    person_settings,
     privacy,
     problem_detail,
     problem_list,
@@ -121,6 +122,8 @@ def build_application(
     due = DueWorkRunner(db, clock, services.perform_due, after_round=outbox.kick)
     services.meetings.wake_due = due.kick
     services.retention.wake_due = due.kick
+    services.digest.wake_due = due.kick
+    services.settings.wake_due = due.kick
     app.bot_data.settings = settings
     app.bot_data.services = services
     app.bot_data.outbox = outbox
@@ -153,6 +156,7 @@ def build_application(
         stats,
         privacy,
         redaction,
+        person_settings,
         dialogue,
         fallback,
     ):
@@ -229,6 +233,8 @@ async def _start(app: MDTApplication) -> None:
     count = await app.bot_data.services.meetings.rederive_all()  # kicks the due-work runner
     log.info("due work of %d upcoming meetings derived", count)
     await app.bot_data.services.retention.derive()  # a retention round for every team
+    digests = await app.bot_data.services.digest.derive_all()  # everyone's next weekly digest
+    log.info("weekly digests of %d people planned", digests)
     services = app.bot_data.services
     admins = await services.users.known(list(app.bot_data.settings.admins))
     await menus.set_command_menus(app.bot, app.bot_data.settings, admins)

@@ -120,6 +120,7 @@ COMMANDS = [
     Row("/start", ANYONE),
     Row("/help", ANYONE),
     Row("/lang", ANYONE),
+    Row("/settings", ANYONE),
     Row("/cancel", ANYONE),
     Row("/profile", IN_A_TEAM),
     Row("/mydata", ANYONE),
@@ -155,6 +156,15 @@ COMMANDS = [
 
 PRESSES = [
     Row("lang:cs", ANYONE),
+    Row("se:v", ANYONE),
+    Row("se:l:cs", ANYONE),
+    Row("se:d", IN_A_TEAM),  # the digest: members of a team and administrators
+    Row("se:dd:2", IN_A_TEAM, writes=True),
+    Row("se:dt:0800", IN_A_TEAM, writes=True),
+    Row("se:dt:x", IN_A_TEAM),
+    Row("se:do:off", IN_A_TEAM, writes=True),
+    Row("se:m", frozenset()),  # muting is for a person in several teams: none here
+    Row("se:mt:{poruba}:off", frozenset()),
     Row("adm:add:0", ADMIN_ONLY),
     Row("adm:l:0", ADMIN_ONLY),
     Row("au:p:0:{poruba}:30:0", ADMIN_ONLY),

@@ -1,7 +1,8 @@
 """A marker in a coordinators-only problem and in another team's problem must not reach a plain
 member on any surface: lists, filters, detail, similar-problem offers, agenda and minutes
 text and the printed documents (agenda PDF and DOCX, attendance sheet, zápis), exports and
-search, tasks, meetings, notices and group notices, statistics and the labels of their charts."""
+search, tasks, meetings, notices and group notices, the weekly digest, statistics and the labels
+of their charts."""
 
 from __future__ import annotations
 
@@ -68,6 +69,11 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     await petra.press("✅ Odeslat")
     await report(karel, locality=OTHER_TEAM_PLACE, description=OTHER_TEAM_TEXT)
     await schedule(petra)
+    bot.clock.set(datetime(2026, 11, 30, 6, 30, tzinfo=UTC))  # Monday 7:30: weekly digests
+    await run_due(bot)
+    assert any(m.text.startswith("📰 Týdenní přehled · ") for m in olga.inbox)
+    petras = [m.text for m in petra.inbox if m.text.startswith("📰 Týdenní přehled · ")]
+    assert petras and SECRET_PLACE in petras[-1]  # the coordinator's digest names it
     bot.clock.set(datetime(2026, 12, 13, 15, 0, tzinfo=UTC))  # the agenda is frozen and sent
     await run_due(bot)
     assert any("Program" in m.text for m in olga.inbox)

@@ -176,6 +176,7 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_late_once(bot):
     assert len(reminders(jan.inbox)) == 1
     outcomes = {r["kind"]: r["outcome"] for r in await due_rows(bot) if r["done_at"]}
     outcomes.pop("retention.sweep", None)  # the team's daily retention round
+    outcomes.pop("person.digest", None)  # the weekly digests (tests/test_digest.py)
     assert outcomes == {"meeting.agenda": "late", "meeting.reminder": "late"}
     agendas = [m for m in jan.inbox if "Program schůzky týmu Poruba" in m.text]
     assert len(agendas) == 1 and "opožděně" in agendas[0].text
@@ -190,7 +191,7 @@ async def test_a_reminder_no_longer_useful_after_downtime_is_skipped(bot, caplog
     await bot.start()
     await run_due(bot)
     assert reminders(jan.inbox) == []
-    rows = [r for r in await due_rows(bot) if r["kind"] != "retention.sweep"]
+    rows = [r for r in await due_rows(bot) if r["kind"] not in ("retention.sweep", "person.digest")]
     assert {r["outcome"] for r in rows} == {"skipped"}
     assert "skipped" in caplog.text
 

@@ -111,6 +111,7 @@ class DueKind(StrEnum):
     TASK_OVERDUE = "task.overdue"  # tell the coordinators the deadline passed
     STILL_SOLVED = "problem.still_solved"  # ask the reporter whether it is still solved
     RETENTION = "retention.sweep"  # a team's daily retention round (notice, anonymise, purge)
+    DIGEST = "person.digest"  # a person's weekly digest (``ref_id`` the person, no team)
 
 
 class DueOutcome(StrEnum):
@@ -124,7 +125,7 @@ class DueWork(_Model):
     id: int
     key: str
     kind: DueKind
-    team_id: int
+    team_id: int | None  # None: work about a person, not a team (the digest)
     ref_id: int
     due_at: datetime
     payload: dict[str, Any] = {}

@@ -43,6 +43,7 @@ class Notice(StrEnum):
     RETENTION_NOTICE = "retention.notice"  # to a coordinator: problems anonymised in a week
     MEMBER_JOINED = "member.joined"  # to the inviter and the coordinators: a new member
     REPLY = "reply"  # to a chat: a handler's answer Telegram did not take at once, as written
+    DIGEST = "digest"  # to a person: the weekly digest of their teams (no team of its own)
 
 
 class Timing(StrEnum):
@@ -89,7 +90,41 @@ TIMING: dict[Notice, Timing] = {
     Notice.AGENDA_GROUP: Timing.AT_ONCE,
     Notice.MINUTES: Timing.AT_ONCE,
     Notice.MINUTES_GROUP: Timing.AT_ONCE,
+    # a person's own hour (7:00–19:59); sent late after a night the bot was down: morning
+    Notice.DIGEST: Timing.MORNING,
 }
+
+#: Muting a team (``/settings``, for a person in several teams) silences every notice to that
+#: person about that team's work — new and reopened problems, status changes, proposals and
+#: decisions, tasks, members, retention — except these, which always go: everything about the
+#: meetings the person is invited to (invitation, calendar file, change, cancellation,
+#: reminder, agenda, minutes) and a change of their own role. Notices to a group chat and the
+#: digest (which leaves muted teams out itself) are not muted. The outbox renderer applies this
+#: at sending time, so a notice queued before the team was muted is not sent either.
+NEVER_MUTED: frozenset[Notice] = frozenset(
+    {
+        Notice.MEETING_INVITATION,
+        Notice.MEETING_CALENDAR,
+        Notice.MEETING_MOVED,
+        Notice.MEETING_CANCELLED,
+        Notice.MEETING_REMINDER,
+        Notice.AGENDA,
+        Notice.MINUTES,
+        Notice.ROLE_CHANGED,
+        Notice.REPLY,
+        Notice.DIGEST,
+        Notice.PROBLEM_GROUP,
+        Notice.MEETING_GROUP,
+        Notice.MEETING_GROUP_REMINDER,
+        Notice.AGENDA_GROUP,
+        Notice.MINUTES_GROUP,
+    }
+)
+
+
+def mutable(notice: Notice) -> bool:
+    """Whether a person who muted a team no longer gets this notice about it."""
+    return notice not in NEVER_MUTED
 
 
 @dataclass(frozen=True)

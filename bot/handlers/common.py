@@ -203,6 +203,13 @@ def _explain_input(t: Translator, error: InvalidInput) -> str:
             return t.n_(
                 "At most {n} reminder, please.", "At most {n} reminders, please.", error.limit
             )
+        case InputProblem.NOT_A_DIGEST_TIME:
+            return t._(
+                "Please write a time between 7:00 and 19:59, e.g. <i>7:30</i> or <i>18</i> "
+                "(at night I send no digests)."
+            )
+        case InputProblem.LAST_HEARD_TEAM:
+            return t._("At least one of your teams must stay heard: switch another one on first.")
         case InputProblem.NOT_A_PHOTO:
             return t._("Please send a photo (JPG, PNG or WebP), not another kind of file.")
     return t._("Please check what you wrote.")

@@ -33,6 +33,7 @@ PRIVATE_ONLY_COMMANDS = [
     "newteam",
     "teams",
     "lang",
+    "settings",
     "cancel",
     "report",
     "problems",

@@ -24,6 +24,7 @@ EVERYONE_COMMANDS = [
     ("start", N_("Start, or join a team with an invite")),
     ("help", N_("What I can do for you")),
     ("lang", N_("Language: Czech / English")),
+    ("settings", N_("Settings: language, weekly digest, team notices")),
     ("cancel", N_("Cancel the current step")),
 ]
 MEMBER_COMMANDS = [

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain.agenda import Agenda, AgendaPapers
 from bot.domain.meetings import Answer, Meeting, MeetingStatus
 from bot.domain.models import Role
-from bot.domain.notices import Notice
+from bot.domain.notices import Notice, mutable
 from bot.domain.problems import Problem, ProposalStatus, Status
 from bot.domain.tasks import TaskStatus
 from bot.handlers.common import button, keyboard
@@ -26,6 +26,7 @@ from bot.i18n import Translator
 from bot.rendering.agenda import agenda_document, agenda_filename, agenda_lines, task_item
 from bot.rendering.attendance import attendance_document, attendance_filename
 from bot.rendering.calendar import ics_filename, meeting_ics
+from bot.rendering.digest import digest_lines
 from bot.rendering.document import to_pdf
 from bot.rendering.labels import former_member, org_type_name, role_name
 from bot.rendering.meetings import recurrence_text, when_where
@@ -57,6 +58,13 @@ def renderer(services: Services, settings: Settings) -> Renderer:
             language = await services.users.language(item.user_id) or language
         t = Translator(language, settings.tz)
         notice = Notice(item.kind)
+        if (
+            item.user_id is not None
+            and item.team_id is not None
+            and mutable(notice)
+            and await services.settings.is_muted(item.user_id, item.team_id)
+        ):
+            return None  # the reader muted the team (/settings)
         try:
             if notice in _MULTI_RENDERERS:
                 return await _MULTI_RENDERERS[notice](services, t, item)
@@ -654,6 +662,20 @@ async def _minutes_group(services: Services, t: Translator, item: OutboxItem) ->
     return OutMessage(text)
 
 
+# --- the weekly digest -----------------------------------------------------------------------
+
+
+async def _digest(services: Services, t: Translator, item: OutboxItem) -> list[OutMessage] | None:
+    """Composed again at sending time: current, and what the reader may see now."""
+    if item.user_id is None:
+        return None
+    at = datetime.fromisoformat(str(item.payload["at"]))
+    digest = await services.digest.for_reader(item.user_id, at)
+    if digest.empty:
+        return None
+    return [OutMessage(part) for part in split_lines(digest_lines(t, digest, t.date(at)))]
+
+
 _RENDERERS: dict[Notice, NoticeRenderer] = {
     Notice.PROBLEM_NEW: _problem_new,
     Notice.PROBLEM_GROUP: _problem_group,
@@ -691,4 +713,5 @@ _MULTI_RENDERERS: dict[Notice, MultiRenderer] = {
     Notice.AGENDA: _agenda,
     Notice.AGENDA_GROUP: _agenda_group,
     Notice.MINUTES: _minutes,
+    Notice.DIGEST: _digest,
 }

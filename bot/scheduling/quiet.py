@@ -20,16 +20,17 @@ from bot.storage.repos import Repos
 async def hold_until(
     repos: Repos, item: OutboxItem, now: datetime, zone: ZoneInfo
 ) -> datetime | None:
-    """When the row may go out if not now (the end of its team's quiet hours), else None."""
-    if item.team_id is None:
-        return None
+    """When the row may go out if not now (the end of its team's quiet hours), else None.
+    A nudge about no team in particular (the weekly digest) keeps the default quiet hours."""
     try:
         timing = TIMING[Notice(item.kind)]
     except (KeyError, ValueError):
         return None
     if timing is Timing.AT_ONCE:
         return None
-    quiet = await repos.teams.quiet_hours(item.team_id) or DEFAULT_QUIET_HOURS
+    quiet = DEFAULT_QUIET_HOURS
+    if item.team_id is not None:
+        quiet = await repos.teams.quiet_hours(item.team_id) or DEFAULT_QUIET_HOURS
     morning = quiet.morning_after(now, zone)
     if morning is None:
         return None

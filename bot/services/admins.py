@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.scheduling.clock import Clock
 from bot.services import authz
 from bot.services.authz import Action, Actor
-from bot.services.base import Service
+from bot.services.base import JoinHook, Service, nobody_told
 from bot.services.errors import InputProblem, InvalidInput
 from bot.storage.db import Database
 from bot.storage.repos import Repos
@@ -33,6 +33,8 @@ class AdminService(Service):
         super().__init__(db, clock)
         self.configured = frozenset(configured)
         self._stored: frozenset[int] = frozenset()
+        #: told when a person joins (the digest plans their first one)
+        self.on_joined: JoinHook = nobody_told
 
     def __contains__(self, user_id: object) -> bool:
         return user_id in self.configured or user_id in self._stored
@@ -63,6 +65,7 @@ class AdminService(Service):
                 await repos.audit.add(
                     now, actor.user_id, "admin.add", object_type="user", object_id=user_id
                 )
+                await self.on_joined(repos, user_id, now)  # their weekly digest is planned
             stored = frozenset(await repos.admins.ids(added_only=True))
             entry = await _entry(repos, user_id, user_id in self.configured)
         self._stored = stored

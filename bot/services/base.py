@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.scheduling.clock import Clock
 from bot.storage.db import Database
+from bot.storage.repos import Repos
+
+#: told, inside the transaction, that a person joined a team or became an administrator
+JoinHook = Callable[[Repos, int, datetime], Awaitable[None]]
 
 
 def _nothing() -> None:
+    return None
+
+
+async def nobody_told(repos: Repos, user_id: int, now: datetime) -> None:
     return None
 
 

@@ -11,6 +11,7 @@ from bot.services.agenda import AgendaService
 from bot.services.audit import AuditService
 from bot.services.base import Service
 from bot.services.dialogues import DialogueService
+from bot.services.digest import DigestService
 from bot.services.documents import DocumentService
 from bot.services.exports import ExportService
 from bot.services.groups import GroupService
@@ -27,6 +28,7 @@ from bot.services.quiet import QuietHoursService
 from bot.services.redaction import RedactionService
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
+from bot.services.settings import SettingsService
 from bot.services.stats import StatsService
 from bot.services.tasks import TaskService
 from bot.services.teams import TeamService
@@ -72,6 +74,10 @@ class Services:
             agenda_lead=settings.agenda_lead,
             timezone=settings.timezone,
         )
+        self.digest = DigestService(db, clock, settings.timezone)
+        self.settings = SettingsService(db, clock, settings.timezone)
+        self.invites.on_joined = self.digest.joined
+        self.admins.on_joined = self.digest.joined
 
     async def perform_due(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
         """Do one piece of due work (the due-work runner's callback)."""
@@ -81,6 +87,8 @@ class Services:
             return await self.problems.still_solved(repos, work, now)
         if work.kind is DueKind.RETENTION:
             return await self.retention.perform(repos, work, now)
+        if work.kind is DueKind.DIGEST:
+            return await self.digest.perform(repos, work, now)
         return await self.meetings.perform(repos, work, now)
 
     def on_outbox_queued(self, wake: Callable[[], None]) -> None:

@@ -60,6 +60,7 @@ ADMIN_DIALOGUE_ACTIONS: dict[str, Action] = {
 }
 JOIN = "join"
 PROFILE = "profile"
+DIGEST_TIME = "digest_time"  # /settings: the digest's time, typed
 
 
 class DialogueService(Service):
@@ -127,7 +128,7 @@ async def _recheck(repos: Repos, actor: Actor, draft: Draft, now: datetime) -> N
             await authz.teams_for(repos, actor, action)
         else:
             await authz.require(repos, actor, action, draft.team_id)
-    elif draft.kind == PROFILE:
+    elif draft.kind in (PROFILE, DIGEST_TIME):
         await authz.require_member(repos, actor)
     elif draft.kind == JOIN:
         # the invite must still let this person join: not used by someone who finished first,

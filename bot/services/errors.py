@@ -67,6 +67,8 @@ class InputProblem(StrEnum):
     CONFIGURED_ADMIN = "configured_admin"
     NOT_QUIET_HOURS = "not_quiet_hours"
     TOO_MANY_REMINDERS = "too_many_reminders"
+    NOT_A_DIGEST_TIME = "not_a_digest_time"  # the digest: a time of day from 7:00 to 19:59
+    LAST_HEARD_TEAM = "last_heard_team"  # muting: at least one team must stay heard
 
 
 class InvalidInput(ServiceError):

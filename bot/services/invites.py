@@ -21,7 +21,7 @@ from bot.domain.notices import Notice
 from bot.scheduling.clock import Clock
 from bot.services import authz, notify
 from bot.services.authz import Action, Actor
-from bot.services.base import Service
+from bot.services.base import JoinHook, Service, nobody_told
 from bot.services.errors import (
     InputProblem,
     InvalidInput,
@@ -73,6 +73,8 @@ class InviteService(Service):
     def __init__(self, db: Database, clock: Clock, ttl: timedelta) -> None:
         super().__init__(db, clock)
         self.ttl = ttl
+        #: told when a person joins (the digest plans their first one)
+        self.on_joined: JoinHook = nobody_told
 
     async def create(self, actor: Actor, team_id: int, role: Role) -> NewInvite:
         code = secrets.token_urlsafe(18)
@@ -178,6 +180,7 @@ class InviteService(Service):
             if not await repos.invites.consume(invite.id, user_id, now):
                 raise InviteUnusable(InviteProblem.USED)
             await repos.memberships.activate(team_id, user_id, invite.role, now)
+            await self.on_joined(repos, user_id, now)  # their weekly digest is planned
             await repos.audit.add(
                 now,
                 user_id,

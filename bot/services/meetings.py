@@ -537,6 +537,8 @@ class MeetingService(Service):
     async def perform(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
         """Do one piece of due work inside the runner's transaction (so the messages it
         queues and its "done" mark commit together: exactly once)."""
+        if work.team_id is None:
+            return DueOutcome.SKIPPED
         meeting = await repos.meetings.get(work.team_id, work.ref_id)
         if meeting is None:
             return DueOutcome.SKIPPED

@@ -78,7 +78,12 @@ async def to_linked_group(
 
 
 async def to_person(
-    repos: Repos, user_id: int, team_id: int, notice: Notice, payload: dict[str, Any], now: datetime
+    repos: Repos,
+    user_id: int,
+    team_id: int | None,
+    notice: Notice,
+    payload: dict[str, Any],
+    now: datetime,
 ) -> None:
     if user_id < 0:  # a pseudonym stands in for a former member: nobody to tell
         return

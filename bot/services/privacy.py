@@ -97,6 +97,8 @@ class PrivacyService(Service):
             await repos.audit.add(
                 now, actor.user_id, "privacy.export", object_type="user", object_id=target
             )
+            digest = await repos.person_settings.digest(target)
+            muted = sorted(await repos.person_settings.muted(target))
         for row in rows["dialogue"]:
             row["data"] = json.loads(row["data"])
         person = {
@@ -106,6 +108,12 @@ class PrivacyService(Service):
             "organisation": user.org_name,
             "language": user.language,
             "blocked_the_bot": user.unreachable,
+            "weekly_digest": {
+                "on": digest.on,
+                "weekday": digest.weekday,
+                "time": digest.at.strftime("%H:%M"),
+            },
+            "muted_team_ids": muted,
             "known_since": user.created_at.isoformat(),
             "city_administrator": target in await self._admin_ids(),
         }

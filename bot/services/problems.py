@@ -489,6 +489,8 @@ class ProblemService(Service):
 
     async def still_solved(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
         """Ask the reporter whether a problem marked solved weeks ago still is (due work)."""
+        if work.team_id is None:
+            return DueOutcome.SKIPPED
         problem = await repos.problems.get(work.team_id, work.ref_id)
         if problem is None or problem.status is not Status.SOLVED or problem.reporter_id is None:
             return DueOutcome.SKIPPED

@@ -74,7 +74,7 @@ class RetentionService(Service):
     async def perform(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
         """One team's retention round (the due-work runner's transaction)."""
         team_id = work.team_id
-        if await repos.teams.get(team_id) is None:
+        if team_id is None or await repos.teams.get(team_id) is None:
             return DueOutcome.SKIPPED
         told = await repos.retention.to_notice(team_id, now + NOTICE_AHEAD - self.retention)
         if told:

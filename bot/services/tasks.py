@@ -242,6 +242,8 @@ class TaskService(Service):
         return changed
 
     async def perform(self, repos: Repos, work: DueWork, now: datetime) -> DueOutcome:
+        if work.team_id is None:
+            return DueOutcome.SKIPPED
         task = await repos.tasks.get(work.team_id, work.ref_id)
         if task is None or task.status is TaskStatus.DONE:
             return DueOutcome.SKIPPED

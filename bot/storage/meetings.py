@@ -327,7 +327,7 @@ class DueWorkRepo(Repo):
         self,
         key: str,
         kind: DueKind,
-        team_id: int,
+        team_id: int | None,
         ref_id: int,
         due_at: datetime,
         now: datetime,

@@ -562,4 +562,42 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX problems_status ON problems(team_id, status, progressed_at)
     """,
+    # 23: personal settings (/settings): the weekly digest's day and local time (minutes after
+    # midnight) or off, and the teams whose notices a person muted; due work may be about a
+    # person rather than a team (the digest): ``due_work.team_id`` becomes optional (the table
+    # is rebuilt, its rows kept)
+    """
+    CREATE TABLE person_settings (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id),
+        digest_weekday INTEGER NOT NULL DEFAULT 0 CHECK (digest_weekday BETWEEN 0 AND 6),
+        digest_minute INTEGER NOT NULL DEFAULT 450 CHECK (digest_minute BETWEEN 0 AND 1439),
+        digest_on INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE muted_teams (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        team_id INTEGER NOT NULL REFERENCES teams(id),
+        muted_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, team_id)
+    );
+    CREATE TABLE due_work_new (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        team_id INTEGER REFERENCES teams(id),
+        ref_id INTEGER NOT NULL,
+        due_at TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        outcome TEXT
+    );
+    INSERT INTO due_work_new (id, key, kind, team_id, ref_id, due_at, payload, created_at,
+        done_at, outcome)
+    SELECT id, key, kind, team_id, ref_id, due_at, payload, created_at, done_at, outcome
+    FROM due_work;
+    DROP TABLE due_work;
+    ALTER TABLE due_work_new RENAME TO due_work;
+    CREATE INDEX due_work_pending ON due_work(done_at, due_at);
+    CREATE INDEX due_work_ref ON due_work(kind, ref_id)
+    """,
 ]

@@ -187,6 +187,9 @@ class PrivacyRepo(Repo):
                 f"UPDATE {table} SET {column} = ? WHERE {column} = ? AND {where}",
                 (stand_in, user_id, team_id),
             )
+        await self._exec(  # nor is the team muted for them any more
+            "DELETE FROM muted_teams WHERE user_id = ? AND team_id = ?", (user_id, team_id)
+        )
         # messages about the team not sent yet to the person are not sent any more
         await self._exec(
             "DELETE FROM outbox WHERE user_id = ? AND team_id = ? AND sent_at IS NULL",
@@ -270,6 +273,12 @@ class PrivacyRepo(Repo):
         )
         await self._exec("UPDATE teams SET created_by = NULL WHERE created_by = ?", (user_id,))
         await self._exec("UPDATE group_chats SET added_by = NULL WHERE added_by = ?", (user_id,))
+        # their settings, muted teams and digests (planned or done)
+        await self._exec("DELETE FROM person_settings WHERE user_id = ?", (user_id,))
+        await self._exec("DELETE FROM muted_teams WHERE user_id = ?", (user_id,))
+        await self._exec(
+            "DELETE FROM due_work WHERE kind = 'person.digest' AND ref_id = ?", (user_id,)
+        )
         await self._exec("DELETE FROM memberships WHERE user_id = ?", (user_id,))
         await self._exec("DELETE FROM users WHERE id = ?", (user_id,))
 

@@ -27,6 +27,7 @@ from bot.domain.notices import QuietHours
 from bot.storage.agenda import AgendaRepo
 from bot.storage.audit_log import AuditLogRepo
 from bot.storage.base import Repo, from_db, req_time, to_db
+from bot.storage.digest import DigestRepo, PersonSettingsRepo
 from bot.storage.exports import ExportRepo
 from bot.storage.guests import GuestRepo
 from bot.storage.history import HistoryRepo
@@ -619,3 +620,5 @@ class Repos:
         self.exports = ExportRepo(conn)
         self.stats = StatsRepo(conn)
         self.history = HistoryRepo(conn)
+        self.person_settings = PersonSettingsRepo(conn)
+        self.digest = DigestRepo(conn)
