@@ -43,6 +43,7 @@ PRIVATE_ONLY_COMMANDS = [
     "minutes",
     "propose",
     "team",
+    "locality",
 ]
 
 
