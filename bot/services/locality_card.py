@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -66,17 +67,19 @@ class LocalityCardService(Service):
             return await _known(repos, actor)
 
     async def find(self, actor: Actor, text: str) -> Lookup:
-        typed = name_key(" ".join(text.split()))[: LOCALITY_MAX * 2]
+        """A locality by a typed name: the same words (``dubina sever`` is ``Dubina –
+        sever``), else the names with words starting so (``dub``), else the closest."""
+        typed = words(text[: LOCALITY_MAX * 2])
         async with self.db.read() as repos:
             known = await _known(repos, actor)
-            exact = [ref for ref in known if ref.key == typed]
-            if not exact and len(typed) >= PART_MIN:
-                exact = [ref for ref in known if typed in ref.key]
-            if len(exact) == 1:
-                return Lookup(card=await self._card(repos, actor, exact[0]))
-            if exact:
-                return Lookup(choices=tuple(exact[:CHOICES_SHOWN]))
-        return Lookup(suggestions=tuple(closest(typed, known)))
+            found = [ref for ref in known if words(ref.name) == typed]
+            if not found and len(" ".join(typed)) >= PART_MIN:
+                found = [ref for ref in known if _starts(typed, words(ref.name))]
+            if len(found) == 1:
+                return Lookup(card=await self._card(repos, actor, found[0]))
+            if found:
+                return Lookup(choices=tuple(found[:CHOICES_SHOWN]))
+        return Lookup(suggestions=tuple(closest(" ".join(typed), known)))
 
     async def card(self, actor: Actor, team_id: int, code: str) -> LocalityCard:
         """The card of a locality pressed on a button (``code``: :func:`key_hash`); a locality
@@ -137,7 +140,25 @@ async def _known(repos: Repos, actor: Actor) -> list[LocalityRef]:
     names = {team.id: team.name for team in teams}
     visible = await _visibility(repos, actor, list(names))
     rows = await repos.locality_card.names(list(names), visible)
-    return [LocalityRef(team_id, names[team_id], key, name) for team_id, key, name in rows]
+    refs = [LocalityRef(team_id, names[team_id], key, name) for team_id, key, name in rows]
+    return sorted(refs, key=lambda ref: (ref.key, name_key(ref.team_name)))
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(name: str) -> tuple[str, ...]:
+    """The words of a name without case, accents and punctuation."""
+    return tuple(_WORD.findall(name_key(name)))
+
+
+def _starts(typed: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """Every typed word begins a word of the name, in order (``dub sev`` → Dubina – sever)."""
+    i = 0
+    for word in name:
+        if i < len(typed) and word.startswith(typed[i]):
+            i += 1
+    return i == len(typed) > 0
 
 
 def closest(typed: str, known: list[LocalityRef]) -> list[LocalityRef]:
@@ -146,9 +167,10 @@ def closest(typed: str, known: list[LocalityRef]) -> list[LocalityRef]:
         return known[:SUGGESTIONS_SHOWN]
 
     def likeness(ref: LocalityRef) -> float:
-        whole = difflib.SequenceMatcher(None, typed, ref.key).ratio()
-        words = [difflib.SequenceMatcher(None, typed, w).ratio() for w in ref.key.split()]
-        return max([whole, *words])
+        name = " ".join(words(ref.name))
+        whole = difflib.SequenceMatcher(None, typed, name).ratio()
+        each = [difflib.SequenceMatcher(None, typed, w).ratio() for w in name.split()]
+        return max([whole, *each])
 
     ranked = sorted(known, key=lambda ref: (-likeness(ref), ref.key, ref.team_id))
     return ranked[:SUGGESTIONS_SHOWN]
