@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
+from bot.handlers import locality
+from bot.rendering.locality_chart import TrendChart, render_trend_png
 from tests.flows import invite_code, join, report
 from tests.test_meetings import run_due, schedule
 from tests.test_two_teams import two_teams
@@ -19,7 +21,8 @@ OTHER_TEAM_TEXT = "JIHOVETAJNE hlaseni z Hrabuvky"
 OTHER_TEAM_PLACE = "Hrabůvka Tajná 9"
 MARKERS = (SECRET_PLACE, SECRET_TEXT, OTHER_TEAM_TEXT, OTHER_TEAM_PLACE)
 COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1", "/problem 2",
-            "/agenda", "/meeting", "/tasks", "/help", "/profile"]  # fmt: skip
+            "/agenda", "/meeting", "/tasks", "/help", "/profile", "/locality",
+            "/locality Confaulice", "/locality Hrabůvka", "/locality Zárubecká"]  # fmt: skip
 
 
 def surfaces(person) -> str:  # type: ignore[no-untyped-def]
@@ -57,7 +60,14 @@ async def walk(person, command: str) -> None:  # type: ignore[no-untyped-def]
     await person.send("/cancel")
 
 
-async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_content(bot):
+async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_content(bot, monkeypatch):
+    charts: list[str] = []  # every label drawn on a locality card's chart
+
+    def drawn(chart: TrendChart) -> bytes:
+        charts.extend(chart.labels())
+        return render_trend_png(chart)
+
+    monkeypatch.setattr(locality, "render_trend_png", drawn)
     petra, _, karel = await two_teams(bot)
     olga = bot.person("Olga")
     await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
@@ -69,6 +79,7 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     await petra.press("🔒 Jen pro koordinátory")
     await petra.press("✅ Odeslat")
     await report(karel, locality=OTHER_TEAM_PLACE, description=OTHER_TEAM_TEXT)
+    await report(olga, locality="Zárubecká 12")  # #3: a locality card with a chart
     await schedule(petra)
     bot.clock.set(datetime(2026, 12, 13, 15, 0, tzinfo=UTC))  # the agenda is frozen and sent
     await run_due(bot)
@@ -76,7 +87,8 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
 
     for command in COMMANDS:
         await walk(olga, command)
-    seen = surfaces(olga) + "\n".join(m.text for m in group.messages)
+    assert "Zárubecká 12" in charts  # the walk did draw a locality's chart
+    seen = surfaces(olga) + "\n".join(m.text for m in group.messages) + "\n".join(charts)
     for marker in MARKERS:
         assert marker not in seen, marker
 
@@ -89,6 +101,9 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     # the same walk as Petra does show her own team's secret: the scan can see it
     await walk(petra, "/problems")
     assert SECRET_PLACE in surfaces(petra)
+    charts.clear()
+    await walk(petra, "/locality Confaulice")
+    assert SECRET_PLACE in charts
 
 
 async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(bot):

@@ -15,7 +15,7 @@ COMMANDS = [
     "/start", "/help", "/report", "/problems", "/problem 1", "/problem 2", "/propose 1",
     "/meeting", "/agenda", "/minutes", "/tasks", "/members", "/invite", "/invites", "/team",
     "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup", "/mydata", "/leave",
-    "/admins", "/erase", "/audit",
+    "/admins", "/erase", "/audit", "/locality", "/locality Zárubecká", "/locality Hrabuvka",
 ]  # fmt: skip
 BROKEN = "Něco se pokazilo"
 MAX_SECOND_LEVEL = 6
