@@ -65,7 +65,6 @@ class Nearby:
 @dataclass(frozen=True)
 class LocalityCard:
     locality: LocalityRef
-    several_teams: bool  # the viewer is in more than one team (or an administrator)
     total: int
     solved_total: int
     open_problems: list[PinnedLine]

@@ -14,6 +14,7 @@ as its centre, and one with neither has no "nearby" at all.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import math
 import re
@@ -30,6 +31,7 @@ from bot.domain.locality_card import (
     PinnedLine,
     Quarter,
 )
+from bot.domain.models import Team
 from bot.domain.problems import OPEN_STATUSES, Status
 from bot.scheduling.clock import Clock
 from bot.services import authz
@@ -69,25 +71,22 @@ class LocalityCardService(Service):
     async def find(self, actor: Actor, text: str) -> Lookup:
         """A locality by a typed name: the same words (``dubina sever`` is ``Dubina –
         sever``), else the names with words starting so (``dub``), else the closest."""
-        typed = words(text[: LOCALITY_MAX * 2])
         async with self.db.read() as repos:
             known = await _known(repos, actor)
-            found = [ref for ref in known if words(ref.name) == typed]
-            if not found and len(" ".join(typed)) >= PART_MIN:
-                found = [ref for ref in known if _starts(typed, words(ref.name))]
-            if len(found) == 1:
+        # comparing with thousands of typed names is CPU work: off the event loop
+        found, suggestions = await asyncio.to_thread(match, text, known)
+        if len(found) == 1:
+            async with self.db.read() as repos:
                 return Lookup(card=await self._card(repos, actor, found[0]))
-            if found:
-                return Lookup(choices=tuple(found[:CHOICES_SHOWN]))
-        return Lookup(suggestions=tuple(closest(" ".join(typed), known)))
+        return Lookup(choices=tuple(found[:CHOICES_SHOWN]), suggestions=tuple(suggestions))
 
     async def card(self, actor: Actor, team_id: int, code: str) -> LocalityCard:
         """The card of a locality pressed on a button (``code``: :func:`key_hash`); a locality
         the actor may not see answers like one that does not exist."""
         async with self.db.read() as repos:
-            await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
-            for ref in await _known(repos, actor):
-                if ref.team_id == team_id and ref.code == code:
+            team = await authz.require(repos, actor, Action.VIEW_TEAM, team_id)
+            for ref in await _known(repos, actor, [team]):
+                if ref.code == code:
                     return await self._card(repos, actor, ref)
         raise NotFound(code)
 
@@ -118,10 +117,8 @@ class LocalityCardService(Service):
         own_pin = await repos.locality_card.position(team_id, key)
         nearby, centre = await _nearby(repos, team_id, key, visible, own_pin, problems)
         open_problems = [p for p in problems if p.status.is_open]
-        several = actor.is_admin or len(await repos.memberships.roles_of(actor.user_id)) > 1
         return LocalityCard(
             locality=ref,
-            several_teams=several,
             total=len(problems),
             solved_total=sum(1 for p in problems if p.status in SOLVED),
             open_problems=open_problems[:OPEN_SHOWN],
@@ -135,8 +132,10 @@ class LocalityCardService(Service):
         )
 
 
-async def _known(repos: Repos, actor: Actor) -> list[LocalityRef]:
-    teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
+async def _known(repos: Repos, actor: Actor, teams: list[Team] | None = None) -> list[LocalityRef]:
+    """The localities the actor may see in ``teams`` (all their teams by default)."""
+    if teams is None:
+        teams = await authz.teams_for(repos, actor, Action.VIEW_TEAM)
     names = {team.id: team.name for team in teams}
     visible = await _visibility(repos, actor, list(names))
     rows = await repos.locality_card.names(list(names), visible)
@@ -145,6 +144,22 @@ async def _known(repos: Repos, actor: Actor) -> list[LocalityRef]:
 
 
 _WORD = re.compile(r"[^\W_]+")
+
+
+def match(text: str, known: list[LocalityRef]) -> tuple[list[LocalityRef], list[LocalityRef]]:
+    """The localities ``text`` names (one, or several to choose from) and, when it names
+    none, the closest ones."""
+    typed = words(text[: LOCALITY_MAX * 2])
+    found = [ref for ref in known if _key_words(ref) == typed]
+    if not found and len(" ".join(typed)) >= PART_MIN:
+        found = [ref for ref in known if _starts(typed, _key_words(ref))]
+    if found:
+        return found, []
+    return [], closest(" ".join(typed), known)
+
+
+def _key_words(ref: LocalityRef) -> tuple[str, ...]:
+    return tuple(_WORD.findall(ref.key))  # the key is the name without case and accents
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -167,7 +182,7 @@ def closest(typed: str, known: list[LocalityRef]) -> list[LocalityRef]:
         return known[:SUGGESTIONS_SHOWN]
 
     def likeness(ref: LocalityRef) -> float:
-        name = " ".join(words(ref.name))
+        name = " ".join(_key_words(ref))
         whole = difflib.SequenceMatcher(None, typed, name).ratio()
         each = [difflib.SequenceMatcher(None, typed, w).ratio() for w in name.split()]
         return max([whole, *each])
