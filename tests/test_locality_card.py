@@ -10,8 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.problems import Category, Urgency
 from bot.handlers import locality as locality_handler
 from bot.rendering.locality_chart import TrendChart, render_trend_png
+from bot.services.authz import Actor
+from bot.services.reports import ReportDraft
 from tests.flows import invite_code, join, make_team, report
 from tests.test_meetings import run_due, said, schedule
 from tests.test_problems import stored
@@ -383,3 +386,28 @@ async def test_in_a_group_the_card_is_not_shown(bot, charts):
     assert not any("Problémů:" in m.text for m in group.messages)
     assert len(photos(olga)) == photos_before
     assert not [m for m in group.messages if m.kind == "photo"]
+
+
+async def test_a_long_card_lists_twenty_open_problems_and_says_how_many_more(bot, charts):
+    _petra, jan = await make_team(bot, "Poruba", "Petra", "Jan")
+    services = bot.app.bot_data.services
+    async with bot.db.read() as repos:
+        (team,) = await repos.teams.list_all()
+    for i in range(23):
+        draft = ReportDraft.new().model_copy(
+            update={
+                "category": Category.ADDICTION,
+                "locality": "Dubina",
+                "description": f"Stříkačky u vchodu číslo {i}, opakovaně každý týden.",
+                "urgency": Urgency.NORMAL,
+            }
+        )
+        await services.reports.submit(
+            Actor(user_id=jan.id), team.id, draft, personal_data_confirmed=True
+        )
+    await jan.send("/locality Dubina")
+    card = card_of(jan)
+    assert "Problémů: 23 · otevřené: 23 · vyřešené: 0" in card.text
+    assert "… a 3 další (/problems)" in card.text
+    assert len(card.button_texts()) == 20 and all(len(row) <= 5 for row in card.buttons)
+    assert charts.drawn[-1].new[-1] == 23

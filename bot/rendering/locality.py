@@ -9,7 +9,17 @@ from bot.domain.problems import Urgency
 from bot.i18n import Translator
 from bot.rendering.agenda import task_item
 from bot.rendering.minutes import outcome_name
-from bot.rendering.problems import age, category_name, escape, status_name, urgency_label
+from bot.rendering.problems import (
+    age,
+    category_name,
+    escape,
+    shorten,
+    status_name,
+    urgency_label,
+)
+
+#: characters of a task's text on the card
+TASK_TEXT_MAX = 80
 
 
 def locality_title(t: Translator, ref: LocalityRef) -> str:
@@ -75,7 +85,9 @@ def card_lines(t: Translator, card: LocalityCard, now: datetime) -> list[str]:
             )
     if card.tasks:
         lines += ["", "<b>" + t._("Open tasks") + "</b>"]
-        lines += ["• " + escape(task_item(t, task, now)) for task in card.tasks]
+        for task in card.tasks:  # shortened, so that the card stays one message
+            short = task.model_copy(update={"text": shorten(task.text, TASK_TEXT_MAX)})
+            lines.append("• " + escape(task_item(t, short, now)))
         if card.tasks_total > len(card.tasks):
             more = card.tasks_total - len(card.tasks)
             lines.append(t.n_("… and {n} more (/tasks)", "… and {n} more (/tasks)", more))
