@@ -22,7 +22,6 @@ from tests.test_problems import stored
 DUBINA = (49.7800, 18.2400)
 NORTH_OF_DUBINA = (49.7835, 18.2400)  # ~390 m from Dubina's pin: filed under Dubina
 PARK = (49.7845, 18.2400)  # ~500 m from Dubina, ~110 m from #3: named by the reporter
-FAR = (49.8300, 18.1600)
 SECRET_TEXT = "TAJNEHLASENI policie o skupine u garazi"
 SECRET_PLACE = "Garáže Tajná 7"
 SECRET_NEAR = (49.7840, 18.2402)  # next to #3, under its own (coordinators-only) name
@@ -33,7 +32,7 @@ def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
 
 
 class Charts:
-    """Every chart the handler rendered (its labels), and the real PNG of the last one."""
+    """Records every chart the handler draws (to check its labels and values), and draws it."""
 
     def __init__(self) -> None:
         self.drawn: list[TrendChart] = []
