@@ -32,6 +32,7 @@ import pytest
 import pytest_asyncio
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.domain.locality_card import key_hash
 from bot.handlers.common import BadButton, explain
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.people import Group, Person
@@ -131,6 +132,8 @@ COMMANDS = [
     Row("/problem 3", JIH),
     Row("/propose 1", PORUBA),
     Row("/propose 2", PORUBA_COORD),
+    Row("/locality", IN_A_TEAM),
+    Row("/locality zarubecka 12", IN_A_TEAM),  # each team's own Zárubecká 12 (#1, or Jih's #4)
     Row("/meeting", IN_A_TEAM),
     Row("/agenda", IN_A_TEAM),
     Row("/minutes", A_COORD),
@@ -216,6 +219,11 @@ PRESSES = [
     Row("pb:dp:1:2", PORUBA_COORD, setup=("@pb:dp:1",), writes=True),
     Row("pb:mv:1:{jih}:y", frozenset({ADMIN}), writes=True),
     Row("pb:tk:1", PORUBA_COORD),
+    Row("lc:p:1", PORUBA),  # the locality card of a problem's locality
+    Row("lc:p:2", PORUBA_COORD),
+    Row("lc:p:3", JIH),
+    Row("lc:v:{poruba}:" + key_hash("zarubecka 12"), PORUBA),
+    Row("lc:v:{poruba}:" + key_hash("confaulice 7"), PORUBA_COORD),  # only #2 is filed there
     Row("rd:l:1", PORUBA),  # the texts one may edit: the author (Olga) and the coordinators
     # redact the comment on #1 (a description's redaction also edits notices already sent,
     # which a world restored between cells cannot keep in step with the chats)

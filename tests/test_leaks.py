@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.handlers import locality
+from bot.rendering.locality_chart import TrendChart, render_trend_png
 from tests.documents import docx_text, file_text
 from tests.flows import invite_code, join, report
 from tests.test_meetings import MEETING_UTC, run_due, schedule
@@ -21,7 +23,8 @@ MARKERS = (SECRET_PLACE, SECRET_TEXT, OTHER_TEAM_TEXT, OTHER_TEAM_PLACE)
 COMMANDS = ["/problems", "/problems conf", "/problems Confaulice", "/problem 1", "/problem 2",
             "/agenda", "/meeting", "/tasks", "/help", "/profile", "/problems tajnehlaseni",
             "/problems garazi", "/problems hrabuvky skupine", "/problems policie vše",
-            "/export", "/export vše xlsx", "/stats"]  # fmt: skip
+            "/export", "/export vše xlsx", "/stats", "/locality",
+            "/locality Confaulice", "/locality Hrabůvka", "/locality Zárubecká"]  # fmt: skip
 
 
 def surfaces(person, messages=None) -> str:  # type: ignore[no-untyped-def]
@@ -56,7 +59,14 @@ async def walk(person, command: str) -> None:  # type: ignore[no-untyped-def]
     await person.send("/cancel")
 
 
-async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_content(bot):
+async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_content(bot, monkeypatch):
+    charts: list[str] = []  # every label drawn on a locality card's chart
+
+    def drawn(chart: TrendChart) -> bytes:
+        charts.extend(chart.labels())
+        return render_trend_png(chart)
+
+    monkeypatch.setattr(locality, "render_trend_png", drawn)
     petra, _, karel = await two_teams(bot)
     olga = bot.person("Olga")
     await join(olga, await invite_code(petra, team="Poruba"), name="Olga Nováková")
@@ -68,6 +78,7 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     await petra.press("🔒 Jen pro koordinátory")
     await petra.press("✅ Odeslat")
     await report(karel, locality=OTHER_TEAM_PLACE, description=OTHER_TEAM_TEXT)
+    await report(olga, locality="Zárubecká 12")  # #3: a locality card with a chart
     await schedule(petra)
     bot.clock.set(datetime(2026, 11, 30, 6, 30, tzinfo=UTC))  # Monday 7:30: weekly digests
     await run_due(bot)
@@ -80,7 +91,8 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
 
     for command in COMMANDS:
         await walk(olga, command)
-    seen = surfaces(olga) + surfaces(None, group.messages)
+    assert "Zárubecká 12" in charts  # the walk did draw a locality's chart
+    seen = surfaces(olga) + surfaces(None, group.messages) + "\n".join(charts)
     assert any(m.document and m.document.filename.startswith("program") for m in group.messages)
     for marker in MARKERS:
         assert marker not in seen, marker
@@ -105,6 +117,9 @@ async def test_a_plain_member_never_sees_coordinators_only_or_other_teams_conten
     assert {m.document.filename.rsplit(".", 1)[1] for m in documents} == {"pdf", "docx"}
     docx_copy = next(m for m in documents if m.document.filename.endswith(".docx"))
     assert SECRET_PLACE in docx_text(docx_copy.document.data)
+    charts.clear()
+    await walk(petra, "/locality Confaulice")
+    assert SECRET_PLACE in charts
 
 
 async def test_a_closed_duplicate_keeps_its_comments_from_the_visible_original(bot):

@@ -98,6 +98,7 @@ async def test_coordinator_screen_fits_a_phone_and_asks_before_status_changes(bo
         "👍 Podpořit (0)",
         "💬 Komentovat",
         "💡 Navrhnout řešení",
+        "📍 Lokalita",
         "📜 Celá historie",
         "⚙ Koordinace ▸",
     ]

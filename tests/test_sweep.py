@@ -16,7 +16,8 @@ COMMANDS = [
     "/meeting", "/agenda", "/minutes", "/tasks", "/members", "/invite", "/invites", "/team",
     "/teams", "/newteam", "/profile", "/lang", "/cancel", "/linkgroup", "/mydata", "/leave",
     "/admins", "/erase", "/audit", "/documents", "/export", "/export vše csv",
-    "/problems stříkačky", "/stats", "/settings",
+    "/problems stříkačky", "/stats", "/settings", "/locality",
+    "/locality Zárubecká", "/locality Hrabuvka",
 ]  # fmt: skip
 BROKEN = "Něco se pokazilo"
 MAX_SECOND_LEVEL = 6

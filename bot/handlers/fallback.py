@@ -47,6 +47,7 @@ PRIVATE_ONLY_COMMANDS = [
     "propose",
     "team",
     "stats",
+    "locality",
 ]
 
 

@@ -32,6 +32,7 @@ MEMBER_COMMANDS = [
     ("problems", N_("Open problems of my teams")),
     ("problem", N_("Detail of a problem: /problem 12")),
     ("propose", N_("Propose a solution: /propose 12")),
+    ("locality", N_("A locality at a glance: /locality Dubina")),
     ("meeting", N_("Team meetings: when, where, will I come")),
     ("agenda", N_("Agenda of the next meeting")),
     ("tasks", N_("My tasks: done / blocked")),

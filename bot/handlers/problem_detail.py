@@ -129,8 +129,12 @@ def _detail_buttons(t: Translator, detail: ProblemDetail, user_id: int) -> Rows:
             row.append(button("✅ " + t._("Accept {n}", n=index), f"pp:ok:{proposal.id}"))
             row.append(button("❌ " + t._("Reject {n}", n=index), f"pp:no:{proposal.id}"))
         rows.append(row)
+    place = [button("📍 " + t._("Locality"), f"lc:p:{n}")]
     if p.photos:
-        rows.append([button("📷 " + t.n_("{n} photo", "{n} photos", len(p.photos)), f"pb:ph:{n}")])
+        place.insert(
+            0, button("📷 " + t.n_("{n} photo", "{n} photos", len(p.photos)), f"pb:ph:{n}")
+        )
+    rows.append(place)
     if p.status is Status.NEW and p.reporter_id == user_id:
         rows.append([button("↩ " + t._("Withdraw my report"), f"pb:wd:{n}")])
     last = []

@@ -18,6 +18,7 @@ from bot.services.groups import GroupService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
 from bot.services.localities import LocalityService
+from bot.services.locality_card import LocalityCardService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.minutes import MinutesService
@@ -52,6 +53,7 @@ class Services:
         self.users = UserService(db, clock)
         self.dialogues = DialogueService(db, clock)
         self.localities = LocalityService(db, clock)
+        self.locality_cards = LocalityCardService(db, clock, settings.tz)
         self.reports = ReportService(db, clock)
         self.problems = ProblemService(db, clock)
         self.proposals = ProposalService(db, clock)

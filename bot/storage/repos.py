@@ -32,6 +32,7 @@ from bot.storage.exports import ExportRepo
 from bot.storage.guests import GuestRepo
 from bot.storage.history import HistoryRepo
 from bot.storage.journal import JournalRepo
+from bot.storage.locality_card import LocalityCardRepo
 from bot.storage.meetings import DueWorkRepo, MeetingRepo, offsets_from_db, offsets_to_db
 from bot.storage.minutes import MinutesRepo
 from bot.storage.outbox import OutboxRepo
@@ -602,6 +603,7 @@ class Repos:
         self.admins = AdminRepo(conn)
         self.audit = AuditRepo(conn)
         self.localities = LocalityRepo(conn)
+        self.locality_card = LocalityCardRepo(conn)
         self.problems = ProblemRepo(conn)
         self.proposals = ProposalRepo(conn)
         self.outbox = OutboxRepo(conn)
