@@ -49,7 +49,7 @@ async def demo_meeting(bot):  # type: ignore[no-untyped-def]
     """The sandbox demo's Poruba with a meeting on 15 December 2026 14:00, two meetings held
     earlier that year, proposals, tasks, answers, a guest and a coordinators-only problem."""
     services = bot.app.bot_data.services
-    people = {p.first_name: p for p in await seed_demo(services, bot.emu, bot.admin)}
+    people = {p.first_name: p for p in await seed_demo(services, bot.emu, bot.admin, history=False)}
     petra, jan, lucie, radek = (people[n] for n in ("Petra", "Jan", "Lucie", "Radek"))
     async with bot.db.transaction() as repos:  # two meetings held earlier in 2026
         team = next(t for t in await repos.teams.list_all() if t.name == "Poruba")

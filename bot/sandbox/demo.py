@@ -72,9 +72,15 @@ SECOND_TEAMS = [("Lucie", "Jih", Role.COORDINATOR)]
 
 
 async def seed_demo(
-    services: Services, emulator: TelegramEmulator, admin: Person, *, language_code: str = "cs"
+    services: Services,
+    emulator: TelegramEmulator,
+    admin: Person,
+    *,
+    language_code: str = "cs",
+    history: bool = True,
 ) -> list[Person]:
-    """Create the teams and people through the services, as if they had joined by invite."""
+    """Create the teams and people through the services, as if they had joined by invite;
+    ``history=False`` leaves out the past year (problems then start at #1)."""
     admin_actor = Actor(user_id=admin.id, is_admin=True)
     teams = {}
     for name in TEAMS:
@@ -100,9 +106,10 @@ async def seed_demo(
         )
     emulator.mark_started(admin)
     await _poruba_localities(services, admin_actor, teams["Poruba"])
-    await seed_history(
-        services.db, services.clock.now(), services.stats.zone, teams, _members(by_name)
-    )
+    if history:
+        await seed_history(
+            services.db, services.clock.now(), services.stats.zone, teams, _members(by_name)
+        )
     await _seed_poruba(services, teams["Poruba"], people)
     return people
 
